@@ -1,0 +1,46 @@
+"""Replace a folder with another in one step, so readers never see a half-written site."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+
+_RENAME_EXCHANGE = 2  # from <linux/fs.h>
+_AT_FDCWD = -100
+
+
+def _exchange(first: str, second: str) -> bool:
+    """Swap two paths atomically with renameat2(2); False where the system cannot."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError, TypeError):
+        return False
+    result = renameat2(
+        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
+    )
+    return result == 0
+
+
+def staging_path(output: str) -> str:
+    """A sibling of the output folder: on the same file system, so a rename can move it."""
+    parent, name = os.path.split(os.path.abspath(output))
+    return os.path.join(parent, f".{name}.staging")
+
+
+def replace_folder(new: str, live: str) -> None:
+    """Put `new` where `live` is. `new` is gone afterwards; so is the old `live`."""
+    if not os.path.lexists(live):
+        os.rename(new, live)
+        return
+    if _exchange(new, live):
+        shutil.rmtree(new)  # `new` now holds the previous site
+        return
+    # Two renames: the live path is missing only between them.
+    retired = new + ".old"
+    shutil.rmtree(retired, ignore_errors=True)
+    os.rename(live, retired)
+    os.rename(new, live)
+    shutil.rmtree(retired)

@@ -1,0 +1,76 @@
+"""The guide as chapters of pages in sortorder, and what each page's sidebar lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import groupby
+from typing import Any, Mapping, NamedTuple
+
+
+@dataclass(frozen=True, eq=False)
+class Chapter:
+    number: int
+    title: str
+    landing: Any | None  # the page with `toc: true`, if the chapter has one
+    pages: tuple  # the chapter's other pages, by position
+
+    @property
+    def label(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+class SidebarEntry(NamedTuple):
+    """One line of a page's sidebar, as the check expects to find it."""
+
+    label: str
+    url: str | None  # the page's URL, or None for a chapter heading without a landing page
+    current: bool
+    depth: int  # 0 for a chapter, 1 for a page inside the current chapter
+
+
+@dataclass(frozen=True, eq=False)
+class Guide:
+    chapters: tuple[Chapter, ...]
+    pages: tuple  # every page in reading order: by chapter, landing page first
+
+    @classmethod
+    def from_pages(cls, pages, chapter_titles: Mapping[int, str]) -> "Guide":
+        by_sortorder = sorted(pages, key=lambda page: page.sortorder)
+        chapters = []
+        for number, members in groupby(by_sortorder, key=lambda page: page.sortorder.chapter):
+            members = list(members)
+            landing = next((page for page in members if page.toc), None)
+            if landing is not None:
+                title = landing.sidebartitle
+            else:
+                title = chapter_titles.get(number, f"Chapter {number}")
+            others = tuple(page for page in members if page is not landing)
+            chapters.append(Chapter(number, title, landing, others))
+        # Reading order: chapter by chapter, the landing page first.
+        ordered = tuple(
+            page
+            for chapter in chapters
+            for page in ((chapter.landing,) if chapter.landing else ()) + chapter.pages
+        )
+        return cls(chapters=tuple(chapters), pages=ordered)
+
+    def sidebar_for(self, page) -> list[SidebarEntry]:
+        """The sidebar of `page` (None for pages outside the guide), in order."""
+        current_chapter = getattr(page, "guide_chapter", None)
+        entries = []
+        for chapter in self.chapters:
+            landing = chapter.landing
+            entries.append(
+                SidebarEntry(
+                    chapter.label,
+                    landing.url if landing is not None else None,
+                    landing is not None and landing is page,
+                    0,
+                )
+            )
+            if chapter is current_chapter:
+                entries.extend(
+                    SidebarEntry(member.sidebartitle, member.url, member is page, 1)
+                    for member in chapter.pages
+                )
+        return entries

@@ -1,0 +1,101 @@
+"""Signal handlers: configure each generator's Jinja2 environment and the stylesheets."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from urllib.parse import quote
+
+from pelican import signals
+from pygments.util import ClassNotFound
+from pygments.styles import get_style_by_name
+
+from .stylesheet import Stylesheet, minify, pygments_css, theme_css
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_GUIDE_THEME = {
+    # Pygments styles that keep WCAG AA contrast (from the accessible-pygments package).
+    "pygments_light_style": "a11y-light",
+    "pygments_dark_style": "a11y-dark",
+    # Folders of the theme, relative to THEME.
+    "css_folder": "css",
+    "favicon": "favicon.svg",
+}
+
+# Markdown's codehilite wraps every highlighted block in this.
+_CODE_BLOCK_MARKER = '<div class="highlight">'
+
+
+class GuideThemeSettingsError(Exception):
+    exitcode = 1
+    setting_problem = True
+
+
+def theme_settings(settings) -> dict:
+    user = settings.get("GUIDE_THEME", {})
+    if not isinstance(user, dict):
+        raise GuideThemeSettingsError(f"GUIDE_THEME {user!r} must be a dict")
+    unknown = sorted(set(user) - set(DEFAULT_GUIDE_THEME))
+    if unknown:
+        raise GuideThemeSettingsError(
+            f"GUIDE_THEME key {unknown[0]!r} is unknown; expected one of "
+            + ", ".join(sorted(DEFAULT_GUIDE_THEME))
+        )
+    merged = {**DEFAULT_GUIDE_THEME, **user}
+    for key in ("pygments_light_style", "pygments_dark_style"):
+        try:
+            get_style_by_name(merged[key])
+        except ClassNotFound:
+            raise GuideThemeSettingsError(
+                f"GUIDE_THEME[{key!r}] {merged[key]!r} is not a Pygments style installed here"
+            ) from None
+    return merged
+
+
+class _Styles:
+    """The two stylesheets of a build, made once and shared by every page."""
+
+    def __init__(self, settings):
+        config = theme_settings(settings)
+        theme = Path(settings["THEME"])
+        css_folder = theme / config["css_folder"]
+        base = theme_css(css_folder)
+        if not base.strip():
+            raise GuideThemeSettingsError(f"{css_folder}: no .css files found for the theme")
+        code = pygments_css(config["pygments_light_style"], config["pygments_dark_style"])
+        self.plain = Stylesheet.from_css(minify(base))
+        self.with_code = Stylesheet.from_css(minify(base + "\n" + code))
+        favicon = (theme / config["favicon"]).read_text(encoding="utf-8")
+        self.favicon = "data:image/svg+xml," + quote(" ".join(favicon.split()), safe=" =:/'\"")
+
+
+_styles_by_build: dict[int, _Styles] = {}
+
+
+def _styles(settings) -> _Styles:
+    key = id(settings)
+    if key not in _styles_by_build:
+        _styles_by_build.clear()
+        _styles_by_build[key] = _Styles(settings)
+    return _styles_by_build[key]
+
+
+def configure_generator(generator) -> None:
+    """generator_init: autoescape everything; hand the stylesheets to the templates."""
+    # Pelican leaves autoescaping off; the theme prints metadata, which is plain text.
+    generator.env.autoescape = True
+    styles = _styles(generator.settings)
+    generator.context["GUIDE_STYLES"] = styles
+
+
+def pick_stylesheets(generator) -> None:
+    """page_generator_finalized: only pages with code blocks carry the Pygments CSS."""
+    styles = _styles(generator.settings)
+    for page in (*generator.pages, *generator.hidden_pages):
+        page.stylesheet = styles.with_code if _CODE_BLOCK_MARKER in page._content else styles.plain
+
+
+def register():
+    signals.generator_init.connect(configure_generator)
+    signals.page_generator_finalized.connect(pick_stylesheets)
