@@ -1,0 +1,102 @@
+"""Shared fixtures: build real guides with the project's own build command and read the HTML."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+REPO = Path(__file__).resolve().parents[1]
+SEED_CONTENT = REPO / "content"
+CONFFILE = REPO / "pelicanconf.py"
+
+
+@dataclass
+class BuildResult:
+    returncode: int
+    stdout: str
+    stderr: str
+    output: Path
+
+    def html(self, name: str) -> str:
+        return (self.output / name).read_text(encoding="utf-8")
+
+    def soup(self, name: str) -> BeautifulSoup:
+        return BeautifulSoup(self.html(name), "lxml")
+
+    @property
+    def error_lines(self) -> list[str]:
+        return [line for line in self.stderr.splitlines() if line.startswith("error: ")]
+
+
+def run_build(
+    content: Path,
+    output: Path,
+    *,
+    conffile: Path = CONFFILE,
+    cache: Path | None = None,
+    settings: dict[str, str] | None = None,
+    env: dict[str, str] | None = None,
+) -> BuildResult:
+    """`python -m guide_build`, as `make html` runs it, in a subprocess: real exit status and output."""
+    command = [sys.executable, "-m", "guide_build", str(content), "-o", str(output), "-s", str(conffile)]
+    cache = cache or output.parent / f".cache-{output.name}"
+    command += ["--cache-path", str(cache)]
+    for key, value in (settings or {}).items():
+        command += ["-e", f"{key}={value}"]
+    process_env = {**os.environ, "PYTHONPATH": str(REPO / "plugins"), **(env or {})}
+    done = subprocess.run(
+        command, cwd=REPO, env=process_env, capture_output=True, text=True, timeout=300
+    )
+    return BuildResult(done.returncode, done.stdout, done.stderr, output)
+
+
+def page_source(body: str = "Some text about the page.\n", **metadata: str) -> str:
+    """A Markdown page: metadata lines (in the order given), a blank line, the body."""
+    lines = [f"{key}: {value}" for key, value in metadata.items()]
+    return "\n".join(lines) + "\n\n" + body
+
+
+@dataclass
+class Guide:
+    """A small guide under tmp_path: add pages, then build it."""
+
+    root: Path
+    pages: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def output(self) -> Path:
+        return self.root / "output"
+
+    def page(self, filename: str, body: str = "Some text about the page.\n", **metadata: str) -> Path:
+        path = self.content / "pages" / filename
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(page_source(body, **metadata), encoding="utf-8")
+        return path
+
+    def build(self, **kwargs) -> BuildResult:
+        self.content.mkdir(parents=True, exist_ok=True)
+        return run_build(self.content, self.output, **kwargs)
+
+
+@pytest.fixture
+def guide(tmp_path: Path) -> Guide:
+    return Guide(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def servers_site(tmp_path_factory) -> BuildResult:
+    """The real content folder (the Servers page), built once for the session."""
+    root = tmp_path_factory.mktemp("servers-site")
+    result = run_build(SEED_CONTENT, root / "output")
+    assert result.returncode == 0, result.stderr
+    return result
