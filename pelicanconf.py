@@ -66,6 +66,7 @@ PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "guide_metadata",
     "guide_navigation",
+    "guide_links",
     "guide_theme",
     "guide_check",
 ]
@@ -79,3 +80,7 @@ GUIDE_CHAPTERS = {
     5: "Deployment",
     6: "DevOps",
 }
+
+# Links to pages of the complete guide that this site does not carry (the Servers page
+# links to /operating-systems.html) are sent there, with a warning for each.
+GUIDE_MISSING_PAGES_BASE = "https://www.fullstackpython.com"

@@ -48,9 +48,10 @@ def resolve(href: str, page_path: str, siteurl: str) -> str | None:
         return None
     if not parts.path:
         return page_path
-    if parts.path.startswith("/"):
-        return posixpath.normpath(parts.path.lstrip("/"))
-    return posixpath.normpath(posixpath.join(posixpath.dirname(page_path), parts.path))
+    path = parts.path + ("index.html" if parts.path.endswith("/") else "")
+    if path.startswith("/"):
+        return posixpath.normpath(path.lstrip("/"))
+    return posixpath.normpath(posixpath.join(posixpath.dirname(page_path), path))
 
 
 def sidebar_entries(nav, page_path: str, siteurl: str) -> list[Found]:
@@ -81,15 +82,32 @@ def _items(ordered_list, depth: int = 0):
             yield from _items(nested, depth + 1)
 
 
-def check_page(
+def check_written_page(
     html: str,
-    expected: PageExpectation,
+    path: str,
     *,
     siteurl: str,
     file_exists: Callable[[str], bool],
+    expected: PageExpectation | None = None,
+    contents: Sequence[str] | None = None,
 ) -> list[str]:
-    """Every problem with one written guide page, one line each."""
+    """Every problem with one written file, one line each; the HTML is parsed once.
+
+    `expected` makes it a guide page (sidebar, title, h1, description); `contents`, the
+    site paths of every page in reading order, makes it the table of contents. Every
+    written file gets the link check.
+    """
     soup = BeautifulSoup(html, "lxml")
+    problems = []
+    if expected is not None:
+        problems += _check_guide_page(soup, expected, siteurl)
+    if contents is not None:
+        problems += _check_contents(soup, path, contents, siteurl)
+    problems += _check_links(soup, path, siteurl, file_exists)
+    return problems
+
+
+def _check_guide_page(soup, expected: PageExpectation, siteurl: str) -> list[str]:
     page = expected.path
     problems = []
 
@@ -125,14 +143,21 @@ def check_page(
         )
     if any(entry.current for entry in expected.sidebar) and not own:
         problems.append(f'{page}: its own sidebar link lacks aria-current="page"')
+    return problems
 
-    for link in nav.find_all("a", href=True):
-        target = resolve(link["href"], page, siteurl)
-        if target is not None and not file_exists(target):
-            problems.append(
-                f'{page}: sidebar link "{text_of(link)}" points to {link["href"]}, '
-                f"but {target} was not written"
-            )
+
+def _check_links(soup, path: str, siteurl: str, file_exists: Callable[[str], bool]) -> list[str]:
+    """Every link into the site, from the text or the theme, reaches a written file."""
+    problems = []
+    for link in soup.find_all(["a", "link"], href=True):
+        target = resolve(link["href"], path, siteurl)
+        if target is None or file_exists(target):
+            continue
+        where = "sidebar link" if link.find_parent("nav") is not None else "link"
+        label = text_of(link) or link.get("rel", [link.name])[0]
+        problems.append(
+            f'{path}: {where} "{label}" points to {link["href"]}, but {target} was not written'
+        )
     return problems
 
 
@@ -166,11 +191,8 @@ def _compare_sidebar(found: list[Found], expected: Sequence) -> list[str]:
     return problems
 
 
-def check_contents_page(
-    html: str, path: str, expected_urls: Sequence[str], *, siteurl: str
-) -> list[str]:
+def _check_contents(soup, path: str, expected_urls: Sequence[str], siteurl: str) -> list[str]:
     """The table of contents lists every page of the guide, once each, in reading order."""
-    soup = BeautifulSoup(html, "lxml")
     contents = soup.select_one("main ol")
     if contents is None:
         return [f"{path}: has no list of chapters inside <main>"]
