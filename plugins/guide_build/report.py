@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import traceback
 
 from jinja2 import TemplateError, TemplateSyntaxError
 
@@ -32,7 +33,9 @@ def describe(error: BaseException, settings_file: str | None = None) -> str:
         where = f"{error.filename or error.name}:{error.lineno}"
         return f"{where}: template syntax error: {error.message}"
     if isinstance(error, TemplateError):
-        return f"theme template error: {type(error).__name__}: {' '.join(str(error).split())}"
+        where = _template_frame(error)
+        prefix = f"{where}: " if where else ""
+        return f"{prefix}theme template error: {type(error).__name__}: {' '.join(str(error).split())}"
     if isinstance(error, SyntaxError) and error.filename:
         return f"{error.filename}:{error.lineno}: {error.msg}"
     message = " ".join(str(error).split()) or type(error).__name__
@@ -41,3 +44,13 @@ def describe(error: BaseException, settings_file: str | None = None) -> str:
     if type(error).__module__.startswith("guide_"):
         return message  # the plugins' own errors are already written for a person
     return f"{type(error).__name__}: {message}"
+
+
+def _template_frame(error: BaseException) -> str | None:
+    """`file:line` of the innermost template frame; Jinja2 puts templates in the traceback."""
+    frames = [
+        frame
+        for frame in traceback.extract_tb(error.__traceback__)
+        if frame.filename.endswith((".html", ".j2", ".jinja"))
+    ]
+    return f"{frames[-1].filename}:{frames[-1].lineno}" if frames else None

@@ -153,7 +153,8 @@ def _check_links(soup, path: str, siteurl: str, file_exists: Callable[[str], boo
         target = resolve(link["href"], path, siteurl)
         if target is None or file_exists(target):
             continue
-        where = "sidebar link" if link.find_parent("nav") is not None else "link"
+        in_sidebar = link.find_parent("nav", attrs={"aria-label": "Table of contents"})
+        where = "sidebar link" if in_sidebar is not None else "link"
         label = text_of(link) or link.get("rel", [link.name])[0]
         problems.append(
             f'{path}: {where} "{label}" points to {link["href"]}, but {target} was not written'
