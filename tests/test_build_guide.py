@@ -225,3 +225,19 @@ def test_make_html_builds_any_guide_folder(tmp_path):
     assert done.returncode == 0, done.stderr
     assert re.search(r"<h1>X</h1>", (output / "x.html").read_text())
     assert (output / "table-of-contents.html").is_file()
+
+
+def test_make_clean_removes_the_output_and_the_cache(tmp_path):
+    import subprocess
+
+    from conftest import REPO, SEED_CONTENT
+
+    output, cache = tmp_path / "out", tmp_path / "cache"
+    make = ["make", "--no-print-directory", f"OUTPUTDIR={output}", f"CACHEDIR={cache}"]
+    built = subprocess.run([*make, "html", f"INPUTDIR={SEED_CONTENT}", f"PELICANOPTS=--cache-path {cache}/pelican"],
+                           cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stderr
+    assert (output / "servers.html").is_file() and any(cache.rglob("*"))
+    cleaned = subprocess.run([*make, "clean"], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert cleaned.returncode == 0, cleaned.stderr
+    assert not output.exists() and not cache.exists()

@@ -66,6 +66,7 @@ def build_guide(generator) -> None:
     for before, page, after in zip((None, *guide.pages), guide.pages, (*guide.pages[1:], None)):
         page.prev_page, page.next_page = before, after
     generator.context["GUIDE"] = guide
+    _guides_by_build.clear()  # one build at a time: keep only the latest tree
     _guides_by_build[id(generator.settings)] = guide
 
 
