@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-import posixpath
 import re
 from urllib.parse import urlsplit
 
 from pelican import signals
 
+from guide_check.checks import resolve
 from guide_metadata.plugin import display_path
 
 logger = logging.getLogger(__name__)
@@ -27,14 +27,9 @@ class GuideLinksError(Exception):
 
 def _site_path(href: str, page_url: str, siteurl: str) -> str | None:
     """The site path a link in the page's text points to; None when it leaves the site."""
-    if siteurl and href.startswith(siteurl.rstrip("/") + "/"):
-        href = href[len(siteurl.rstrip("/")) :]
-    parts = urlsplit(href)
-    if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("{"):
-        return None  # elsewhere, a fragment of this page, or one of Pelican's {filename} links
-    if parts.path.startswith("/"):
-        return posixpath.normpath(parts.path.lstrip("/"))
-    return posixpath.normpath(posixpath.join(posixpath.dirname(page_url), parts.path))
+    if href.startswith(("{", "#")):
+        return None  # one of Pelican's {filename} links, or a place in this page
+    return resolve(href, page_url, siteurl)
 
 
 def rewrite_missing_links(generator) -> None:
