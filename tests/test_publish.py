@@ -13,6 +13,8 @@ import pytest
 from lxml import etree
 
 from conftest import PUBLISHCONF, PUBLISHED_SITEURL, REPO, SEED_CONTENT, run_make, tree_bytes
+from guide_publish import GuidePublishError
+from guide_publish.plugin import publish_settings
 from guide_publish.precompress import compress_file
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -242,3 +244,24 @@ def test_a_failing_publish_leaves_the_output_byte_for_byte(tmp_path, content_cop
         assert "Traceback" not in failed.stderr
         assert tree_bytes(output) == before
         assert not (tmp_path / ".output.staging").exists()
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ([".html"], "GUIDE_PUBLISH ['.html'] must be a dict"),
+        ({"sitemap": True}, "GUIDE_PUBLISH key 'sitemap' is unknown; expected one of precompress, sitemap_exclude"),
+        ({"precompress": ".html"}, "GUIDE_PUBLISH['precompress'] '.html' must be a list of file extensions"),
+        ({"precompress": ["html"]}, "GUIDE_PUBLISH['precompress'] ['html'] must be a list of file extensions"),
+        ({"precompress": [".gz"]}, "GUIDE_PUBLISH['precompress'] ['.gz'] must be a list of file extensions"),
+    ],
+)
+def test_wrong_publish_settings_are_named(value, message):
+    with pytest.raises(GuidePublishError) as raised:
+        publish_settings({"GUIDE_PUBLISH": value, "SITEURL": "https://example.org"})
+    assert str(raised.value).startswith(message)
+
+
+def test_publish_settings_merge_over_the_defaults():
+    merged = publish_settings({"GUIDE_PUBLISH": {"precompress": [".html"]}, "SITEURL": "https://x.org"})
+    assert merged == {"precompress": [".html"], "sitemap_exclude": ("404.html",)}
