@@ -14,6 +14,9 @@ CACHEDIR = $(BASEDIR)/.cache
 PORT ?= 8000
 BIND ?= 127.0.0.1
 
+GITHUB_PAGES_BRANCH ?= gh-pages
+GITHUB_PAGES_REMOTE ?= origin
+
 # The plugins import one another by name, and guide_build is run as a module.
 export PYTHONPATH := $(BASEDIR)/plugins
 # Pelican itself, for the modes the staged build does not cover (regenerate, serve).
@@ -29,7 +32,7 @@ ifeq ($(DEBUG), 1)
 	PELICANOPTS += -D
 endif
 
-.PHONY: help html clean regenerate serve devserver publish test
+.PHONY: help html clean regenerate serve devserver publish github test
 
 help:
 	@echo 'Makefile for the Servers guide'
@@ -40,7 +43,8 @@ help:
 	@echo '   make regenerate              rebuild on every change (no server)'
 	@echo '   make serve [PORT=8000]       serve $(OUTPUTDIR) on http://$(BIND):$(PORT)'
 	@echo '   make devserver [PORT=8000]   rebuild on every change and serve on $(BIND)'
-	@echo '   make publish                 build with publishconf.py'
+	@echo '   make publish                 build the public site with publishconf.py, atomically'
+	@echo '   make github                  publish, then push $(OUTPUTDIR) to the $(GITHUB_PAGES_BRANCH) branch'
 	@echo '   make test                    install the test tools and run the tests'
 	@echo ''
 	@echo 'Build another guide: make html INPUTDIR=/path/to/content OUTPUTDIR=/path/to/out'
@@ -74,8 +78,14 @@ serve: $(INSTALLED)
 devserver: $(INSTALLED)
 	$(PELICAN) -lr $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) $(PELICANOPTS) -p $(PORT) -b $(BIND)
 
+# Staging folder, checks, sitemap and .gz/.br copies, then one rename: see README, Publishing.
 publish: $(INSTALLED)
 	$(GUIDE_BUILD) $(INPUTDIR) -o $(OUTPUTDIR) -s $(PUBLISHCONF) $(PELICANOPTS)
+
+# As pelican-quickstart's Makefile; -n adds .nojekyll so GitHub Pages serves the files as they are.
+github: publish
+	$(VENV)/bin/ghp-import -n -m "Generate Pelican site" -b $(GITHUB_PAGES_BRANCH) "$(OUTPUTDIR)"
+	git push $(GITHUB_PAGES_REMOTE) $(GITHUB_PAGES_BRANCH)
 
 test: $(TEST_INSTALLED)
 	$(PYTHON) -m pytest $(PYTESTOPTS)

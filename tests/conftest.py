@@ -100,3 +100,36 @@ def servers_site(tmp_path_factory) -> BuildResult:
     result = run_build(SEED_CONTENT, root / "output")
     assert result.returncode == 0, result.stderr
     return result
+
+
+PUBLISHCONF = REPO / "publishconf.py"
+PUBLISHED_SITEURL = "https://guide.example.net/servers"
+
+
+def run_make(target: str, cwd: Path = REPO, env: dict[str, str] | None = None, **variables: str):
+    """`make TARGET VAR=value ...` as an author runs it: real exit status and output."""
+    command = ["make", "--no-print-directory", target, *(f"{k}={v}" for k, v in variables.items())]
+    return subprocess.run(
+        command, cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True, text=True,
+        timeout=300,
+    )
+
+
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` by relative path, with its bytes: two trees compare with ==."""
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.fixture(scope="session")
+def published_site(tmp_path_factory) -> BuildResult:
+    """The real content folder built with publishconf.py, under an address set by SITEURL."""
+    root = tmp_path_factory.mktemp("published-site")
+    result = run_build(
+        SEED_CONTENT, root / "output", conffile=PUBLISHCONF, env={"SITEURL": PUBLISHED_SITEURL}
+    )
+    assert result.returncode == 0, result.stderr
+    return result

@@ -104,6 +104,8 @@ def check_written_page(
     if contents is not None:
         problems += _check_contents(soup, path, contents, siteurl)
     problems += _check_links(soup, path, siteurl, file_exists)
+    if siteurl.startswith(("https://", "http://")):
+        problems += _check_canonical(soup, path, siteurl)
     return problems
 
 
@@ -159,6 +161,24 @@ def _check_links(soup, path: str, siteurl: str, file_exists: Callable[[str], boo
         problems.append(
             f'{path}: {where} "{label}" points to {link["href"]}, but {target} was not written'
         )
+    return problems
+
+
+def _check_canonical(soup, path: str, siteurl: str) -> list[str]:
+    """Published pages: the canonical link and og:url are this page's absolute address."""
+    canonical = soup.find("link", rel="canonical", href=True)
+    if canonical is None:
+        return [f"{path}: has no canonical link"]
+    href = canonical["href"]
+    problems = []
+    if not href.startswith(siteurl.rstrip("/") + "/") or resolve(href, path, siteurl) != path:
+        problems.append(
+            f"{path}: canonical link is {href}, expected this page under {siteurl.rstrip('/')}/"
+        )
+    og_url = soup.find("meta", property="og:url")
+    if og_url is not None and og_url.get("content") != href:
+        shown = og_url.get("content")
+        problems.append(f"{path}: og:url is {shown}, expected {href} as the canonical link")
     return problems
 
 

@@ -1,0 +1,159 @@
+"""GitHub Pages: `make github` pushes the published site; the workflow passes schema and zizmor."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from conftest import REPO, run_make
+
+WORKFLOW = REPO / ".github" / "workflows" / "pages.yml"
+TOOLS = Path(sys.executable).parent  # check-jsonschema and zizmor, from requirements-test.txt
+GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "Test",
+    "GIT_AUTHOR_EMAIL": "test@example.org",
+    "GIT_COMMITTER_NAME": "Test",
+    "GIT_COMMITTER_EMAIL": "test@example.org",
+}
+
+
+def git(*args: str, cwd: Path) -> str:
+    done = subprocess.run(
+        ["git", *args], cwd=cwd, capture_output=True, check=True, env={**os.environ, **GIT_IDENTITY}
+    )
+    return done.stdout.decode()
+
+
+@pytest.fixture
+def project_clone(tmp_path) -> Path:
+    """This project's files, uncommitted changes included, as a fresh repository with an
+    `origin` that is a local bare repository: `make github` can push there and nowhere else."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO, capture_output=True, check=True,
+    ).stdout.decode().split("\0")
+    project = tmp_path / "project"
+    for name in filter(None, listed):
+        source = REPO / name
+        if source.is_file():
+            target = project / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)  # keeps mtimes: the venv stamps stay valid
+    git("init", "-q", "-b", "main", cwd=project)
+    git("add", "-A", cwd=project)
+    git("commit", "-q", "-m", "The project", cwd=project)
+    remote = tmp_path / "remote.git"
+    git("init", "-q", "--bare", str(remote), cwd=tmp_path)
+    git("remote", "add", "origin", str(remote), cwd=project)
+    return project
+
+
+def test_make_github_pushes_the_published_site_to_gh_pages(project_clone):
+    done = run_make("github", cwd=project_clone, env=GIT_IDENTITY, VENV=str(REPO / ".venv"))
+    assert done.returncode == 0, done.stdout + done.stderr
+
+    remote = project_clone.parent / "remote.git"
+    pushed = subprocess.run(
+        ["git", "--git-dir", str(remote), "show", "gh-pages:servers.html"],
+        capture_output=True, check=True,
+    ).stdout
+    assert pushed == (project_clone / "output" / "servers.html").read_bytes()
+    files = git("--git-dir", str(remote), "ls-tree", "--name-only", "gh-pages", cwd=project_clone)
+    expected = {".nojekyll", "sitemap.xml", "robots.txt", "servers.html.gz", "404.html"}
+    assert expected <= set(files.split())
+    message = git("--git-dir", str(remote), "log", "-1", "--format=%s", "gh-pages", cwd=project_clone)
+    assert message.strip() == "Generate Pelican site"
+
+
+def load_workflow() -> dict:
+    return YAML(typ="safe").load(WORKFLOW.read_text(encoding="utf-8"))
+
+
+def test_workflow_tests_then_publishes_then_deploys_with_the_official_actions():
+    workflow = load_workflow()
+    triggers = workflow["on"]  # a safe loader keeps the key "on" as written in YAML 1.2
+    assert triggers["push"]["branches"] == ["main"]
+    build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
+    runs = [step.get("run", step.get("uses", "")) for step in build["steps"]]
+    order = [
+        next(i for i, r in enumerate(runs) if "bash .ci/run" in r),  # make test
+        next(i for i, r in enumerate(runs) if r.startswith("actions/configure-pages@")),
+        next(i for i, r in enumerate(runs) if "make publish" in r),
+        next(i for i, r in enumerate(runs) if r.startswith("actions/upload-pages-artifact@")),
+    ]
+    assert order == sorted(order)
+    assert deploy["needs"] == "build"
+    assert deploy["steps"][-1]["uses"].startswith("actions/deploy-pages@")
+
+
+def test_workflow_permissions_are_least_privilege():
+    workflow = load_workflow()
+    assert workflow["permissions"] == {}
+    assert workflow["jobs"]["build"]["permissions"] == {"contents": "read", "pages": "read"}
+    assert workflow["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+
+
+def check_jsonschema(path: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(TOOLS / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(path)],
+        capture_output=True, text=True,
+    )
+
+
+def zizmor(path: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(TOOLS / "zizmor"), "--offline", "--no-progress", str(path)],
+        capture_output=True, text=True,
+    )
+
+
+def test_workflow_matches_the_github_workflow_schema():
+    done = check_jsonschema(WORKFLOW)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_schema_check_names_a_broken_workflow(tmp_path):
+    broken = tmp_path / "pages.yml"
+    broken.write_text(WORKFLOW.read_text().replace("    runs-on: ubuntu-24.04\n", "", 1))
+    done = check_jsonschema(broken)
+    assert done.returncode != 0
+    assert "runs-on" in done.stdout
+
+
+def test_zizmor_finds_nothing():
+    done = zizmor(WORKFLOW)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(
+    "old, new, audit",
+    [
+        ("          persist-credentials: false\n", "          fetch-depth: 1\n", "artipacked"),
+        (
+            "    permissions:\n      contents: read\n"
+            "      pages: read  # configure-pages reads the site's address\n",
+            "    permissions: write-all\n",
+            "excessive-permissions",
+        ),
+        (
+            "run: make publish\n",
+            'run: echo "${{ github.event.head_commit.message }}"\n',
+            "template-injection",
+        ),
+    ],
+)
+def test_zizmor_names_an_unsafe_workflow(tmp_path, old, new, audit):
+    text = WORKFLOW.read_text()
+    assert old in text
+    broken = tmp_path / ".github" / "workflows" / "pages.yml"
+    broken.parent.mkdir(parents=True)
+    broken.write_text(text.replace(old, new, 1))
+    done = zizmor(broken)
+    assert done.returncode != 0
+    assert audit in done.stdout
