@@ -33,3 +33,10 @@ def test_nu_html_checker_finds_no_error(servers_site):
     errors = vnu_errors(vnu_command(), files)
     record("vnu errors", sum(map(len, errors.values())))
     assert errors == {}
+
+
+def test_canonical_address_must_be_absolute(guide):
+    guide.page("a.md", title="Alpha", slug="alpha", sortorder="0101")
+    result = guide.build(settings={"GUIDE_PUBLIC_URL": '"guide.example.org"'})
+    assert result.returncode == 1
+    assert any("GUIDE_PUBLIC_URL 'guide.example.org' must be an absolute" in line for line in result.error_lines), result.stderr
