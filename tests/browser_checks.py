@@ -69,6 +69,10 @@ def request_problems(seen: Visit) -> list[str]:
     stylesheets = seen.page.locator('link[rel~="stylesheet"]').count()
     if stylesheets:
         problems.append(f"{stylesheets} external stylesheet(s)")
+    # The CSP would block a web font's request, so ask the page which fonts it declares.
+    fonts = seen.page.evaluate("document.fonts.size")
+    if fonts:
+        problems.append(f"{fonts} web font(s) declared: the theme uses system fonts")
     return problems
 
 

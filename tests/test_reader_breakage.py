@@ -111,6 +111,11 @@ BROWSER_CASES = {
         "<script> element",
         theme={"templates/base.html": replace("</body>", "<script>document.title = 'x'</script>\n</body>")},
     ),
+    "a web font": Broken(
+        bc.request_problems,
+        "web font(s) declared",
+        theme={"css/50-font.css": lambda _: "@font-face { font-family: Serif2; src: url(serif2.woff2); }"},
+    ),
     "a script blocked by the CSP": Broken(
         bc.csp_problems,
         "CSP violation: script-src",
