@@ -9,7 +9,7 @@ import runpy
 import pytest
 
 from html_checks import head_problems, pygments_problems, vnu_errors
-from test_reader_site import PAGES, record
+from reader import PAGES, record
 from tools import REPO, vnu_command
 
 

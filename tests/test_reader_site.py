@@ -5,28 +5,15 @@ tests/test_reader_breakage.py runs the same checks on sites broken on purpose.
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 import browser_checks as bc
-from tools import REPO
+from reader import ARTIFACTS, PAGES, record
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["servers.html", "index.html", "table-of-contents.html", "404.html"]
 WIDTHS = [bc.PHONE, bc.DESKTOP]
 SCHEMES = ["light", "dark"]
-ARTIFACTS = REPO / "tests" / "artifacts"
-FIGURES = ARTIFACTS / "reader-figures.json"
-
-
-def record(key: str, value) -> None:
-    """Measured figures, kept under tests/artifacts/ for the README."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    figures = json.loads(FIGURES.read_text()) if FIGURES.exists() else {}
-    figures[key] = value
-    FIGURES.write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n")
 
 
 @pytest.mark.parametrize("name", PAGES)
