@@ -3,8 +3,13 @@
 `publishconf.py` starts from these and overrides what publishing needs.
 """
 
+import os
+
 SITENAME = "Full Stack Python"
 SITEURL = ""
+# Where the site is published. Canonical links and Open Graph URLs must be absolute, so every
+# build, local ones too, uses this address for them. The variable SITEURL overrides it.
+GUIDE_PUBLIC_URL = os.environ.get("SITEURL", "https://servers-guide.example.org")
 RELATIVE_URLS = True
 DEFAULT_LANG = "en"
 TIMEZONE = "UTC"

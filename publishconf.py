@@ -11,7 +11,7 @@ from pelicanconf import *  # noqa: E402,F401,F403
 SITEURL = os.environ.get("SITEURL", "https://servers-guide.example.org").rstrip("/")
 RELATIVE_URLS = False
 # Canonical links and Open Graph URLs: absolute, under the address the site is served from.
-GUIDE_CANONICAL_BASE = SITEURL + "/"
+GUIDE_PUBLIC_URL = SITEURL
 
 # A publish reads every source afresh, so nothing an earlier build cached can reach the
 # published bytes.

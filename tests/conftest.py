@@ -133,3 +133,43 @@ def published_site(tmp_path_factory) -> BuildResult:
     )
     assert result.returncode == 0, result.stderr
     return result
+
+
+# Reader tests: one Chromium for the whole session, a web server per built site. ------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from tools import CHROMIUM_ARGS, chromium_path
+
+    executable = chromium_path()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="session")
+def servers_url(servers_site):
+    """The real site, served over HTTP on the loopback for the whole session."""
+    from tools import serve
+
+    with serve(servers_site.output) as url:
+        yield url
+
+
+@pytest.fixture
+def new_context(browser):
+    """Browser contexts (a viewport and colour scheme each), closed after the test."""
+    contexts = []
+
+    def make(width: int = 1280, scheme: str = "light", height: int = 900):
+        context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()

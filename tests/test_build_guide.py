@@ -58,7 +58,7 @@ def test_servers_page_landmarks_skip_link_and_heading_anchors(servers_site):
     assert soup.header is not None and soup.footer is not None
     heading = soup.find("h2", id="why-are-servers-necessary")
     assert heading.find("a", href="#why-are-servers-necessary") is not None
-    assert soup.find("link", rel="canonical")["href"] == "servers.html"
+    assert soup.find("link", rel="canonical")["href"] == "https://servers-guide.example.org/servers.html"
 
 
 def test_output_names(servers_site):

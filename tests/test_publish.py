@@ -156,7 +156,7 @@ def test_published_links_are_absolute_and_canonical(published_site):
 def test_a_canonical_link_elsewhere_fails_the_publish(guide):
     guide.page("a.md", title="A", slug="a", sortorder="0101")
     result = guide.build(
-        conffile=PUBLISHCONF, settings={"GUIDE_CANONICAL_BASE": '"https://elsewhere.example/"'}
+        conffile=PUBLISHCONF, settings={"GUIDE_PUBLIC_URL": '"https://elsewhere.example"'}
     )
     assert result.returncode == 1
     assert (

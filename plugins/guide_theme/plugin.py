@@ -66,8 +66,27 @@ class _Styles:
         code = pygments_css(config["pygments_light_style"], config["pygments_dark_style"])
         self.plain = Stylesheet.from_css(minify(base))
         self.with_code = Stylesheet.from_css(minify(base + "\n" + code))
-        favicon = (theme / config["favicon"]).read_text(encoding="utf-8")
-        self.favicon = "data:image/svg+xml," + quote(" ".join(favicon.split()), safe=" =:/'\"")
+        self.favicon = favicon_uri(theme / config["favicon"])
+
+
+def favicon_uri(path: Path) -> str:
+    """The SVG as a data: URI, so the browser never asks for /favicon.ico.
+
+    Spaces and double quotes are escaped too: a URL may hold neither (the Nu checker says so).
+    """
+    svg = " ".join(path.read_text(encoding="utf-8").split())
+    return "data:image/svg+xml," + quote(svg, safe="=:/'")
+
+
+def canonical_base(settings) -> str:
+    """The absolute address pages are shared under: GUIDE_PUBLIC_URL, else SITEURL."""
+    base = settings.get("GUIDE_PUBLIC_URL") or settings.get("SITEURL") or ""
+    if not base.startswith(("https://", "http://")):
+        raise GuideThemeSettingsError(
+            f"GUIDE_PUBLIC_URL {base!r} must be an absolute http(s) address, like "
+            '"https://guide.example.org": canonical links and Open Graph URLs need one'
+        )
+    return base.rstrip("/") + "/"
 
 
 _styles_by_build: dict[int, _Styles] = {}
@@ -87,6 +106,7 @@ def configure_generator(generator) -> None:
     generator.env.autoescape = True
     styles = _styles(generator.settings)
     generator.context["GUIDE_STYLES"] = styles
+    generator.context["GUIDE_CANONICAL_BASE"] = canonical_base(generator.settings)
 
 
 def pick_stylesheets(generator) -> None:

@@ -1,0 +1,239 @@
+"""Each reader check catches its target missed: a small guide, broken once on purpose.
+
+tests/test_reader_site.py runs the same checks on the real site, where they find nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import shutil
+import string
+from dataclasses import dataclass, field
+from typing import Callable
+
+import pytest
+
+import browser_checks as bc
+from html_checks import head_problems, pygments_problems, vnu_errors
+from tools import REPO, serve, vnu_command
+
+SENTENCE = "Servers run every layer of software that answers the requests of web browsers. "
+# Long enough to wrap, with an external link for print and an in-page heading for the anchors.
+BODY = (
+    "## Why servers\n\n"
+    + SENTENCE * 6
+    + "\n\nRead [the WSGI specification](https://peps.python.org/pep-3333/) next.\n"
+)
+TINY_SVG = "data:image/svg+xml,%3Csvg%20xmlns='http://www.w3.org/2000/svg'%20width='8'%20height='8'/%3E"
+
+
+def build_guide(guide, tmp_path, *, body: str = BODY, theme: dict[str, Callable[[str], str]] | None = None):
+    """Two pages of one chapter; `theme` maps files of a copy of theme/ to an edit of each."""
+    guide.page("wsgi.md", title="WSGI", slug="wsgi", sortorder="0201")
+    guide.page("servers.md", body=body, title="Servers", slug="servers", sortorder="0202")
+    settings = {}
+    if theme:
+        copy = tmp_path / "theme"
+        shutil.copytree(REPO / "theme", copy)
+        for name, edit in theme.items():
+            path = copy / name
+            path.write_text(edit(path.read_text(encoding="utf-8") if path.exists() else ""))
+        settings["THEME"] = json.dumps(str(copy))
+    result = guide.build(settings=settings)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def replace(old: str, new: str) -> Callable[[str], str]:
+    def edit(text: str) -> str:
+        assert old in text, f"{old!r} is no longer in the theme: update this test"
+        return text.replace(old, new)
+
+    return edit
+
+
+def drop_dark_scheme(css: str) -> str:
+    kept, found = re.subn(r"@media \(prefers-color-scheme: dark\) \{.*?\n\}\n", "", css, flags=re.S)
+    assert found == 1
+    return kept
+
+
+def bloat(_: str) -> str:
+    """20 KiB of rules whose class names are random, so they hardly compress."""
+    letters = string.ascii_letters + string.digits
+    pick = random.Random(3).choice
+    rules = (f".c{''.join(pick(letters) for _ in range(40))}{{margin:1px}}" for _ in range(400))
+    return "\n".join(rules)[: 20 * 1024]
+
+
+@dataclass
+class Broken:
+    """A site broken one way, the check that must notice it, and what it must say."""
+
+    check: Callable
+    expect: str
+    body: str = BODY
+    theme: dict = field(default_factory=dict)
+    width: int = bc.DESKTOP
+    scheme: str = "light"
+    settle: bool = False
+
+
+def page_check(function):
+    return lambda seen: function(seen.page)
+
+
+def tab_then(function):
+    def run(seen):
+        stops = bc.tab_through(seen.page)
+        return function(stops) if function is bc.focus_problems else function(seen.page, stops)
+
+    return run
+
+
+BROWSER_CASES = {
+    "image without alt text": Broken(
+        page_check(bc.axe_problems), "image-alt", body=BODY + f'\n<img src="{TINY_SVG}">\n'
+    ),
+    "low contrast in dark mode only": Broken(
+        page_check(bc.axe_problems),
+        "color-contrast",
+        scheme="dark",
+        theme={"css/10-variables.css": replace("--color-text: #e6e9ee;", "--color-text: #3d434b;")},
+    ),
+    "a 20 KiB stylesheet": Broken(
+        bc.weight_problems, "over the 14336 byte limit", theme={"css/50-bloat.css": bloat}
+    ),
+    "a script in the template": Broken(
+        bc.request_problems,
+        "<script> element",
+        theme={"templates/base.html": replace("</body>", "<script>document.title = 'x'</script>\n</body>")},
+    ),
+    "a web font": Broken(
+        bc.request_problems,
+        "web font(s) declared",
+        theme={"css/50-font.css": lambda _: "@font-face { font-family: Serif2; src: url(serif2.woff2); }"},
+    ),
+    "a script blocked by the CSP": Broken(
+        bc.csp_problems,
+        "CSP violation: script-src",
+        theme={"templates/base.html": replace("</body>", "<script>document.title = 'x'</script>\n</body>")},
+    ),
+    "CSS that no longer matches its hash": Broken(
+        bc.csp_problems,
+        "the inline CSS did not apply",
+        theme={"templates/partials/head-meta.html": replace("<style>{{", "<style> {{")},
+    ),
+    "an image over plain http": Broken(
+        bc.mixed_content_problems,
+        "subresource over plain http: http://example.org/x.png",
+        body=BODY + '\n<img src="http://example.org/x.png" alt="A server rack">\n',
+    ),
+    "the skip link after the header": Broken(
+        page_check(bc.skip_link_problems),
+        "the first Tab stop is a",
+        theme={
+            "templates/base.html": lambda html: replace(
+                "</header>", '</header>\n<a class="skip-link" href="#content">Skip to content</a>'
+            )(replace('<a class="skip-link" href="#content">Skip to content</a>\n', "")(html))
+        },
+    ),
+    "focus outline removed": Broken(
+        tab_then(bc.focus_problems),
+        "focus not visible on a",
+        theme={"css/50-no-focus.css": lambda _: "a:focus-visible { outline: none; }"},
+    ),
+    "a link taken out of the Tab order": Broken(
+        tab_then(bc.keyboard_reach_problems),
+        'link "Tabless" is never reached by Tab',
+        body=BODY + '\n<p><a href="wsgi.html" tabindex="-1">Tabless</a></p>\n',
+    ),
+    "a wide box at 320px": Broken(
+        page_check(bc.horizontal_scroll_problems),
+        "scrolls sideways",
+        width=bc.NARROW,
+        theme={"css/50-wide.css": lambda _: "main.content { min-width: 30rem; }"},
+    ),
+    "the sidebar hidden on wide screens": Broken(
+        lambda seen: bc.sidebar_problems(seen.page, bc.DESKTOP),
+        "the sidebar is hidden",
+        theme={"css/40-components.css": replace(".sidebar::details-content {", ".sidebar::not-a-selector {")},
+    ),
+    "the sidebar open on phones": Broken(
+        lambda seen: bc.sidebar_problems(seen.page, bc.PHONE),
+        "open before the reader asks",
+        width=bc.PHONE,
+        theme={"templates/partials/sidebar.html": replace('<details class="sidebar">', '<details class="sidebar" open>')},
+    ),
+    "lines too long to read": Broken(
+        page_check(bc.line_length_problems),
+        "a line of body text holds",
+        theme={"css/50-wide.css": lambda _: ":root { --measure: 120ch; --layout-width: 100rem; }"},
+    ),
+    "no dark colours": Broken(
+        page_check(bc.dark_mode_problems),
+        "dark scheme: the page is not dark",
+        theme={"css/10-variables.css": drop_dark_scheme},
+    ),
+    "no print stylesheet": Broken(
+        page_check(bc.print_problems),
+        "does not show its address",
+        theme={"css/90-print.css": lambda _: ""},
+    ),
+}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("case", BROWSER_CASES.values(), ids=BROWSER_CASES.keys())
+def test_browser_check_names_the_break(guide, tmp_path, new_context, case):
+    site = build_guide(guide, tmp_path, body=case.body, theme=case.theme)
+    with serve(site.output) as url:
+        seen = bc.visit(new_context(case.width, case.scheme), url + "servers.html", settle=case.settle)
+        problems = case.check(seen)
+    assert any(case.expect in line for line in problems), problems
+
+
+@pytest.mark.browser
+def test_axe_reports_the_dark_contrast_only_in_dark(guide, tmp_path, new_context):
+    """The light scheme of the same broken theme passes: the scheme under test matters."""
+    case = BROWSER_CASES["low contrast in dark mode only"]
+    site = build_guide(guide, tmp_path, theme=case.theme)
+    with serve(site.output) as url:
+        light = bc.visit(new_context(bc.DESKTOP, "light"), url + "servers.html")
+        assert bc.axe_problems(light.page) == []
+
+
+# Checks on the written HTML ---------------------------------------------------------------
+
+
+def test_nu_checker_reports_invalid_html(guide, tmp_path):
+    site = build_guide(guide, tmp_path, body=BODY + '\n<div id="content">A second main id</div>\n')
+    errors = vnu_errors(vnu_command(), [site.output / "servers.html", site.output / "wsgi.html"])
+    assert list(errors) == ["servers.html"]
+    assert any("Duplicate ID “content”" in line for line in errors["servers.html"]), errors
+
+
+@pytest.mark.parametrize(
+    "line, expect",
+    [
+        ('<meta property="og:url" content="{{ GUIDE_CANONICAL_BASE }}{{ canonical_path }}">\n', "og:url is None"),
+        ('<meta name="referrer" content="strict-origin-when-cross-origin">\n', "referrer policy is None"),
+        ('<link rel="icon" href="{{ GUIDE_STYLES.favicon }}">\n', "no inline SVG favicon"),
+    ],
+)
+def test_head_check_reports_missing_metadata(guide, tmp_path, line, expect):
+    site = build_guide(guide, tmp_path, theme={"templates/partials/head-meta.html": replace(line, "")})
+    problems = head_problems(site.html("servers.html"), "servers.html", "https://servers-guide.example.org")
+    assert any(expect in problem for problem in problems), problems
+
+
+def test_pygments_css_comes_with_code_and_only_with_code(guide, tmp_path):
+    site = build_guide(guide, tmp_path, body=BODY + "\n```python\nprint('hello')\n```\n")
+    with_code = site.html("servers.html")
+    assert ".highlight" in with_code and pygments_problems(with_code) == []
+    assert ".highlight" not in site.html("wsgi.html") and pygments_problems(site.html("wsgi.html")) == []
+    # The same page with its code block gone but the CSS kept: the check names it.
+    stripped = re.sub(r'<div class="highlight">.*?</div>', "", with_code, flags=re.S)
+    assert pygments_problems(stripped) == ["Pygments CSS on a page without a code block"]

@@ -1,0 +1,97 @@
+"""Reader experience of the real site (content/), proven in Chromium over HTTP.
+
+tests/test_reader_breakage.py runs the same checks on sites broken on purpose.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import browser_checks as bc
+from reader import ARTIFACTS, PAGES, record
+
+pytestmark = pytest.mark.browser
+
+WIDTHS = [bc.PHONE, bc.DESKTOP]
+SCHEMES = ["light", "dark"]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_one_request_within_first_round_trip(new_context, servers_url, name):
+    seen = bc.visit(new_context(), servers_url + name, settle=True)
+    sizes = bc.compressed_weight(seen)
+    record(f"{name} requests", len(seen.requests))
+    record(f"{name} compressed bytes", sum(sizes.values()))
+    assert bc.request_problems(seen) == []
+    assert bc.weight_problems(seen) == []
+    assert list(sizes) == [servers_url + name]  # the measure saw the page itself
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_csp_blocks_scripts_and_allows_the_styles(new_context, servers_url, name):
+    seen = bc.visit(new_context(), servers_url + name)
+    assert bc.csp_problems(seen) == []
+    assert bc.mixed_content_problems(seen) == []
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", PAGES)
+def test_axe_finds_no_wcag_violation(new_context, servers_url, name, width, scheme):
+    seen = bc.visit(new_context(width, scheme), servers_url + name)
+    if name == "servers.html":
+        ARTIFACTS.mkdir(exist_ok=True)
+        seen.page.screenshot(path=ARTIFACTS / f"servers-{width}-{scheme}.png")
+    problems = bc.axe_problems(seen.page)
+    # On a phone the sidebar starts folded, and axe skips what is hidden: open it, check again.
+    if width < 960:
+        seen.page.locator(".sidebar > summary").click()
+        if name == "servers.html":
+            seen.page.screenshot(path=ARTIFACTS / f"servers-{width}-{scheme}-menu.png")
+        problems += bc.axe_problems(seen.page)
+    record(f"axe violations {name} {width} {scheme}", len(problems))
+    assert problems == []
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", PAGES)
+def test_keyboard_skip_link_focus_and_reach(new_context, servers_url, name, width):
+    context = new_context(width)
+    assert bc.skip_link_problems(bc.visit(context, servers_url + name).page) == []
+    page = bc.visit(context, servers_url + name).page
+    stops = bc.tab_through(page)
+    assert stops
+    assert bc.focus_problems(stops) == []
+    assert bc.keyboard_reach_problems(page, stops) == []
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_sideways_scrolling_at_320px(new_context, servers_url, name):
+    page = bc.visit(new_context(bc.NARROW), servers_url + name).page
+    assert bc.horizontal_scroll_problems(page) == []
+    page.locator(".sidebar > summary").click()
+    assert bc.horizontal_scroll_problems(page) == []
+
+
+@pytest.mark.parametrize("width", [bc.NARROW, bc.PHONE, 1024, bc.DESKTOP])
+def test_sidebar_folds_on_phones_and_sits_beside_text_on_wide_screens(new_context, servers_url, width):
+    page = bc.visit(new_context(width), servers_url + "servers.html").page
+    assert bc.sidebar_problems(page, width) == []
+
+
+def test_body_lines_stay_under_75_characters(new_context, servers_url):
+    page = bc.visit(new_context(bc.DESKTOP), servers_url + "servers.html").page
+    longest, _ = bc.longest_line(page)
+    record("servers.html longest line at 1280px", longest)
+    assert longest > 40  # the measure read real lines of text
+    assert bc.line_length_problems(page) == []
+
+
+def test_dark_mode_follows_the_reader(new_context, servers_url):
+    page = bc.visit(new_context(), servers_url + "servers.html").page
+    assert bc.dark_mode_problems(page) == []
+
+
+def test_print_hides_navigation_and_shows_link_addresses(new_context, servers_url):
+    page = bc.visit(new_context(), servers_url + "servers.html").page
+    assert bc.print_problems(page) == []
