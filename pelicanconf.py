@@ -64,6 +64,7 @@ CHECK_MODIFIED_METHOD = "mtime"
 
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
+    "guide_read",
     "guide_metadata",
     "guide_navigation",
     "guide_links",

@@ -86,13 +86,56 @@ class _Site:
 
     output = ""
     siteurl = ""
+    sitename = ""
+    guide = None
+    reading_order: list[str] = []
     files: frozenset[str] = frozenset()
 
 
+def _checks_for(path: str, page) -> dict:
+    """The keyword arguments of check_written_page for one written file."""
+    if page is not None:
+        return {"expected": expectation(page, _Site.guide, _Site.sitename)}
+    return {"contents": _Site.reading_order} if path == CONTENTS_PAGE else {}
+
+
+def expectation_keys(guide, sitename: str, reading_order) -> dict[int, str]:
+    """For each page (by id), a text that changes whenever its expectation would.
+
+    Making every expectation to compare it costs a sidebar per page; its inputs are
+    few: the page's own fields, the chapter list, and its own chapter's pages.
+    """
+    chapters = repr([(c.label, c.landing.url if c.landing else None) for c in guide.chapters])
+    keys = {}
+    for chapter in guide.chapters:
+        members = repr([(m.sidebartitle, m.url) for m in chapter.pages])
+        for page in (chapter.landing, *chapter.pages):
+            if page is not None:
+                keys[id(page)] = repr(
+                    (page.save_as, page.url, page.title, sitename, page.description, chapters, members)
+                )
+    keys[id(None)] = repr(list(reading_order))
+    return keys
+
+
+def _read(path: str) -> str | None:
+    try:
+        with open(os.path.join(_Site.output, path), encoding="utf-8") as written:
+            return written.read()
+    except FileNotFoundError:
+        return None
+
+
 def _check_one(job) -> list[str]:
-    path, html, checks = job
+    # Each worker reads the file and builds the expectations itself: holding every
+    # page's HTML and sidebar at once would double the build's peak memory.
+    path, page = job
     return check_written_page(
-        html, path, siteurl=_Site.siteurl, file_exists=_Site.files.__contains__, **checks
+        _read(path),
+        path,
+        siteurl=_Site.siteurl,
+        file_exists=_Site.files.__contains__,
+        **_checks_for(path, page),
     )
 
 
@@ -103,42 +146,40 @@ def check_written_site(pelican) -> None:
         return
     started = time.perf_counter()
     config = check_settings(pelican.settings)
-    _Site.output = output = pelican.output_path
-    _Site.siteurl = siteurl = pelican.settings["SITEURL"]
-    _Site.files = written_files(output)
-    sitename = pelican.settings["SITENAME"]
+    _Site.output = pelican.output_path
+    _Site.siteurl = pelican.settings["SITEURL"]
+    _Site.sitename = pelican.settings["SITENAME"]
+    _Site.guide = guide
+    _Site.reading_order = [page.url for page in guide.pages]
+    _Site.files = written_files(_Site.output)
 
-    reading_order = [page.url for page in guide.pages]
-    jobs = [(page.save_as, {"expected": expectation(page, guide, sitename)}) for page in guide.pages]
-    jobs += [(name, {"contents": reading_order} if name == CONTENTS_PAGE else {}) for name in THEME_PAGES]
-
-    verified = VerifiedPages.load(pelican.settings, _Site.files) if config["skip_verified"] else None
+    jobs = [(page.save_as, page) for page in guide.pages] + [(name, None) for name in THEME_PAGES]
+    verified = None
+    if config["skip_verified"]:
+        verified = VerifiedPages.load(pelican.settings, _Site.files)
+        keys = expectation_keys(guide, _Site.sitename, _Site.reading_order)
     problems = []
     todo = []
-    for path, checks in jobs:
-        try:
-            with open(os.path.join(output, path), encoding="utf-8") as written:
-                html = written.read()
-        except FileNotFoundError:
+    for path, page in jobs:
+        if path not in _Site.files:
             problems.append(f"{path}: was not written")
-            continue
-        if verified is not None and verified.passed(path, html, checks):
-            continue
-        todo.append((path, html, checks))
+        elif verified is None or not verified.passed(path, _read(path), keys[id(page)]):
+            todo.append((path, page))
 
     results = forked_map(_check_one, todo, config["workers"])
-    for (path, html, checks), found in zip(todo, results):
+    for (path, page), found in zip(todo, results):
         problems += found
         if verified is not None and not found:
-            verified.record(path, html, checks)
+            verified.record(path, _read(path), keys[id(page)])
     if verified is not None:
         verified.save()
 
     seconds = time.perf_counter() - started
-    logger.info("guide_check: checked %d pages, skipped %d unchanged, in %.3f s", len(todo), len(jobs) - len(todo), seconds)
+    skipped = len(jobs) - len(todo)
+    logger.info("guide_check: checked %d pages, skipped %d unchanged, in %.3f s", len(todo), skipped, seconds)
     if config["timing_file"]:
         with open(config["timing_file"], "w", encoding="utf-8") as timing:
-            json.dump({"seconds": seconds, "checked": len(todo), "skipped": len(jobs) - len(todo)}, timing)
+            json.dump({"seconds": seconds, "checked": len(todo), "skipped": skipped}, timing)
 
     if problems:
         for line in problems:

@@ -1,9 +1,10 @@
 """Pages that already passed the check, so a rebuild re-checks only what changed.
 
 The check is a pure function of a page's HTML, its expectations, the site's URL,
-the set of written files and the check's own code. A page whose digest of all of
-these matches one that passed before would pass again; any difference (a changed
-page, a new or missing file anywhere, a new version of checks.py) checks it anew.
+the set of written files and the code that checks and that makes the expectations.
+A page whose digest of all of these matches one that passed before would pass
+again; any difference (a changed page or sidebar, a new or missing file anywhere,
+a new version of the check or of the navigation plugin) checks it anew.
 """
 
 from __future__ import annotations
@@ -13,13 +14,18 @@ import json
 import os
 from pathlib import Path
 
-from . import checks
+import guide_navigation.tree
+
+from . import checks, plugin
 
 _FILE_NAME = "guide_check_verified.json"
 
 
 def _code_digest() -> str:
-    return hashlib.sha256(Path(checks.__file__).read_bytes()).hexdigest()
+    code = hashlib.sha256()
+    for module in (checks, plugin, guide_navigation.tree):
+        code.update(Path(module.__file__).read_bytes())
+    return code.hexdigest()
 
 
 class VerifiedPages:
@@ -50,19 +56,18 @@ class VerifiedPages:
         return cls(path, site_key, digests)
 
     @staticmethod
-    def _digest(path: str, html: str, page_checks: dict) -> str:
-        described = repr(sorted(page_checks.items()))
-        return hashlib.sha256(f"{path}\0{described}\0{html}".encode("utf-8")).hexdigest()
+    def _digest(path: str, html: str, expectation_key: str) -> str:
+        return hashlib.sha256(f"{path}\0{expectation_key}\0{html}".encode("utf-8")).hexdigest()
 
-    def passed(self, path: str, html: str, page_checks: dict) -> bool:
-        digest = self._digest(path, html, page_checks)
+    def passed(self, path: str, html: str, expectation_key: str) -> bool:
+        digest = self._digest(path, html, expectation_key)
         if self._digests.get(path) == digest:
             self._fresh[path] = digest
             return True
         return False
 
-    def record(self, path: str, html: str, page_checks: dict) -> None:
-        self._fresh[path] = self._digest(path, html, page_checks)
+    def record(self, path: str, html: str, expectation_key: str) -> None:
+        self._fresh[path] = self._digest(path, html, expectation_key)
 
     def save(self) -> None:
         """Only this build's passing pages are kept: a page that failed is checked again."""

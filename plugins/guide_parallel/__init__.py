@@ -9,6 +9,7 @@ too small to pay for a fork (about 10 ms), everything runs in this process.
 
 from __future__ import annotations
 
+import io
 import multiprocessing
 import os
 import pickle
@@ -29,19 +30,55 @@ class WorkerError(RuntimeError):
     """A worker process failed; the message is the worker's exception, on one line."""
 
 
-def _run_slice(func, items, connection) -> None:
+class _SharedPickler(pickle.Pickler):
+    """Objects both processes hold (forked copies) travel as their index in `shared`."""
+
+    def __init__(self, file, shared):
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._shared = {id(obj): index for index, obj in enumerate(shared)}
+
+    def persistent_id(self, obj):
+        return self._shared.get(id(obj))
+
+
+class _SharedUnpickler(pickle.Unpickler):
+    def __init__(self, file, shared):
+        super().__init__(file)
+        self._shared = shared
+
+    def persistent_load(self, index):
+        return self._shared[index]
+
+
+def _run_slice(func, items, connection, shared) -> None:
     try:
         payload = ("ok", [func(item) for item in items])
     except BaseException as error:  # reported to the parent, which raises it there
         payload = ("error", f"{type(error).__name__}: {error}")
+    buffer = io.BytesIO()
     try:
-        connection.send_bytes(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+        _SharedPickler(buffer, shared).dump(payload)
+    except Exception as error:
+        buffer = io.BytesIO()
+        _SharedPickler(buffer, ()).dump(("error", f"result cannot be sent back: {error}"))
+    try:
+        connection.send_bytes(buffer.getvalue())
     finally:
         connection.close()
+        os._exit(0)  # no atexit handlers or flushes of the parent's buffers in the copy
 
 
-def forked_map(func: Callable[[Item], Result], items: Sequence[Item], workers: int | None = None) -> list[Result]:
-    """[func(item) for item in items], computed by up to `workers` processes."""
+def forked_map(
+    func: Callable[[Item], Result],
+    items: Sequence[Item],
+    workers: int | None = None,
+    shared: Sequence[object] = (),
+) -> list[Result]:
+    """[func(item) for item in items], computed by up to `workers` processes.
+
+    Objects in `shared` that a result refers to (the build's settings, say) are not
+    copied back: the parent's own object takes their place.
+    """
     workers = default_workers() if workers is None else workers
     workers = min(workers, len(items) // MIN_ITEMS_PER_WORKER)
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
@@ -52,14 +89,15 @@ def forked_map(func: Callable[[Item], Result], items: Sequence[Item], workers: i
     children = []
     for part in slices[1:]:
         receiver, sender = context.Pipe(duplex=False)
-        process = context.Process(target=_run_slice, args=(func, part, sender), daemon=True)
+        process = context.Process(target=_run_slice, args=(func, part, sender, shared), daemon=True)
         process.start()
         sender.close()
         children.append((process, receiver))
     results = [func(item) for item in slices[0]]
     for process, receiver in children:
         try:
-            status, payload = pickle.loads(receiver.recv_bytes())
+            data = receiver.recv_bytes()
+            status, payload = _SharedUnpickler(io.BytesIO(data), shared).load()
         except EOFError:
             status, payload = "error", f"worker process ended with exit code {process.exitcode}"
         process.join()

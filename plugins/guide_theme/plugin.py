@@ -10,6 +10,7 @@ from pelican import signals
 from pygments.util import ClassNotFound
 from pygments.styles import get_style_by_name
 
+from .sidebar import SidebarItems
 from .stylesheet import Stylesheet, minify, pygments_css, theme_css
 
 logger = logging.getLogger(__name__)
@@ -87,6 +88,7 @@ def configure_generator(generator) -> None:
     generator.env.autoescape = True
     styles = _styles(generator.settings)
     generator.context["GUIDE_STYLES"] = styles
+    generator.env.globals["sidebar_items"] = SidebarItems(generator.env)
 
 
 def pick_stylesheets(generator) -> None:
