@@ -71,8 +71,9 @@ regenerate: $(INSTALLED)
 serve: $(INSTALLED)
 	$(PELICAN) -l $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) $(PELICANOPTS) -p $(PORT) -b $(BIND)
 
+# Staged builds on every change (with the content cache), served with live reload.
 devserver: $(INSTALLED)
-	$(PELICAN) -lr $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) $(PELICANOPTS) -p $(PORT) -b $(BIND)
+	$(PYTHON) -m guide_build.devserver $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) $(PELICANOPTS) -b $(BIND) -p $(PORT)
 
 publish: $(INSTALLED)
 	$(GUIDE_BUILD) $(INPUTDIR) -o $(OUTPUTDIR) -s $(PUBLISHCONF) $(PELICANOPTS)

@@ -20,7 +20,8 @@ def _settings_file(args) -> str | None:
     return "pelicanconf.py" if os.path.isfile("pelicanconf.py") else None
 
 
-def build(argv: list[str]) -> int:
+def build(argv: list[str], adjust_settings=None) -> int:
+    """One staged build; `adjust_settings(settings)` may change the settings first."""
     from pelican import Pelican, get_config, parse_arguments
     from pelican.log import LimitFilter
     from pelican.settings import read_settings
@@ -37,6 +38,8 @@ def build(argv: list[str]) -> int:
     staging = None
     try:
         settings = read_settings(settings_file, override=get_config(args))
+        if adjust_settings is not None:
+            adjust_settings(settings)
         output = settings["OUTPUT_PATH"]
         staging = staging_path(output)
         shutil.rmtree(staging, ignore_errors=True)

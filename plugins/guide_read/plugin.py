@@ -10,7 +10,7 @@ from pelican import signals
 from pelican.readers import MarkdownReader
 from pelican.utils import file_suffix
 
-from guide_parallel import MIN_ITEMS_PER_WORKER, forked_map
+from guide_parallel import MIN_ITEMS_PER_WORKER, default_workers, forked_map
 
 logger = logging.getLogger(__name__)
 
@@ -110,9 +110,10 @@ def convert_pages(generator) -> None:
     for reader, paths in missing.items():
         if len(paths) < 2 * MIN_ITEMS_PER_WORKER:
             continue  # a few files: converting them in order costs less than a fork
-        results = forked_map(reader.convert, paths, workers, shared=(settings,))
+        processes = min(workers or default_workers(), len(paths) // MIN_ITEMS_PER_WORKER)
+        results = forked_map(reader.convert, paths, processes, shared=(settings,))
         reader.prepared.update(zip(paths, results))
-        logger.debug("guide_read: converted %d pages ahead of reading", len(paths))
+        logger.info("guide_read: converted %d pages on %d processes", len(paths), processes)
 
 
 def register():

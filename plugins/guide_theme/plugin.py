@@ -22,6 +22,10 @@ DEFAULT_GUIDE_THEME = {
     # Folders of the theme, relative to THEME.
     "css_folder": "css",
     "favicon": "favicon.svg",
+    # Inline scripts the Content-Security-Policy allows, as sha256 digests in base64.
+    # Empty: no script runs. `make devserver` sets its live-reload snippet's digest here;
+    # `make html` and `make publish` never do.
+    "dev_script_hashes": (),
 }
 
 # Markdown's codehilite wraps every highlighted block in this.
@@ -44,6 +48,12 @@ def theme_settings(settings) -> dict:
             + ", ".join(sorted(DEFAULT_GUIDE_THEME))
         )
     merged = {**DEFAULT_GUIDE_THEME, **user}
+    hashes = merged["dev_script_hashes"]
+    if not isinstance(hashes, (list, tuple)) or not all(isinstance(h, str) and h for h in hashes):
+        raise GuideThemeSettingsError(
+            f"GUIDE_THEME['dev_script_hashes'] {hashes!r} must be a list of sha256 digests in base64"
+        )
+    merged["dev_script_hashes"] = tuple(hashes)
     for key in ("pygments_light_style", "pygments_dark_style"):
         try:
             get_style_by_name(merged[key])
@@ -65,8 +75,9 @@ class _Styles:
         if not base.strip():
             raise GuideThemeSettingsError(f"{css_folder}: no .css files found for the theme")
         code = pygments_css(config["pygments_light_style"], config["pygments_dark_style"])
-        self.plain = Stylesheet.from_css(minify(base))
-        self.with_code = Stylesheet.from_css(minify(base + "\n" + code))
+        scripts = config["dev_script_hashes"]
+        self.plain = Stylesheet.from_css(minify(base), scripts)
+        self.with_code = Stylesheet.from_css(minify(base + "\n" + code), scripts)
         favicon = (theme / config["favicon"]).read_text(encoding="utf-8")
         self.favicon = "data:image/svg+xml," + quote(" ".join(favicon.split()), safe=" =:/'\"")
 

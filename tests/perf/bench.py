@@ -61,7 +61,8 @@ _SIDEBAR = re.compile(r'<nav aria-label="Table of contents">.*?</nav>', re.DOTAL
 @dataclass
 class Run:
     seconds: float
-    peak_rss_mib: float  # the whole process tree, sampled
+    cpu_seconds: float  # user + system, the build and every worker it waited for
+    peak_mib: float  # the whole process tree's proportional set size, sampled
     check_seconds: float | None = None
 
 
@@ -72,15 +73,16 @@ class Side:
     warm: list[Run] = field(default_factory=list)
 
 
-def _tree_rss_kib(root: int) -> int:
-    """Resident memory of a process and all its descendants, from /proc."""
+def _tree_pss_kib(root: int) -> int:
+    """Memory of a process and all its descendants, from /proc: the proportional set
+    size, so pages a forked worker shares with its parent are counted once, not twice."""
     total, stack = 0, [root]
     while stack:
         pid = stack.pop()
         try:
-            with open(f"/proc/{pid}/status") as status:
-                for line in status:
-                    if line.startswith("VmRSS:"):
+            with open(f"/proc/{pid}/smaps_rollup") as rollup:
+                for line in rollup:
+                    if line.startswith("Pss:"):
                         total += int(line.split()[1])
                         break
             with open(f"/proc/{pid}/task/{pid}/children") as children:
@@ -90,8 +92,8 @@ def _tree_rss_kib(root: int) -> int:
     return total
 
 
-def timed(command: list[str], env: dict[str, str], log: Path) -> tuple[float, float]:
-    """Run a build; its wall time and the peak memory of its process tree (MiB)."""
+def timed(command: list[str], env: dict[str, str], log: Path) -> tuple[float, float, float]:
+    """Run a build: its wall time, CPU time and the peak memory of its process tree (MiB)."""
     with open(log, "w") as output:
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=REPO, env=env, stdout=output, stderr=subprocess.STDOUT)
@@ -101,7 +103,7 @@ def timed(command: list[str], env: dict[str, str], log: Path) -> tuple[float, fl
         def sample():
             nonlocal peak
             while not done.is_set():
-                peak = max(peak, _tree_rss_kib(process.pid))
+                peak = max(peak, _tree_pss_kib(process.pid))
                 done.wait(0.01)
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -113,8 +115,7 @@ def timed(command: list[str], env: dict[str, str], log: Path) -> tuple[float, fl
         process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise SystemExit(f"build failed ({' '.join(command)}):\n{log.read_text()[-3000:]}")
-    # ru_maxrss covers the process itself when the sampler missed a short peak.
-    return seconds, max(peak, usage.ru_maxrss) / 1024
+    return seconds, usage.ru_utime + usage.ru_stime, peak / 1024
 
 
 class Bench:
@@ -152,8 +153,7 @@ class Bench:
     def cold(self, side: str) -> Run:
         for folder in (self.output(side), self.cache(side), self.root / f".out-{side}.staging"):
             shutil.rmtree(folder, ignore_errors=True)
-        seconds, peak = timed(self.command(side), self.env, self.root / f"{side}-cold.log")
-        return Run(seconds, peak, self.check_seconds(side))
+        return Run(*timed(self.command(side), self.env, self.root / f"{side}-cold.log"), self.check_seconds(side))
 
     def edit_one_page(self) -> None:
         """What an author does: change one page's text and save it."""
@@ -164,8 +164,7 @@ class Bench:
 
     def warm(self, side: str) -> Run:
         self.edit_one_page()
-        seconds, peak = timed(self.command(side), self.env, self.root / f"{side}-warm.log")
-        return Run(seconds, peak, self.check_seconds(side))
+        return Run(*timed(self.command(side), self.env, self.root / f"{side}-warm.log"), self.check_seconds(side))
 
 
 def html_bytes_per_page(output: Path, names: list[str]) -> float:
@@ -191,7 +190,8 @@ def median(runs: list[Run], attribute: str) -> float:
 def report(bench: Bench, project: Side, plain: Side, pages: int, rounds: int) -> str:
     lines = [
         f"Synthetic guide: {pages} pages in {len(bench.counts)} chapters; {rounds} rounds, medians.",
-        f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.machine()}.",
+        f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.machine()}; "
+        f"load average {os.getloadavg()[0]:.1f} at the end (other work on the machine slows both sides).",
         "",
         "| build | project | plain Pelican | project / plain | target |",
         "| --- | ---: | ---: | ---: | --- |",
@@ -204,8 +204,10 @@ def report(bench: Bench, project: Side, plain: Side, pages: int, rounds: int) ->
         met = ratio <= targets[kind]
         verdicts.append((f"{kind} ≤ {targets[kind]:.2f}x plain", met, f"{ratio:.2f}x"))
         lines.append(f"| {kind} (s) | {mine:.2f} | {theirs:.2f} | {ratio:.2f}x | ≤ {targets[kind]:.2f}x: {'met' if met else 'MISSED'} |")
-    mine = max(median(project.cold, "peak_rss_mib"), median(project.warm, "peak_rss_mib"))
-    theirs = max(median(plain.cold, "peak_rss_mib"), median(plain.warm, "peak_rss_mib"))
+        mine, theirs = median(getattr(project, kind), "cpu_seconds"), median(getattr(plain, kind), "cpu_seconds")
+        lines.append(f"| {kind}, CPU time (s) | {mine:.2f} | {theirs:.2f} | {mine / theirs:.2f}x | |")
+    mine = max(median(project.cold, "peak_mib"), median(project.warm, "peak_mib"))
+    theirs = max(median(plain.cold, "peak_mib"), median(plain.warm, "peak_mib"))
     met = mine / theirs <= 1.5
     verdicts.append(("peak memory ≤ 1.5x plain", met, f"{mine / theirs:.2f}x"))
     lines.append(f"| peak memory (MiB) | {mine:.0f} | {theirs:.0f} | {mine / theirs:.2f}x | ≤ 1.50x: {'met' if met else 'MISSED'} |")
