@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -80,3 +81,30 @@ def test_check_skips_only_pages_that_passed_unchanged(tmp_path):
     )
     third = checked()
     assert (third["checked"], third["skipped"]) == (24, 0)  # a new file: every link is checked anew
+
+
+def test_check_beside_the_build_reports_what_the_check_at_the_end_reports(tmp_path):
+    """A theme that links every page to a file no build writes: the same errors either way,
+    on a cold build and on a warm one whose pages passed before."""
+    content = tmp_path / "content"
+    write_guide(content, 20)
+    theme = tmp_path / "theme"
+    shutil.copytree(REPO / "theme", theme)
+    good = build(content, tmp_path / "out", f"THEME={json.dumps(str(theme))}")
+    assert good.returncode == 0, good.stderr
+    base = theme / "templates" / "base.html"
+    base.write_text(
+        base.read_text().replace("</footer>", '<a href="{{ SITEURL }}/missing.html">Gone</a></footer>')
+    )
+    results = {
+        workers: build(
+            content, tmp_path / "out", f"THEME={json.dumps(str(theme))}",
+            "GUIDE_CHECK=" + json.dumps({"workers": workers}),
+        )  # fmt: skip
+        for workers in (1, 2)
+    }
+    errors = {workers: [l for l in r.stderr.splitlines() if "missing.html" in l] for workers, r in results.items()}
+    assert all(result.returncode == 1 for result in results.values())
+    assert errors[1] == errors[2]
+    assert len(errors[2]) == 23  # 20 pages, index, contents, 404: one line each
+    assert 'link "Gone" points to ./missing.html, but missing.html was not written' in errors[2][0]

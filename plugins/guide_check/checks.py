@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable, NamedTuple, Sequence
 from urllib.parse import urlsplit
 
 from functools import lru_cache
@@ -26,9 +26,8 @@ class PageExpectation:
     sidebar: Sequence  # SidebarEntry-like: label, url (or None), current, depth
 
 
-@dataclass(frozen=True)
-class Found:
-    """A sidebar entry as the HTML shows it."""
+class Found(NamedTuple):
+    """A sidebar entry as the HTML shows it (a tuple: a sidebar makes hundreds per page)."""
 
     label: str
     url: str | None  # resolved to a path in the site, or None for a heading
@@ -191,12 +190,12 @@ def _points_to(element, page: str, siteurl: str) -> bool:
 
 
 def _compare_sidebar(found: list[Found], expected: Sequence) -> list[str]:
-    want = [Found(e.label, e.url, e.current, e.depth) for e in expected]
     key = lambda entry: (entry.label, entry.url, entry.depth)  # noqa: E731
     found_keys = [key(entry) for entry in found]
-    want_keys = [key(entry) for entry in want]
+    want_keys = [key(entry) for entry in expected]
     if found_keys == want_keys:
         return []
+    want = [Found(e.label, e.url, e.current, e.depth) for e in expected]
     problems = []
     missing = [entry for entry in want if key(entry) not in found_keys]
     extra = [entry for entry in found if key(entry) not in want_keys]

@@ -1,34 +1,32 @@
-"""Signal handler: check the written site when Pelican has finished writing it."""
+"""Signal handlers: check pages as they are written, and the whole site when the build ends."""
 
 from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
 import os
 import time
 
 from pelican import signals
 
 from guide_navigation import guide_of
-from guide_parallel import forked_map
+from guide_parallel import default_workers
 
-from .checks import PageExpectation, check_written_page
-from .verified import VerifiedPages
+from .site import CheckPipeline, SiteChecker
 
 logger = logging.getLogger(__name__)
 
-CONTENTS_PAGE = "table-of-contents.html"
-# Pages the theme writes besides the guide's own; their links are checked too.
-THEME_PAGES = ("index.html", CONTENTS_PAGE, "404.html")
-
 DEFAULT_GUIDE_CHECK = {
-    # Processes that parse pages at once; None means one per core.
+    # 1: every page is checked in the build's own process when the build ends.
+    # None or more: pages are checked in a second process while Pelican writes the
+    # rest, on the core Pelican leaves idle (on a one-core machine None means 1).
     "workers": None,
     # Skip a page whose HTML, expectations and the set of written files are exactly
     # those of a page that already passed (kept in CACHE_PATH; `make clean` drops it).
     "skip_verified": True,
-    # Where to write {"seconds": ..., "checked": ..., "skipped": ...} after each check
-    # (the benchmark reads it); None writes nothing.
+    # Where to write {"seconds": ..., "worker_cpu_seconds": ..., "checked": ...,
+    # "skipped": ...} after each check (the benchmark reads it); None writes nothing.
     "timing_file": None,
 }
 
@@ -61,16 +59,6 @@ def check_settings(settings) -> dict:
     return merged
 
 
-def expectation(page, guide, sitename: str) -> PageExpectation:
-    return PageExpectation(
-        path=page.save_as,
-        title=f"{page.title} - {sitename}",
-        h1=page.title,
-        description=page.description,
-        sidebar=guide.sidebar_for(page),
-    )
-
-
 def written_files(output: str) -> frozenset[str]:
     """Every file under the output folder, as site paths; one walk instead of a stat per link."""
     found = set()
@@ -81,105 +69,73 @@ def written_files(output: str) -> frozenset[str]:
     return frozenset(found)
 
 
-class _Site:
-    """What every page's check needs; module-level so forked workers inherit it."""
-
-    output = ""
-    siteurl = ""
-    sitename = ""
-    guide = None
-    reading_order: list[str] = []
-    files: frozenset[str] = frozenset()
+# The check of the build under way, by its guide (content_written carries no settings):
+# the checker, its pipeline (or None) and the seconds spent handing files to it.
+_running: dict[int, list] = {}
 
 
-def _checks_for(path: str, page) -> dict:
-    """The keyword arguments of check_written_page for one written file."""
-    if page is not None:
-        return {"expected": expectation(page, _Site.guide, _Site.sitename)}
-    return {"contents": _Site.reading_order} if path == CONTENTS_PAGE else {}
-
-
-def expectation_keys(guide, sitename: str, reading_order) -> dict[int, str]:
-    """For each page (by id), a text that changes whenever its expectation would.
-
-    Making every expectation to compare it costs a sidebar per page; its inputs are
-    few: the page's own fields, the chapter list, and its own chapter's pages.
-    """
-    chapters = repr([(c.label, c.landing.url if c.landing else None) for c in guide.chapters])
-    keys = {}
-    for chapter in guide.chapters:
-        members = repr([(m.sidebartitle, m.url) for m in chapter.pages])
-        for page in (chapter.landing, *chapter.pages):
-            if page is not None:
-                keys[id(page)] = repr(
-                    (page.save_as, page.url, page.title, sitename, page.description, chapters, members)
-                )
-    keys[id(None)] = repr(list(reading_order))
-    return keys
-
-
-def _read(path: str) -> str | None:
-    try:
-        with open(os.path.join(_Site.output, path), encoding="utf-8") as written:
-            return written.read()
-    except FileNotFoundError:
+def _start(context) -> list | None:
+    guide = context.get("GUIDE")
+    if guide is None:
         return None
+    if id(guide) not in _running:
+        config = check_settings(context)
+        checker = SiteChecker(context, guide, context["OUTPUT_PATH"], config["skip_verified"])
+        workers = config["workers"] or default_workers()
+        forks = "fork" in multiprocessing.get_all_start_methods()
+        _running.clear()  # one build at a time; a failed build's leftovers go here
+        _running[id(guide)] = [checker, CheckPipeline(checker) if workers > 1 and forks else None, 0.0]
+    return _running[id(guide)]
 
 
-def _check_one(job) -> list[str]:
-    # Each worker reads the file and builds the expectations itself: holding every
-    # page's HTML and sidebar at once would double the build's peak memory.
-    path, page = job
-    return check_written_page(
-        _read(path),
-        path,
-        siteurl=_Site.siteurl,
-        file_exists=_Site.files.__contains__,
-        **_checks_for(path, page),
-    )
+def page_written(path, context=None) -> None:
+    """content_written: hand each written file to the check while Pelican writes the next."""
+    if context is None:
+        return
+    started = time.perf_counter()
+    running = _start(context)
+    if running is None:
+        return
+    checker, pipeline, _ = running
+    if pipeline is not None:
+        pipeline.submit(os.path.relpath(path, checker.output).replace(os.sep, "/"))
+    running[2] += time.perf_counter() - started
 
 
 def check_written_site(pelican) -> None:
-    """finalized: read every written page back once and stop the build on any problem."""
+    """finalized: wait for the page checks, check the links, stop the build on any problem."""
     guide = guide_of(pelican.settings)
     if guide is None:
         return
     started = time.perf_counter()
     config = check_settings(pelican.settings)
-    _Site.output = pelican.output_path
-    _Site.siteurl = pelican.settings["SITEURL"]
-    _Site.sitename = pelican.settings["SITENAME"]
-    _Site.guide = guide
-    _Site.reading_order = [page.url for page in guide.pages]
-    _Site.files = written_files(_Site.output)
+    checker, pipeline, spent = _running.pop(id(guide), None) or (
+        SiteChecker(pelican.settings, guide, pelican.output_path, config["skip_verified"]),
+        None,
+        0.0,
+    )
+    files = written_files(pelican.output_path)
+    result = pipeline.finish(files) if pipeline is not None else checker.finish(files)
+    problems = result["problems"]
 
-    jobs = [(page.save_as, page) for page in guide.pages] + [(name, None) for name in THEME_PAGES]
-    verified = None
-    if config["skip_verified"]:
-        verified = VerifiedPages.load(pelican.settings, _Site.files)
-        keys = expectation_keys(guide, _Site.sitename, _Site.reading_order)
-    problems = []
-    todo = []
-    for path, page in jobs:
-        if path not in _Site.files:
-            problems.append(f"{path}: was not written")
-        elif verified is None or not verified.passed(path, _read(path), keys[id(page)]):
-            todo.append((path, page))
-
-    results = forked_map(_check_one, todo, config["workers"])
-    for (path, page), found in zip(todo, results):
-        problems += found
-        if verified is not None and not found:
-            verified.record(path, _read(path), keys[id(page)])
-    if verified is not None:
-        verified.save()
-
-    seconds = time.perf_counter() - started
-    skipped = len(jobs) - len(todo)
-    logger.info("guide_check: checked %d pages, skipped %d unchanged, in %.3f s", len(todo), skipped, seconds)
+    # The time the check held up the build: here, plus handing over each written file.
+    seconds = time.perf_counter() - started + spent
+    beside = result["cpu_seconds"] if pipeline is not None else 0.0
+    logger.info(
+        "guide_check: checked %d pages, skipped %d unchanged; %.3f s in the build, %.3f s CPU beside it",
+        result["checked"], result["skipped"], seconds, beside,
+    )  # fmt: skip
     if config["timing_file"]:
         with open(config["timing_file"], "w", encoding="utf-8") as timing:
-            json.dump({"seconds": seconds, "checked": len(todo), "skipped": skipped}, timing)
+            json.dump(
+                {
+                    "seconds": seconds,
+                    "worker_cpu_seconds": beside,
+                    "checked": result["checked"],
+                    "skipped": result["skipped"],
+                },
+                timing,
+            )
 
     if problems:
         for line in problems:
@@ -196,4 +152,5 @@ def check_settings_early(pelican) -> None:
 
 def register():
     signals.initialized.connect(check_settings_early)
+    signals.content_written.connect(page_written)
     signals.finalized.connect(check_written_site)
