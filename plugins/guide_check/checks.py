@@ -80,10 +80,7 @@ def sidebar_entries(nav, page_path: str, siteurl: str) -> list[Found]:
     chapters = next(nav.iterdescendants("ol"), None)
     if chapters is None:
         return found
-    for depth, item in _items(chapters):
-        link = next((child for child in item.iterchildren("a", "span")), None)
-        if link is None:
-            continue
+    for depth, link in _entries(chapters, 0):
         href = link.get("href") if link.tag == "a" else None
         found.append(
             Found(
@@ -96,11 +93,23 @@ def sidebar_entries(nav, page_path: str, siteurl: str) -> list[Found]:
     return found
 
 
-def _items(ordered_list, depth: int = 0):
+def _entries(ordered_list, depth: int) -> list:
+    """(depth, first <a> or <span> child) of each <li>, nested lists after their item.
+
+    One pass over each item's children: a sidebar has a hundred items and more."""
+    entries = []
     for item in ordered_list.iterchildren("li"):
-        yield depth, item
-        for nested in item.iterchildren("ol"):
-            yield from _items(nested, depth + 1)
+        link, nested = None, []
+        for child in item:
+            if child.tag == "ol":
+                nested.append(child)
+            elif link is None and child.tag in ("a", "span"):
+                link = child
+        if link is not None:
+            entries.append((depth, link))
+        for inner in nested:
+            entries += _entries(inner, depth + 1)
+    return entries
 
 
 def check_written_page(

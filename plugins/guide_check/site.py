@@ -7,7 +7,9 @@ re-checks, with the real file list, only the pages whose targets were not all
 written. The problems and their wording are exactly those of check_written_page.
 
 `CheckPipeline` runs a SiteChecker in a forked process: Pelican renders pages on
-one core while the other parses and checks the pages already written.
+one core while the other parses and checks the pages already written. When the
+build ends, the build's own process takes the pages still waiting from the back
+of the queue while the worker takes them from the front, so both cores finish.
 """
 
 from __future__ import annotations
@@ -104,6 +106,17 @@ class SiteChecker:
         self.problems[path] = self._check(path, html, assume_written)
         self.assumed[path] = assumed
 
+    def state(self) -> tuple:
+        return self.problems, self.assumed, self.digests, self.skipped
+
+    def absorb(self, state: tuple) -> None:
+        """Take over what another process's copy of this checker found."""
+        problems, assumed, digests, skipped = state
+        self.problems.update(problems)
+        self.assumed.update(assumed)
+        self.digests.update(digests)
+        self.skipped.update(skipped)
+
     def finish(self, files: frozenset[str]) -> dict:
         """Every problem, in reading order, once `files` (every written file) is known."""
         site = site_key(self.siteurl, files) if self.verified is not None else ""
@@ -141,16 +154,43 @@ class CheckPipelineError(RuntimeError):
     pass
 
 
-def _serve(checker: SiteChecker, connection) -> None:
-    """The forked process: check each path as it arrives, answer `finish` once."""
+class _Queue:
+    """Indices into the submitted paths: the worker takes from the front, the build's
+    process from the back once the build ends; a lock keeps them from taking one twice."""
+
+    def __init__(self, context):
+        self.lock = context.Lock()
+        self.front = context.Value("q", 0, lock=False)  # the next index the worker may take
+        self.back = context.Value("q", 2**62, lock=False)  # the indices from here on are taken
+
+    def take_front(self, index: int) -> bool:
+        with self.lock:
+            if index >= self.back.value:
+                return False
+            self.front.value = index + 1
+            return True
+
+    def take_back(self, count: int) -> int | None:
+        with self.lock:
+            self.back.value = min(self.back.value, count)
+            if self.back.value - 1 < self.front.value:
+                return None
+            self.back.value -= 1
+            return self.back.value
+
+
+def _serve(checker: SiteChecker, connection, queue: _Queue) -> None:
+    """The forked process: check each path as it arrives, until told the build ended."""
     try:
+        index = 0
         while True:
             kind, value = connection.recv()
-            if kind == "page":
-                checker.submit(value)
-            else:
-                connection.send(("ok", checker.finish(value)))
+            if kind != "page":
                 break
+            if queue.take_front(index):
+                checker.submit(value)
+            index += 1
+        connection.send(("ok", (checker.state(), time.process_time())))
     except BaseException as error:  # reported to the build, which stops on it
         connection.send(("error", f"{type(error).__name__}: {error}"))
     finally:
@@ -163,16 +203,25 @@ class CheckPipeline:
 
     def __init__(self, checker: SiteChecker):
         context = multiprocessing.get_context("fork")
+        self._checker = checker
+        self._paths: list[str] = []
+        self._queue = _Queue(context)
         self._connection, child_end = context.Pipe()
-        self._process = context.Process(target=_serve, args=(checker, child_end), daemon=True)
+        self._process = context.Process(
+            target=_serve, args=(checker, child_end, self._queue), daemon=True
+        )
         self._process.start()
         child_end.close()
 
     def submit(self, path: str) -> None:
+        self._paths.append(path)
         self._connection.send(("page", path))
 
     def finish(self, files: frozenset[str]) -> dict:
-        self._connection.send(("finish", files))
+        # Help with what is left, from the back, while the worker works from the front.
+        while (index := self._queue.take_back(len(self._paths))) is not None:
+            self._checker.submit(self._paths[index])
+        self._connection.send(("end", None))
         try:
             status, result = self._connection.recv()
         except EOFError:
@@ -180,8 +229,6 @@ class CheckPipeline:
         self._process.join()
         if status != "ok":
             raise CheckPipelineError(f"the page check failed: {result}")
-        return result
-
-    def cancel(self) -> None:
-        self._process.kill()
-        self._process.join()
+        state, worker_cpu = result
+        self._checker.absorb(state)
+        return {**self._checker.finish(files), "cpu_seconds": worker_cpu}

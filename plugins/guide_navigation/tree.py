@@ -58,19 +58,25 @@ class Guide:
         """The sidebar of `page` (None for pages outside the guide), in order."""
         current_chapter = getattr(page, "guide_chapter", None)
         entries = []
-        for chapter in self.chapters:
-            landing = chapter.landing
-            entries.append(
-                SidebarEntry(
-                    chapter.label,
-                    landing.url if landing is not None else None,
-                    landing is not None and landing is page,
-                    0,
-                )
-            )
+        for chapter, label, landing, landing_url, members in self._rows():
+            entries.append(SidebarEntry(label, landing_url, landing is not None and landing is page, 0))
             if chapter is current_chapter:
-                entries.extend(
-                    SidebarEntry(member.sidebartitle, member.url, member is page, 1)
-                    for member in chapter.pages
-                )
+                entries += [SidebarEntry(title, url, member is page, 1) for member, title, url in members]
         return entries
+
+    def _rows(self) -> list[tuple]:
+        """Labels and URLs of every chapter and page, read off the pages once per guide."""
+        rows = self.__dict__.get("_rows_cache")
+        if rows is None:
+            rows = [
+                (
+                    chapter,
+                    chapter.label,
+                    chapter.landing,
+                    chapter.landing.url if chapter.landing is not None else None,
+                    [(member, member.sidebartitle, member.url) for member in chapter.pages],
+                )
+                for chapter in self.chapters
+            ]
+            object.__setattr__(self, "_rows_cache", rows)  # the dataclass is frozen
+        return rows
