@@ -185,11 +185,12 @@ def _serve(checker: SiteChecker, connection, queue: _Queue) -> None:
         index = 0
         while True:
             kind, value = connection.recv()
-            if kind != "page":
+            if kind != "pages":
                 break
-            if queue.take_front(index):
-                checker.submit(value)
-            index += 1
+            for path in value:
+                if queue.take_front(index):
+                    checker.submit(path)
+                index += 1
         connection.send(("ok", (checker.state(), time.process_time())))
     except BaseException as error:  # reported to the build, which stops on it
         connection.send(("error", f"{type(error).__name__}: {error}"))
@@ -201,10 +202,13 @@ def _serve(checker: SiteChecker, connection, queue: _Queue) -> None:
 class CheckPipeline:
     """A SiteChecker in a forked process, fed the paths Pelican writes."""
 
+    BATCH = 8  # paths per message: one message per page cost more than checking it
+
     def __init__(self, checker: SiteChecker):
         context = multiprocessing.get_context("fork")
         self._checker = checker
         self._paths: list[str] = []
+        self._sent = 0
         self._queue = _Queue(context)
         self._connection, child_end = context.Pipe()
         self._process = context.Process(
@@ -215,9 +219,17 @@ class CheckPipeline:
 
     def submit(self, path: str) -> None:
         self._paths.append(path)
-        self._connection.send(("page", path))
+        if len(self._paths) % self.BATCH == 0:
+            self._flush()
+
+    def _flush(self) -> None:
+        unsent = self._paths[self._sent :]
+        if unsent:
+            self._connection.send(("pages", unsent))
+            self._sent = len(self._paths)
 
     def finish(self, files: frozenset[str]) -> dict:
+        self._flush()
         # Help with what is left, from the back, while the worker works from the front.
         while (index := self._queue.take_back(len(self._paths))) is not None:
             self._checker.submit(self._paths[index])
