@@ -29,7 +29,10 @@ ifeq ($(DEBUG), 1)
 	PELICANOPTS += -D
 endif
 
-.PHONY: help html clean regenerate serve devserver publish test
+PAGES ?= 1000
+ROUNDS ?= 3
+
+.PHONY: help html clean regenerate serve devserver publish test bench
 
 help:
 	@echo 'Makefile for the Servers guide'
@@ -42,6 +45,7 @@ help:
 	@echo '   make devserver [PORT=8000]   rebuild on every change and serve on $(BIND)'
 	@echo '   make publish                 build with publishconf.py'
 	@echo '   make test                    install the test tools and run the tests'
+	@echo '   make bench [PAGES=1000]      time this project against plain Pelican on a synthetic guide'
 	@echo ''
 	@echo 'Build another guide: make html INPUTDIR=/path/to/content OUTPUTDIR=/path/to/out'
 	@echo 'Set DEBUG=1 to show Python tracebacks.'
@@ -80,3 +84,8 @@ publish: $(INSTALLED)
 
 test: $(TEST_INSTALLED)
 	$(PYTHON) -m pytest $(PYTESTOPTS)
+
+# Cold and warm builds against plain Pelican, then the devserver's save-to-reload time.
+bench: $(INSTALLED)
+	$(PYTHON) -m tests.perf.bench --pages $(PAGES) --rounds $(ROUNDS)
+	$(PYTHON) -m tests.perf.devserver_latency --pages $(PAGES)

@@ -83,8 +83,11 @@ def _start(context) -> list | None:
         checker = SiteChecker(context, guide, context["OUTPUT_PATH"], config["skip_verified"])
         workers = config["workers"] or default_workers()
         forks = "fork" in multiprocessing.get_all_start_methods()
+        # When every page passed last time, a rebuild likely checks a few pages and
+        # hashes the rest; a second process would cost more memory than it saves time.
+        parallel = workers > 1 and forks and not checker.all_verified_before()
         _running.clear()  # one build at a time; a failed build's leftovers go here
-        _running[id(guide)] = [checker, CheckPipeline(checker) if workers > 1 and forks else None, 0.0]
+        _running[id(guide)] = [checker, CheckPipeline(checker) if parallel else None, 0.0]
     return _running[id(guide)]
 
 

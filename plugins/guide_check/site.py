@@ -14,9 +14,12 @@ of the queue while the worker takes them from the front, so both cores finish.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import time
+
+from guide_parallel import freeze_heap
 
 from .checks import PageExpectation, check_written_page
 from .verified import VerifiedPages, site_key
@@ -71,6 +74,10 @@ class SiteChecker:
         self.assumed: dict[str, set[str]] = {}  # link targets a page's check took as written
         self.digests: dict[str, str] = {}
         self.skipped: set[str] = set()
+
+    def all_verified_before(self) -> bool:
+        """Whether every file to check passed in the last build (it may have changed since)."""
+        return self.verified is not None and self.verified.covers(self.pages)
 
     def _checks_for(self, path: str) -> dict:
         page = self.pages[path]
@@ -206,6 +213,7 @@ class CheckPipeline:
 
     def __init__(self, checker: SiteChecker):
         context = multiprocessing.get_context("fork")
+        freeze_heap()  # until finish(): the pages and the guide stay shared with the worker
         self._checker = checker
         self._paths: list[str] = []
         self._sent = 0
@@ -239,6 +247,7 @@ class CheckPipeline:
         except EOFError:
             status, result = "error", f"the check process ended with exit code {self._process.exitcode}"
         self._process.join()
+        gc.unfreeze()
         if status != "ok":
             raise CheckPipelineError(f"the page check failed: {result}")
         state, worker_cpu = result

@@ -9,6 +9,7 @@ too small to pay for a fork (about 10 ms), everything runs in this process.
 
 from __future__ import annotations
 
+import gc
 import io
 import multiprocessing
 import os
@@ -50,6 +51,13 @@ class _SharedUnpickler(pickle.Unpickler):
         return self._shared[index]
 
 
+def freeze_heap() -> None:
+    """Before a fork: the garbage collector of either process would otherwise write to
+    every object's header on its next full pass, and each page it writes to is copied."""
+    gc.collect()
+    gc.freeze()
+
+
 def _run_slice(func, items, connection, shared) -> None:
     try:
         payload = ("ok", [func(item) for item in items])
@@ -84,6 +92,7 @@ def forked_map(
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         return [func(item) for item in items]
     context = multiprocessing.get_context("fork")
+    freeze_heap()
     size = -(-len(items) // workers)
     slices = [items[start : start + size] for start in range(0, len(items), size)]
     children = []
@@ -104,4 +113,5 @@ def forked_map(
         if status != "ok":
             raise WorkerError(payload)
         results.extend(payload)
+    gc.unfreeze()
     return results
