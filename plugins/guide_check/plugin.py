@@ -13,7 +13,8 @@ from pelican import signals
 from guide_navigation import guide_of
 from guide_parallel import default_workers
 
-from .site import CheckPipeline, SiteChecker
+from .site import CheckPipeline, GuideJobs, SiteChecker
+from .verified import VerifiedPages
 
 logger = logging.getLogger(__name__)
 
@@ -69,60 +70,68 @@ def written_files(output: str) -> frozenset[str]:
     return frozenset(found)
 
 
-# The check of the build under way, by its guide (content_written carries no settings):
-# the checker, its pipeline (or None) and the seconds spent handing files to it.
-_running: dict[int, list] = {}
+class _Build:
+    """The check of the build under way (content_written carries no settings)."""
 
-
-def _start(context) -> list | None:
-    guide = context.get("GUIDE")
-    if guide is None:
-        return None
-    if id(guide) not in _running:
-        config = check_settings(context)
-        checker = SiteChecker(context, guide, context["OUTPUT_PATH"], config["skip_verified"])
+    def __init__(self, pelican, config: dict):
+        self.output = pelican.output_path
+        self.settings = pelican.settings
+        verified = VerifiedPages.load(pelican.settings) if config["skip_verified"] else None
+        self.checker = SiteChecker(self.output, pelican.settings["SITEURL"], verified)
         workers = config["workers"] or default_workers()
         forks = "fork" in multiprocessing.get_all_start_methods()
-        # When every page passed last time, a rebuild likely checks a few pages and
+        # A rebuild after a build that passed checks the few pages that changed and
         # hashes the rest; a second process would cost more memory than it saves time.
-        parallel = workers > 1 and forks and not checker.all_verified_before()
-        _running.clear()  # one build at a time; a failed build's leftovers go here
-        _running[id(guide)] = [checker, CheckPipeline(checker) if parallel else None, 0.0]
-    return _running[id(guide)]
+        parallel = workers > 1 and forks and (verified is None or not verified.has_pages())
+        self.pipeline = CheckPipeline(self.checker) if parallel else None
+        self.jobs: GuideJobs | None = None
+        self.spent = 0.0  # seconds spent handing written files to the pipeline
+
+
+_current: list[_Build] = []
+
+
+def start_check(pelican) -> None:
+    """initialized: check the settings; fork the page checker while the process is small."""
+    config = check_settings(pelican.settings)
+    for build in _current:  # a build that failed before it finished
+        if build.pipeline is not None:
+            build.pipeline.close()
+    _current[:] = [_Build(pelican, config)]
 
 
 def page_written(path, context=None) -> None:
     """content_written: hand each written file to the check while Pelican writes the next."""
-    if context is None:
+    if not _current or _current[0].pipeline is None or context is None or "GUIDE" not in context:
         return
     started = time.perf_counter()
-    running = _start(context)
-    if running is None:
-        return
-    checker, pipeline, _ = running
-    if pipeline is not None:
-        pipeline.submit(os.path.relpath(path, checker.output).replace(os.sep, "/"))
-    running[2] += time.perf_counter() - started
+    build = _current[0]
+    if build.jobs is None:
+        build.jobs = GuideJobs(build.settings, context["GUIDE"])
+    relative = os.path.relpath(path, build.output).replace(os.sep, "/")
+    if relative in build.jobs.pages:
+        build.pipeline.submit(relative, build.jobs.checks_for(relative), build.jobs.key_for(relative))
+    build.spent += time.perf_counter() - started
 
 
 def check_written_site(pelican) -> None:
     """finalized: wait for the page checks, check the links, stop the build on any problem."""
+    config = check_settings(pelican.settings)
+    build = _current.pop() if _current else _Build(pelican, {**config, "workers": 1})
     guide = guide_of(pelican.settings)
     if guide is None:
+        if build.pipeline is not None:
+            build.pipeline.close()
         return
     started = time.perf_counter()
-    config = check_settings(pelican.settings)
-    checker, pipeline, spent = _running.pop(id(guide), None) or (
-        SiteChecker(pelican.settings, guide, pelican.output_path, config["skip_verified"]),
-        None,
-        0.0,
-    )
+    jobs = build.jobs or GuideJobs(pelican.settings, guide)
     files = written_files(pelican.output_path)
-    result = pipeline.finish(files) if pipeline is not None else checker.finish(files)
+    pipeline = build.pipeline
+    result = pipeline.finish(files, jobs) if pipeline is not None else build.checker.finish(files, jobs)
     problems = result["problems"]
 
     # The time the check held up the build: here, plus handing over each written file.
-    seconds = time.perf_counter() - started + spent
+    seconds = time.perf_counter() - started + build.spent
     beside = result["cpu_seconds"] if pipeline is not None else 0.0
     logger.info(
         "guide_check: checked %d pages, skipped %d unchanged; %.3f s in the build, %.3f s CPU beside it",
@@ -148,12 +157,7 @@ def check_written_site(pelican) -> None:
         )
 
 
-def check_settings_early(pelican) -> None:
-    """initialized: a wrong GUIDE_CHECK stops the build before anything is read."""
-    check_settings(pelican.settings)
-
-
 def register():
-    signals.initialized.connect(check_settings_early)
+    signals.initialized.connect(start_check)
     signals.content_written.connect(page_written)
     signals.finalized.connect(check_written_site)

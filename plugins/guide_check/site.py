@@ -1,6 +1,7 @@
 """Checking one build's written site, page by page as Pelican writes it.
 
-`SiteChecker` checks each page when it is handed the page's path. Whether a link
+`SiteChecker` checks each page when it is handed the page's path and its checks
+(`GuideJobs` makes those from the guide). Whether a link
 reaches a written file can only be known when every file is written, so a page's
 check first assumes its links resolve and notes their targets; `finish` then
 re-checks, with the real file list, only the pages whose targets were not all
@@ -15,6 +16,7 @@ of the queue while the worker takes them from the front, so both cores finish.
 from __future__ import annotations
 
 import gc
+import hashlib
 import multiprocessing
 import os
 import time
@@ -58,89 +60,104 @@ def expectation_keys(guide, sitename: str, reading_order) -> dict[int, str]:
     return keys
 
 
-class SiteChecker:
-    def __init__(self, settings, guide, output: str, skip_verified: bool):
-        self.output = output
-        self.siteurl = settings["SITEURL"]
-        self.sitename = settings["SITENAME"]
+class GuideJobs:
+    """What to check in each written file of a guide: made from the guide, in the build."""
+
+    def __init__(self, settings, guide):
         self.guide = guide
+        self.sitename = settings["SITENAME"]
         self.reading_order = [page.url for page in guide.pages]
         # Every file to check, in the order problems are reported.
         self.pages = {page.save_as: page for page in guide.pages}
         self.pages.update((name, None) for name in THEME_PAGES)
-        self.verified = VerifiedPages.load(settings) if skip_verified else None
-        self.keys = expectation_keys(guide, self.sitename, self.reading_order) if skip_verified else {}
-        self.problems: dict[str, list[str]] = {}  # checked in this build
-        self.assumed: dict[str, set[str]] = {}  # link targets a page's check took as written
-        self.digests: dict[str, str] = {}
-        self.skipped: set[str] = set()
+        self._keys = None
 
-    def all_verified_before(self) -> bool:
-        """Whether every file to check passed in the last build (it may have changed since)."""
-        return self.verified is not None and self.verified.covers(self.pages)
-
-    def _checks_for(self, path: str) -> dict:
+    def checks_for(self, path: str) -> dict:
+        """The keyword arguments of check_written_page for one written file."""
         page = self.pages[path]
         if page is not None:
             return {"expected": expectation(page, self.guide, self.sitename)}
         return {"contents": self.reading_order} if path == CONTENTS_PAGE else {}
 
+    def key_for(self, path: str) -> str:
+        if self._keys is None:
+            self._keys = expectation_keys(self.guide, self.sitename, self.reading_order)
+        return hashlib.sha256(self._keys[id(self.pages[path])].encode("utf-8")).hexdigest()
+
+
+class SiteChecker:
+    """Checks the written files it is handed, with the checks handed with them."""
+
+    def __init__(self, output: str, siteurl: str, verified: VerifiedPages | None):
+        self.output = output
+        self.siteurl = siteurl
+        self.verified = verified
+        self.problems: dict[str, list[str]] = {}  # checked in this build
+        # Every link target the checks took as written: a few thousand names for the
+        # whole site, where one set per page would cost megabytes.
+        self.assumed: set[str] = set()
+        self.digests: dict[str, str] = {}
+        self.skipped: set[str] = set()
+
     def _read(self, path: str) -> str:
         with open(os.path.join(self.output, path), encoding="utf-8") as written:
             return written.read()
 
-    def _check(self, path: str, html: str, file_exists) -> list[str]:
-        return check_written_page(
-            html, path, siteurl=self.siteurl, file_exists=file_exists, **self._checks_for(path)
-        )
-
-    def submit(self, path: str, trust_verified: bool = True) -> None:
+    def submit(self, path: str, checks: dict, key: str, trust_verified: bool = True) -> None:
         """Check one written file (a site path), unless it passed unchanged last time."""
-        if path not in self.pages or path in self.problems:
+        if path in self.problems:
             return
         html = self._read(path)
         if self.verified is not None:
-            self.digests[path] = self.verified.digest(path, html, self.keys[id(self.pages[path])])
+            self.digests[path] = self.verified.digest(path, html, key)
             if trust_verified and self.verified.passed_before(path, self.digests[path]):
                 self.skipped.add(path)
                 return
-        assumed = set()
+        assumed = self.assumed
 
         def assume_written(target: str) -> bool:
             assumed.add(target)
             return True
 
-        self.problems[path] = self._check(path, html, assume_written)
-        self.assumed[path] = assumed
+        self.problems[path] = check_written_page(
+            html, path, siteurl=self.siteurl, file_exists=assume_written, **checks
+        )
 
     def state(self) -> tuple:
         return self.problems, self.assumed, self.digests, self.skipped
 
     def absorb(self, state: tuple) -> None:
-        """Take over what another process's copy of this checker found."""
+        """Take over what another process's checker found."""
         problems, assumed, digests, skipped = state
         self.problems.update(problems)
         self.assumed.update(assumed)
         self.digests.update(digests)
         self.skipped.update(skipped)
 
-    def finish(self, files: frozenset[str]) -> dict:
+    def finish(self, files: frozenset[str], jobs: GuideJobs) -> dict:
         """Every problem, in reading order, once `files` (every written file) is known."""
         site = site_key(self.siteurl, files) if self.verified is not None else ""
         if self.verified is not None and self.verified.stored_site != site:
             # Another set of files, or other code: what passed before proves nothing now.
             for path in sorted(self.skipped):
-                self.submit(path, trust_verified=False)
+                self.submit(path, jobs.checks_for(path), jobs.key_for(path), trust_verified=False)
             self.skipped.clear()
         problems = []
-        for path in self.pages:
+        for path in jobs.pages:
+            if path in files and path not in self.problems and path not in self.skipped:
+                # Checked here only, or written without Pelican saying so.
+                self.submit(path, jobs.checks_for(path), jobs.key_for(path) if self.verified else "")
+        # A link to a file no one wrote: check the pages again, this time knowing the files.
+        recheck = not self.assumed <= files
+        for path in jobs.pages:
             if path not in files:
                 problems.append(f"{path}: was not written")
                 continue
-            if path not in self.problems and path not in self.skipped:
-                self.submit(path)  # written without Pelican saying so, or checked here only
-            if path in self.problems and not self.assumed[path] <= files:
-                self.problems[path] = self._check(path, self._read(path), files.__contains__)
+            if path in self.problems and recheck:
+                self.problems[path] = check_written_page(
+                    self._read(path), path, siteurl=self.siteurl,
+                    file_exists=files.__contains__, **jobs.checks_for(path),
+                )  # fmt: skip
             problems += self.problems.get(path, [])
         if self.verified is not None:
             passed = {
@@ -153,7 +170,7 @@ class SiteChecker:
             "problems": problems,
             "checked": len(self.problems),
             "skipped": len(self.skipped),
-            "cpu_seconds": time.process_time(),
+            "cpu_seconds": 0.0,
         }
 
 
@@ -194,9 +211,9 @@ def _serve(checker: SiteChecker, connection, queue: _Queue) -> None:
             kind, value = connection.recv()
             if kind != "pages":
                 break
-            for path in value:
+            for path, checks, key in value:
                 if queue.take_front(index):
-                    checker.submit(path)
+                    checker.submit(path, checks, key)
                 index += 1
         connection.send(("ok", (checker.state(), time.process_time())))
     except BaseException as error:  # reported to the build, which stops on it
@@ -212,11 +229,13 @@ class CheckPipeline:
     BATCH = 8  # paths per message: one message per page cost more than checking it
 
     def __init__(self, checker: SiteChecker):
+        # Forked when the build starts, before any page is read: the worker shares only
+        # the loaded code, and each page's expectations travel to it with the page.
         context = multiprocessing.get_context("fork")
-        freeze_heap()  # until finish(): the pages and the guide stay shared with the worker
+        freeze_heap()
         self._checker = checker
         self._paths: list[str] = []
-        self._sent = 0
+        self._unsent: list[tuple] = []
         self._queue = _Queue(context)
         self._connection, child_end = context.Pipe()
         self._process = context.Process(
@@ -225,31 +244,42 @@ class CheckPipeline:
         self._process.start()
         child_end.close()
 
-    def submit(self, path: str) -> None:
+    def submit(self, path: str, checks: dict, key: str) -> None:
         self._paths.append(path)
-        if len(self._paths) % self.BATCH == 0:
+        self._unsent.append((path, checks, key))
+        if len(self._unsent) >= self.BATCH:
             self._flush()
 
     def _flush(self) -> None:
-        unsent = self._paths[self._sent :]
-        if unsent:
-            self._connection.send(("pages", unsent))
-            self._sent = len(self._paths)
+        if self._unsent:
+            self._connection.send(("pages", self._unsent))
+            self._unsent = []
 
-    def finish(self, files: frozenset[str]) -> dict:
+    def finish(self, files: frozenset[str], jobs: GuideJobs) -> dict:
+        gc.unfreeze()
         self._flush()
         # Help with what is left, from the back, while the worker works from the front.
         while (index := self._queue.take_back(len(self._paths))) is not None:
-            self._checker.submit(self._paths[index])
+            path = self._paths[index]
+            self._checker.submit(path, jobs.checks_for(path), jobs.key_for(path))
         self._connection.send(("end", None))
         try:
             status, result = self._connection.recv()
         except EOFError:
             status, result = "error", f"the check process ended with exit code {self._process.exitcode}"
         self._process.join()
-        gc.unfreeze()
         if status != "ok":
             raise CheckPipelineError(f"the page check failed: {result}")
         state, worker_cpu = result
         self._checker.absorb(state)
-        return {**self._checker.finish(files), "cpu_seconds": worker_cpu}
+        return {**self._checker.finish(files, jobs), "cpu_seconds": worker_cpu}
+
+    def close(self) -> None:
+        """The build ended without a site to check: let the worker go."""
+        gc.unfreeze()
+        try:
+            self._connection.send(("end", None))
+            self._connection.recv()
+        except (EOFError, OSError):
+            pass
+        self._process.join()

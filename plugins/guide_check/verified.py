@@ -60,8 +60,8 @@ class VerifiedPages:
     def digest(path: str, html: str, expectation_key: str) -> str:
         return hashlib.sha256(f"{path}\0{expectation_key}\0{html}".encode("utf-8")).hexdigest()
 
-    def covers(self, paths) -> bool:
-        return all(path in self._digests for path in paths)
+    def has_pages(self) -> bool:
+        return bool(self._digests)
 
     def passed_before(self, path: str, digest: str) -> bool:
         """Whether this exact page passed in the last build (valid if the site key matches)."""
