@@ -13,7 +13,7 @@ from pelican import signals
 from guide_navigation import guide_of
 from guide_parallel import default_workers
 
-from .site import CheckPipeline, GuideJobs, SiteChecker
+from .site import CheckPipeline, GuideJobs, SiteChecker, expectation  # noqa: F401 (expectation: used by tests)
 from .verified import VerifiedPages
 
 logger = logging.getLogger(__name__)
@@ -27,7 +27,8 @@ DEFAULT_GUIDE_CHECK = {
     # those of a page that already passed (kept in CACHE_PATH; `make clean` drops it).
     "skip_verified": True,
     # Where to write {"seconds": ..., "worker_cpu_seconds": ..., "checked": ...,
-    # "skipped": ...} after each check (the benchmark reads it); None writes nothing.
+    # "skipped": ..., "handover_seconds": ...} after each check (the benchmark reads
+    # it); None writes nothing.
     "timing_file": None,
 }
 
@@ -110,7 +111,7 @@ def page_written(path, context=None) -> None:
         build.jobs = GuideJobs(build.settings, context["GUIDE"])
     relative = os.path.relpath(path, build.output).replace(os.sep, "/")
     if relative in build.jobs.pages:
-        build.pipeline.submit(relative, build.jobs.checks_for(relative), build.jobs.key_for(relative))
+        build.pipeline.submit(relative, build.jobs)
     build.spent += time.perf_counter() - started
 
 
@@ -142,6 +143,7 @@ def check_written_site(pelican) -> None:
             json.dump(
                 {
                     "seconds": seconds,
+                    "handover_seconds": build.spent,
                     "worker_cpu_seconds": beside,
                     "checked": result["checked"],
                     "skipped": result["skipped"],

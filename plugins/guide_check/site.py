@@ -17,11 +17,14 @@ from __future__ import annotations
 
 import gc
 import hashlib
+from functools import partial
 import multiprocessing
 import os
 import time
 
 from guide_parallel import freeze_heap
+
+from guide_navigation.tree import sidebar_from_rows
 
 from .checks import PageExpectation, check_written_page
 from .verified import VerifiedPages, site_key
@@ -41,48 +44,63 @@ def expectation(page, guide, sitename: str) -> PageExpectation:
     )
 
 
-def expectation_keys(guide, sitename: str, reading_order) -> dict[int, str]:
-    """For each page (by id), a text that changes whenever its expectation would.
-
-    Making every expectation to compare it costs a sidebar per page; its inputs are
-    few: the page's own fields, the chapter list, and its own chapter's pages.
-    """
-    chapters = repr([(c.label, c.landing.url if c.landing else None) for c in guide.chapters])
-    keys = {}
-    for chapter in guide.chapters:
-        members = repr([(m.sidebartitle, m.url) for m in chapter.pages])
-        for page in (chapter.landing, *chapter.pages):
-            if page is not None:
-                keys[id(page)] = repr(
-                    (page.save_as, page.url, page.title, sitename, page.description, chapters, members)
-                )
-    keys[id(None)] = repr(list(reading_order))
-    return keys
+def _digest(value) -> str:
+    return hashlib.sha256(repr(value).encode("utf-8")).hexdigest()
 
 
 class GuideJobs:
-    """What to check in each written file of a guide: made from the guide, in the build."""
+    """What to check in each written file of a guide.
+
+    A file's checks are made from a small recipe (its fields, its chapter's position)
+    and the guide's sidebar rows: the recipe travels to the check process with each
+    page, the rows once, so handing a page over costs microseconds, not a sidebar.
+    """
 
     def __init__(self, settings, guide):
-        self.guide = guide
         self.sitename = settings["SITENAME"]
-        self.reading_order = [page.url for page in guide.pages]
-        # Every file to check, in the order problems are reported.
-        self.pages = {page.save_as: page for page in guide.pages}
-        self.pages.update((name, None) for name in THEME_PAGES)
-        self._keys = None
+        reading_order = [page.url for page in guide.pages]
+        self.shared = (guide.sidebar_rows(), reading_order, self.sitename)
+        positions = {id(chapter): index for index, chapter in enumerate(guide.chapters)}
+        # Every file to check, in the order problems are reported, with its recipe.
+        self.recipes: dict[str, tuple | None] = {
+            page.save_as: (page.title, page.description, positions[id(page.guide_chapter)], page.url)
+            for page in guide.pages
+        }
+        self.recipes.update((name, None) for name in THEME_PAGES)
+        self.pages = self.recipes  # the paths, in order
+        # What each expectation is made of, digested: a page is checked again when it changes.
+        rows = self.shared[0]
+        chapters = _digest([(label, landing) for label, landing, _ in rows])
+        members = [_digest(pages) for _, _, pages in rows]
+        self.keys = {
+            path: _digest((path, recipe, self.sitename, chapters, members[recipe[2]]))
+            if recipe is not None
+            else _digest((path, reading_order if path == CONTENTS_PAGE else None))
+            for path, recipe in self.recipes.items()
+        }
 
     def checks_for(self, path: str) -> dict:
-        """The keyword arguments of check_written_page for one written file."""
-        page = self.pages[path]
-        if page is not None:
-            return {"expected": expectation(page, self.guide, self.sitename)}
-        return {"contents": self.reading_order} if path == CONTENTS_PAGE else {}
+        return checks_from(path, self.recipes[path], self.shared)
 
     def key_for(self, path: str) -> str:
-        if self._keys is None:
-            self._keys = expectation_keys(self.guide, self.sitename, self.reading_order)
-        return hashlib.sha256(self._keys[id(self.pages[path])].encode("utf-8")).hexdigest()
+        return self.keys[path]
+
+
+def checks_from(path: str, recipe: tuple | None, shared: tuple) -> dict:
+    """The keyword arguments of check_written_page for one written file."""
+    rows, reading_order, sitename = shared
+    if recipe is None:
+        return {"contents": reading_order} if path == CONTENTS_PAGE else {}
+    title, description, chapter_position, url = recipe
+    return {
+        "expected": PageExpectation(
+            path=path,
+            title=f"{title} - {sitename}",
+            h1=title,
+            description=description,
+            sidebar=sidebar_from_rows(rows, chapter_position, url),
+        )
+    }
 
 
 class SiteChecker:
@@ -103,8 +121,9 @@ class SiteChecker:
         with open(os.path.join(self.output, path), encoding="utf-8") as written:
             return written.read()
 
-    def submit(self, path: str, checks: dict, key: str, trust_verified: bool = True) -> None:
-        """Check one written file (a site path), unless it passed unchanged last time."""
+    def submit(self, path: str, make_checks, key: str, trust_verified: bool = True) -> None:
+        """Check one written file (a site path), unless it passed unchanged last time.
+        `make_checks()` gives check_written_page's keyword arguments for it."""
         if path in self.problems:
             return
         html = self._read(path)
@@ -120,7 +139,7 @@ class SiteChecker:
             return True
 
         self.problems[path] = check_written_page(
-            html, path, siteurl=self.siteurl, file_exists=assume_written, **checks
+            html, path, siteurl=self.siteurl, file_exists=assume_written, **make_checks()
         )
 
     def state(self) -> tuple:
@@ -140,13 +159,13 @@ class SiteChecker:
         if self.verified is not None and self.verified.stored_site != site:
             # Another set of files, or other code: what passed before proves nothing now.
             for path in sorted(self.skipped):
-                self.submit(path, jobs.checks_for(path), jobs.key_for(path), trust_verified=False)
+                self.submit(path, partial(jobs.checks_for, path), jobs.key_for(path), trust_verified=False)
             self.skipped.clear()
         problems = []
         for path in jobs.pages:
             if path in files and path not in self.problems and path not in self.skipped:
                 # Checked here only, or written without Pelican saying so.
-                self.submit(path, jobs.checks_for(path), jobs.key_for(path) if self.verified else "")
+                self.submit(path, partial(jobs.checks_for, path), jobs.key_for(path))
         # A link to a file no one wrote: check the pages again, this time knowing the files.
         recheck = not self.assumed <= files
         for path in jobs.pages:
@@ -206,14 +225,17 @@ class _Queue:
 def _serve(checker: SiteChecker, connection, queue: _Queue) -> None:
     """The forked process: check each path as it arrives, until told the build ended."""
     try:
-        index = 0
+        index, shared = 0, None
         while True:
             kind, value = connection.recv()
+            if kind == "guide":
+                shared = value
+                continue
             if kind != "pages":
                 break
-            for path, checks, key in value:
+            for path, recipe, key in value:
                 if queue.take_front(index):
-                    checker.submit(path, checks, key)
+                    checker.submit(path, partial(checks_from, path, recipe, shared), key)
                 index += 1
         connection.send(("ok", (checker.state(), time.process_time())))
     except BaseException as error:  # reported to the build, which stops on it
@@ -244,9 +266,11 @@ class CheckPipeline:
         self._process.start()
         child_end.close()
 
-    def submit(self, path: str, checks: dict, key: str) -> None:
+    def submit(self, path: str, jobs: GuideJobs) -> None:
+        if not self._paths:
+            self._connection.send(("guide", jobs.shared))
         self._paths.append(path)
-        self._unsent.append((path, checks, key))
+        self._unsent.append((path, jobs.recipes[path], jobs.key_for(path)))
         if len(self._unsent) >= self.BATCH:
             self._flush()
 
@@ -261,7 +285,7 @@ class CheckPipeline:
         # Help with what is left, from the back, while the worker works from the front.
         while (index := self._queue.take_back(len(self._paths))) is not None:
             path = self._paths[index]
-            self._checker.submit(path, jobs.checks_for(path), jobs.key_for(path))
+            self._checker.submit(path, partial(jobs.checks_for, path), jobs.key_for(path))
         self._connection.send(("end", None))
         try:
             status, result = self._connection.recv()
