@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import posixpath
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from pelican import signals
@@ -27,6 +28,12 @@ class GuideLinksError(Exception):
 
 def _site_path(href: str, page_url: str, siteurl: str) -> str | None:
     """The site path a link in the page's text points to; None when it leaves the site."""
+    return _site_path_from(href, posixpath.dirname(page_url), siteurl)
+
+
+@lru_cache(maxsize=16384)
+def _site_path_from(href: str, folder: str, siteurl: str) -> str | None:
+    # Cached: a guide's pages repeat the same links, and each costs a urlsplit.
     if siteurl and href.startswith(siteurl.rstrip("/") + "/"):
         href = href[len(siteurl.rstrip("/")) :]
     parts = urlsplit(href)
@@ -34,7 +41,7 @@ def _site_path(href: str, page_url: str, siteurl: str) -> str | None:
         return None  # elsewhere, a fragment of this page, or one of Pelican's {filename} links
     if parts.path.startswith("/"):
         return posixpath.normpath(parts.path.lstrip("/"))
-    return posixpath.normpath(posixpath.join(posixpath.dirname(page_url), parts.path))
+    return posixpath.normpath(posixpath.join(folder, parts.path))
 
 
 def rewrite_missing_links(generator) -> None:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
+
+from jinja2 import FileSystemBytecodeCache
 from urllib.parse import quote
 
 from pelican import signals
@@ -97,6 +100,14 @@ def configure_generator(generator) -> None:
     """generator_init: autoescape everything; hand the stylesheets to the templates."""
     # Pelican leaves autoescaping off; the theme prints metadata, which is plain text.
     generator.env.autoescape = True
+    # A build reads each template once: no stat of the file on each use (thousands per
+    # build), and the compiled code kept beside Pelican's content cache (keyed by the
+    # template's source, so an edited template is compiled again).
+    generator.env.auto_reload = False
+    if generator.settings.get("CACHE_CONTENT") and generator.settings.get("CACHE_PATH"):
+        folder = os.path.join(generator.settings["CACHE_PATH"], "jinja")
+        os.makedirs(folder, exist_ok=True)
+        generator.env.bytecode_cache = FileSystemBytecodeCache(folder)
     styles = _styles(generator.settings)
     generator.context["GUIDE_STYLES"] = styles
     generator.env.globals["sidebar_items"] = SidebarItems(generator.env)
