@@ -95,6 +95,8 @@ def main(argv: list[str] | None = None) -> None:
 
     threading.Thread(target=rebuild_on_change, daemon=True, name="rebuild").start()
 
+    # livereload prints its own lines with its own handler; not a second time through ours.
+    logging.getLogger("livereload").propagate = False
     server = Server()
     # livereload watches the working folder by polling unless told to watch something;
     # the rebuild thread does the watching, so give it a path that never changes.
