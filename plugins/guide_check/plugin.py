@@ -14,7 +14,7 @@ from guide_navigation import guide_of
 from guide_parallel import default_workers
 
 from .site import CheckPipeline, GuideJobs, SiteChecker
-from .site import expectation  # noqa: F401  (kept importable from here, where it was)
+from .site import CONTENTS_PAGE, THEME_PAGES, expectation  # noqa: F401  (importable from here, as before)
 from .verified import VerifiedPages
 
 logger = logging.getLogger(__name__)
