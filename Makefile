@@ -36,7 +36,10 @@ ifeq ($(DEBUG), 1)
 	PELICANOPTS += -D
 endif
 
-.PHONY: help html clean regenerate serve devserver publish github test
+PAGES ?= 1000
+ROUNDS ?= 3
+
+.PHONY: help html clean regenerate serve devserver publish github test bench
 
 help:
 	@echo 'Makefile for the Servers guide'
@@ -51,6 +54,7 @@ help:
 	@echo '   make github                  publish, then push $(OUTPUTDIR) to the $(GITHUB_PAGES_BRANCH) branch'
 	@echo '   make test                    install the test tools and run the tests'
 	@echo '   make test PYTESTOPTS="-m browser"   only the tests that drive Chromium'
+	@echo '   make bench [PAGES=1000]      time this project against plain Pelican on a synthetic guide'
 	@echo ''
 	@echo 'Build another guide: make html INPUTDIR=/path/to/content OUTPUTDIR=/path/to/out'
 	@echo 'Set DEBUG=1 to show Python tracebacks.'
@@ -78,7 +82,7 @@ html: $(INSTALLED)
 	$(GUIDE_BUILD) $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) $(PELICANOPTS)
 
 clean:
-	rm -rf $(OUTPUTDIR) $(dir $(OUTPUTDIR)).$(notdir $(OUTPUTDIR)).staging $(CACHEDIR)
+	rm -rf $(OUTPUTDIR) $(dir $(OUTPUTDIR)).$(notdir $(OUTPUTDIR)).staging* $(CACHEDIR)
 	find $(BASEDIR)/plugins $(BASEDIR)/tests -name __pycache__ -type d -prune -exec rm -rf {} +
 	rm -rf $(BASEDIR)/.pytest_cache
 
@@ -88,8 +92,9 @@ regenerate: $(INSTALLED)
 serve: $(INSTALLED)
 	$(PELICAN) -l $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) $(PELICANOPTS) -p $(PORT) -b $(BIND)
 
+# Staged builds on every change (with the content cache), served with live reload.
 devserver: $(INSTALLED)
-	$(PELICAN) -lr $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) $(PELICANOPTS) -p $(PORT) -b $(BIND)
+	$(PYTHON) -m guide_build.devserver $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) $(PELICANOPTS) -b $(BIND) -p $(PORT)
 
 # Staging folder, checks, sitemap and .gz/.br copies, then one rename: see README, Publishing.
 publish: $(INSTALLED)
@@ -102,3 +107,8 @@ github: publish
 
 test: $(TEST_INSTALLED) $(VNU_JAR)
 	VNU_JAR=$(VNU_JAR) $(PYTHON) -m pytest $(PYTESTOPTS)
+
+# Cold and warm builds against plain Pelican, then the devserver's save-to-reload time.
+bench: $(INSTALLED)
+	$(PYTHON) -m tests.perf.bench --pages $(PAGES) --rounds $(ROUNDS)
+	$(PYTHON) -m tests.perf.devserver_latency --pages $(PAGES)

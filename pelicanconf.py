@@ -69,6 +69,7 @@ CHECK_MODIFIED_METHOD = "mtime"
 
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
+    "guide_read",
     "guide_metadata",
     "guide_navigation",
     "guide_links",

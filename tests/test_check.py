@@ -81,7 +81,7 @@ def test_swapped_entries(site):
 
 def test_dropped_landing_page(site):
     html = site.html("why-python.html")
-    broken = replace_once(html, '<li><a href="./devops.html">6. DevOps</a></li>', "")
+    broken = replace_once(html, '<li><a href="./devops.html">6. DevOps</a>\n</li>', "")
     assert check_page(site, broken) == ['why-python.html: sidebar lacks "6. DevOps" -> devops.html']
 
 
@@ -185,7 +185,7 @@ def test_contents_page_missing_a_page(site):
 
 
 def test_the_build_fails_when_the_theme_breaks_the_sidebar(tmp_path):
-    """The check runs inside every build: a theme that drops the nested list fails it."""
+    """The check runs inside every build: a theme that loses aria-current fails it."""
     import json
     import shutil
 
@@ -193,13 +193,15 @@ def test_the_build_fails_when_the_theme_breaks_the_sidebar(tmp_path):
 
     theme = tmp_path / "theme"
     shutil.copytree(REPO / "theme", theme)
-    sidebar = theme / "templates" / "partials" / "sidebar.html"
-    sidebar.write_text(sidebar.read_text().replace("{% for entry in chapter.pages %}", "{% for entry in chapter.pages[1:] %}"))
+    item = theme / "templates" / "partials" / "sidebar-item.html"
+    item.write_text(item.read_text().replace('{% if current %} aria-current="page"{% endif %}', ""))
     guide = Guide(tmp_path / "g")
     guide.page("a.md", title="A", slug="a", sortorder="0101")
     guide.page("b.md", title="B", slug="b", sortorder="0102")
     result = guide.build(settings={"THEME": json.dumps(str(theme))})
     assert result.returncode == 1
-    assert 'error: a.html: sidebar lacks "A" -> a.html' in result.stderr.splitlines()
-    assert "error: the written site has 3 problems" in result.stderr.splitlines(), result.stderr
+    lines = result.stderr.splitlines()
+    assert 'error: a.html: its own sidebar link lacks aria-current="page"' in lines, result.stderr
+    assert 'error: b.html: its own sidebar link lacks aria-current="page"' in lines, result.stderr
+    assert "error: the written site has 2 problems" in lines, result.stderr
     assert not guide.output.exists()

@@ -9,7 +9,7 @@ import sys
 import time
 
 from .report import OneLineHandler, describe
-from .swap import replace_folder, staging_path
+from .swap import clear_in_background, replace_folder, staging_path
 
 logger = logging.getLogger("guide_build")
 
@@ -20,7 +20,8 @@ def _settings_file(args) -> str | None:
     return "pelicanconf.py" if os.path.isfile("pelicanconf.py") else None
 
 
-def build(argv: list[str]) -> int:
+def build(argv: list[str], adjust_settings=None) -> int:
+    """One staged build; `adjust_settings(settings)` may change the settings first."""
     from pelican import Pelican, get_config, parse_arguments
     from pelican.log import LimitFilter
     from pelican.settings import read_settings
@@ -35,11 +36,14 @@ def build(argv: list[str]) -> int:
 
     settings_file = _settings_file(args)
     staging = None
+    clearing = None
     try:
         settings = read_settings(settings_file, override=get_config(args))
+        if adjust_settings is not None:
+            adjust_settings(settings)
         output = settings["OUTPUT_PATH"]
         staging = staging_path(output)
-        shutil.rmtree(staging, ignore_errors=True)
+        clearing = clear_in_background(staging)  # the site before last, from the last swap
         settings["OUTPUT_PATH"] = staging
         for path in settings.get("PLUGIN_PATHS", []):
             if path not in sys.path:
@@ -50,6 +54,8 @@ def build(argv: list[str]) -> int:
             raise
         print(f"error: {describe(error, settings_file)}", file=sys.stderr)
         handler.errors += 1
+    if clearing is not None:
+        clearing.join()
     if handler.errors:
         if staging:
             shutil.rmtree(staging, ignore_errors=True)

@@ -6,6 +6,7 @@ import ctypes
 import ctypes.util
 import os
 import shutil
+import threading
 
 _RENAME_EXCHANGE = 2  # from <linux/fs.h>
 _AT_FDCWD = -100
@@ -31,12 +32,12 @@ def staging_path(output: str) -> str:
 
 
 def replace_folder(new: str, live: str) -> None:
-    """Put `new` where `live` is. `new` is gone afterwards; so is the old `live`."""
+    """Put `new` where `live` is. The old `live` is left at `new`'s path when the system
+    can swap the two: the next build removes it while it reads (see clear_in_background)."""
     if not os.path.lexists(live):
         os.rename(new, live)
         return
     if _exchange(new, live):
-        shutil.rmtree(new)  # `new` now holds the previous site
         return
     # Two renames: the live path is missing only between them.
     retired = new + ".old"
@@ -44,3 +45,16 @@ def replace_folder(new: str, live: str) -> None:
     os.rename(live, retired)
     os.rename(new, live)
     shutil.rmtree(retired)
+
+
+def clear_in_background(folder: str) -> threading.Thread | None:
+    """Move `folder` aside and delete it in a thread, so a build need not wait for
+    a thousand unlinks (about 70 ms) before it starts; join the thread before exit."""
+    if not os.path.lexists(folder):
+        return None
+    doomed = f"{folder}.old-{os.getpid()}"
+    shutil.rmtree(doomed, ignore_errors=True)
+    os.rename(folder, doomed)
+    thread = threading.Thread(target=shutil.rmtree, args=(doomed,), kwargs={"ignore_errors": True})
+    thread.start()
+    return thread

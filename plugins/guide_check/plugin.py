@@ -1,21 +1,37 @@
-"""Signal handler: check the written site when Pelican has finished writing it."""
+"""Signal handlers: check pages as they are written, and the whole site when the build ends."""
 
 from __future__ import annotations
 
+import json
 import logging
+import multiprocessing
 import os
+import time
 
 from pelican import signals
 
 from guide_navigation import guide_of
+from guide_parallel import default_workers
 
-from .checks import PageExpectation, check_written_page
+from .site import CheckPipeline, GuideJobs, SiteChecker
+from .site import CONTENTS_PAGE, THEME_PAGES, expectation  # noqa: F401  (importable from here, as before)
+from .verified import VerifiedPages
 
 logger = logging.getLogger(__name__)
 
-CONTENTS_PAGE = "table-of-contents.html"
-# Pages the theme writes besides the guide's own; their links are checked too.
-THEME_PAGES = ("index.html", CONTENTS_PAGE, "404.html")
+DEFAULT_GUIDE_CHECK = {
+    # 1: every page is checked in the build's own process when the build ends.
+    # None or more: pages are checked in a second process while Pelican writes the
+    # rest, on the core Pelican leaves idle (on a one-core machine None means 1).
+    "workers": None,
+    # Skip a page whose HTML, expectations and the set of written files are exactly
+    # those of a page that already passed (kept in CACHE_PATH; `make clean` drops it).
+    "skip_verified": True,
+    # Where to write {"seconds": ..., "worker_cpu_seconds": ..., "checked": ...,
+    # "skipped": ..., "handover_seconds": ...} after each check (the benchmark reads
+    # it); None writes nothing.
+    "timing_file": None,
+}
 
 
 class GuideCheckError(Exception):
@@ -24,43 +40,117 @@ class GuideCheckError(Exception):
     exitcode = 1
 
 
-def expectation(page, guide, sitename: str) -> PageExpectation:
-    return PageExpectation(
-        path=page.save_as,
-        title=f"{page.title} - {sitename}",
-        h1=page.title,
-        description=page.description,
-        sidebar=guide.sidebar_for(page),
-    )
+class GuideCheckSettingsError(Exception):
+    exitcode = 1
+    setting_problem = True
+
+
+def check_settings(settings) -> dict:
+    user = settings.get("GUIDE_CHECK", {})
+    if not isinstance(user, dict):
+        raise GuideCheckSettingsError(f"GUIDE_CHECK {user!r} must be a dict")
+    unknown = sorted(set(user) - set(DEFAULT_GUIDE_CHECK))
+    if unknown:
+        raise GuideCheckSettingsError(
+            f"GUIDE_CHECK key {unknown[0]!r} is unknown; expected one of "
+            + ", ".join(sorted(DEFAULT_GUIDE_CHECK))
+        )
+    merged = {**DEFAULT_GUIDE_CHECK, **user}
+    workers = merged["workers"]
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
+        raise GuideCheckSettingsError(f"GUIDE_CHECK['workers'] {workers!r} must be a whole number from 1, or None")
+    return merged
+
+
+def written_files(output: str) -> frozenset[str]:
+    """Every file under the output folder, as site paths; one walk instead of a stat per link."""
+    found = set()
+    for folder, _, names in os.walk(output):
+        relative = os.path.relpath(folder, output)
+        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
+        found.update(prefix + name for name in names)
+    return frozenset(found)
+
+
+class _Build:
+    """The check of the build under way (content_written carries no settings)."""
+
+    def __init__(self, pelican, config: dict):
+        self.output = pelican.output_path
+        self.settings = pelican.settings
+        verified = VerifiedPages.load(pelican.settings) if config["skip_verified"] else None
+        self.checker = SiteChecker(self.output, pelican.settings["SITEURL"], verified)
+        workers = config["workers"] or default_workers()
+        forks = "fork" in multiprocessing.get_all_start_methods()
+        # A rebuild after a build that passed checks the few pages that changed and
+        # hashes the rest; a second process would cost more memory than it saves time.
+        parallel = workers > 1 and forks and (verified is None or not verified.has_pages())
+        self.pipeline = CheckPipeline(self.checker) if parallel else None
+        self.jobs: GuideJobs | None = None
+        self.spent = 0.0  # seconds spent handing written files to the pipeline
+
+
+_current: list[_Build] = []
+
+
+def start_check(pelican) -> None:
+    """initialized: check the settings; fork the page checker while the process is small."""
+    config = check_settings(pelican.settings)
+    for build in _current:  # a build that failed before it finished
+        if build.pipeline is not None:
+            build.pipeline.close()
+    _current[:] = [_Build(pelican, config)]
+
+
+def page_written(path, context=None) -> None:
+    """content_written: hand each written file to the check while Pelican writes the next."""
+    if not _current or _current[0].pipeline is None or context is None or "GUIDE" not in context:
+        return
+    started = time.perf_counter()
+    build = _current[0]
+    if build.jobs is None:
+        build.jobs = GuideJobs(build.settings, context["GUIDE"])
+    relative = os.path.relpath(path, build.output).replace(os.sep, "/")
+    if relative in build.jobs.pages:
+        build.pipeline.submit(relative, build.jobs)
+    build.spent += time.perf_counter() - started
 
 
 def check_written_site(pelican) -> None:
-    """finalized: read every written page back once and stop the build on any problem."""
+    """finalized: wait for the page checks, check the links, stop the build on any problem."""
+    config = check_settings(pelican.settings)
+    build = _current.pop() if _current else _Build(pelican, {**config, "workers": 1})
     guide = guide_of(pelican.settings)
     if guide is None:
+        if build.pipeline is not None:
+            build.pipeline.close()
         return
-    output = pelican.output_path
-    siteurl = pelican.settings["SITEURL"]
-    sitename = pelican.settings["SITENAME"]
+    started = time.perf_counter()
+    jobs = build.jobs or GuideJobs(pelican.settings, guide)
+    files = written_files(pelican.output_path)
+    pipeline = build.pipeline
+    result = pipeline.finish(files, jobs) if pipeline is not None else build.checker.finish(files, jobs)
+    problems = result["problems"]
 
-    def file_exists(path: str) -> bool:
-        return os.path.isfile(os.path.join(output, path))
-
-    reading_order = [page.url for page in guide.pages]
-    jobs = [(page.save_as, {"expected": expectation(page, guide, sitename)}) for page in guide.pages]
-    jobs += [(name, {"contents": reading_order} if name == CONTENTS_PAGE else {}) for name in THEME_PAGES]
-
-    problems = []
-    for path, checks in jobs:
-        try:
-            with open(os.path.join(output, path), encoding="utf-8") as written:
-                html = written.read()
-        except FileNotFoundError:
-            problems.append(f"{path}: was not written")
-            continue
-        problems += check_written_page(
-            html, path, siteurl=siteurl, file_exists=file_exists, **checks
-        )
+    # The time the check held up the build: here, plus handing over each written file.
+    seconds = time.perf_counter() - started + build.spent
+    beside = result["cpu_seconds"] if pipeline is not None else 0.0
+    logger.info(
+        "guide_check: checked %d pages, skipped %d unchanged; %.3f s in the build, %.3f s CPU beside it",
+        result["checked"], result["skipped"], seconds, beside,
+    )  # fmt: skip
+    if config["timing_file"]:
+        with open(config["timing_file"], "w", encoding="utf-8") as timing:
+            json.dump(
+                {
+                    "seconds": seconds,
+                    "handover_seconds": build.spent,
+                    "worker_cpu_seconds": beside,
+                    "checked": result["checked"],
+                    "skipped": result["skipped"],
+                },
+                timing,
+            )
 
     if problems:
         for line in problems:
@@ -71,4 +161,6 @@ def check_written_site(pelican) -> None:
 
 
 def register():
+    signals.initialized.connect(start_check)
+    signals.content_written.connect(page_written)
     signals.finalized.connect(check_written_site)

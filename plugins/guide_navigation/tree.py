@@ -56,21 +56,40 @@ class Guide:
 
     def sidebar_for(self, page) -> list[SidebarEntry]:
         """The sidebar of `page` (None for pages outside the guide), in order."""
-        current_chapter = getattr(page, "guide_chapter", None)
-        entries = []
-        for chapter in self.chapters:
-            landing = chapter.landing
-            entries.append(
-                SidebarEntry(
+        chapter = getattr(page, "guide_chapter", None)
+        position = self._chapter_positions().get(id(chapter))
+        return sidebar_from_rows(self.sidebar_rows(), position, page.url if position is not None else None)
+
+    def sidebar_rows(self) -> tuple:
+        """Each chapter's label and landing page URL, and its other pages' labels and URLs:
+        plain tuples that any page's sidebar follows from, read off the pages once."""
+        rows = self.__dict__.get("_rows")
+        if rows is None:
+            rows = tuple(
+                (
                     chapter.label,
-                    landing.url if landing is not None else None,
-                    landing is not None and landing is page,
-                    0,
+                    chapter.landing.url if chapter.landing is not None else None,
+                    tuple((member.sidebartitle, member.url) for member in chapter.pages),
                 )
+                for chapter in self.chapters
             )
-            if chapter is current_chapter:
-                entries.extend(
-                    SidebarEntry(member.sidebartitle, member.url, member is page, 1)
-                    for member in chapter.pages
-                )
-        return entries
+            object.__setattr__(self, "_rows", rows)  # a cache on a frozen dataclass
+        return rows
+
+    def _chapter_positions(self) -> dict[int, int]:
+        positions = self.__dict__.get("_positions")
+        if positions is None:
+            positions = {id(chapter): index for index, chapter in enumerate(self.chapters)}
+            object.__setattr__(self, "_positions", positions)
+        return positions
+
+
+def sidebar_from_rows(rows, chapter_position: int | None, page_url: str | None) -> list[SidebarEntry]:
+    """The sidebar of the page at `page_url` in the chapter at `chapter_position` (None for a
+    page outside the guide). Page URLs are unique, so the URL tells which entry is current."""
+    entries = []
+    for position, (label, landing_url, members) in enumerate(rows):
+        entries.append(SidebarEntry(label, landing_url, landing_url is not None and landing_url == page_url, 0))
+        if position == chapter_position:
+            entries += [SidebarEntry(title, url, url == page_url, 1) for title, url in members]
+    return entries

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
+
+from jinja2 import FileSystemBytecodeCache
 from urllib.parse import quote
 
 from pelican import signals
 from pygments.util import ClassNotFound
 from pygments.styles import get_style_by_name
 
+from .sidebar import SidebarItems
 from .stylesheet import Stylesheet, minify, pygments_css, theme_css
 
 logger = logging.getLogger(__name__)
@@ -21,6 +25,10 @@ DEFAULT_GUIDE_THEME = {
     # Folders of the theme, relative to THEME.
     "css_folder": "css",
     "favicon": "favicon.svg",
+    # Inline scripts the Content-Security-Policy allows, as sha256 digests in base64.
+    # Empty: no script runs. `make devserver` sets its live-reload snippet's digest here;
+    # `make html` and `make publish` never do.
+    "dev_script_hashes": (),
 }
 
 # Markdown's codehilite wraps every highlighted block in this.
@@ -43,6 +51,12 @@ def theme_settings(settings) -> dict:
             + ", ".join(sorted(DEFAULT_GUIDE_THEME))
         )
     merged = {**DEFAULT_GUIDE_THEME, **user}
+    hashes = merged["dev_script_hashes"]
+    if not isinstance(hashes, (list, tuple)) or not all(isinstance(h, str) and h for h in hashes):
+        raise GuideThemeSettingsError(
+            f"GUIDE_THEME['dev_script_hashes'] {hashes!r} must be a list of sha256 digests in base64"
+        )
+    merged["dev_script_hashes"] = tuple(hashes)
     for key in ("pygments_light_style", "pygments_dark_style"):
         try:
             get_style_by_name(merged[key])
@@ -64,8 +78,9 @@ class _Styles:
         if not base.strip():
             raise GuideThemeSettingsError(f"{css_folder}: no .css files found for the theme")
         code = pygments_css(config["pygments_light_style"], config["pygments_dark_style"])
-        self.plain = Stylesheet.from_css(minify(base))
-        self.with_code = Stylesheet.from_css(minify(base + "\n" + code))
+        scripts = config["dev_script_hashes"]
+        self.plain = Stylesheet.from_css(minify(base), scripts)
+        self.with_code = Stylesheet.from_css(minify(base + "\n" + code), scripts)
         self.favicon = favicon_uri(theme / config["favicon"])
 
 
@@ -104,9 +119,18 @@ def configure_generator(generator) -> None:
     """generator_init: autoescape everything; hand the stylesheets to the templates."""
     # Pelican leaves autoescaping off; the theme prints metadata, which is plain text.
     generator.env.autoescape = True
+    # A build reads each template once: no stat of the file on each use (thousands per
+    # build), and the compiled code kept beside Pelican's content cache (keyed by the
+    # template's source, so an edited template is compiled again).
+    generator.env.auto_reload = False
+    if generator.settings.get("CACHE_CONTENT") and generator.settings.get("CACHE_PATH"):
+        folder = os.path.join(generator.settings["CACHE_PATH"], "jinja")
+        os.makedirs(folder, exist_ok=True)
+        generator.env.bytecode_cache = FileSystemBytecodeCache(folder)
     styles = _styles(generator.settings)
     generator.context["GUIDE_STYLES"] = styles
     generator.context["GUIDE_CANONICAL_BASE"] = canonical_base(generator.settings)
+    generator.env.globals["sidebar_items"] = SidebarItems(generator.env)
 
 
 def pick_stylesheets(generator) -> None:

@@ -22,18 +22,24 @@ class Stylesheet:
     csp: str  # the Content-Security-Policy that allows this CSS and nothing else
 
     @classmethod
-    def from_css(cls, css: str) -> "Stylesheet":
-        digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
-        policy = "; ".join(
-            [
-                "default-src 'none'",
-                f"style-src 'sha256-{digest}'",
-                "img-src 'self' data:",
-                "base-uri 'none'",
-                "form-action 'none'",
-            ]
-        )
-        return cls(css=Markup(css), csp=policy)
+    def from_css(cls, css: str, script_hashes: tuple[str, ...] = ()) -> "Stylesheet":
+        """`script_hashes` (sha256 in base64) allow exactly those inline scripts, and
+        scripts and WebSockets from the site itself: only the devserver sets them."""
+        rules = [
+            "default-src 'none'",
+            f"style-src 'sha256-{sha256_base64(css)}'",
+            "img-src 'self' data:",
+            "base-uri 'none'",
+            "form-action 'none'",
+        ]
+        if script_hashes:
+            allowed = " ".join(f"'sha256-{digest}'" for digest in script_hashes)
+            rules += [f"script-src 'self' {allowed}", "connect-src 'self'"]
+        return cls(css=Markup(css), csp="; ".join(rules))
+
+
+def sha256_base64(text: str) -> str:
+    return base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
 
 
 def minify(css: str) -> str:
