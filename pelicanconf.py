@@ -68,6 +68,9 @@ LOAD_CONTENT_CACHE = True
 CHECK_MODIFIED_METHOD = "mtime"
 
 PLUGIN_PATHS = ["plugins"]
+# Pelican runs the handlers of a signal in this order (plugins/signals.py sets an ordered
+# set): metadata is typed before the navigation reads it, and links are settled before
+# the theme and the check.
 PLUGINS = [
     "guide_read",
     "guide_metadata",

@@ -10,7 +10,7 @@ import json
 import re
 from typing import NamedTuple
 
-from markupsafe import Markup
+from bs4 import BeautifulSoup
 
 DESCRIPTION_MAX_CHARS = 160
 
@@ -107,7 +107,9 @@ def parse_description(value: object, content_html: str) -> str:
     match = _FIRST_PARAGRAPH.search(content_html or "")
     if not match:
         return ""
-    return shorten(Markup(match.group(1)).striptags(), DESCRIPTION_MAX_CHARS)
+    # Only the paragraph is parsed, not the page: entities decoded, tags dropped.
+    text = BeautifulSoup(match.group(0), "lxml").get_text()
+    return shorten(text, DESCRIPTION_MAX_CHARS)
 
 
 def shorten(text: str, limit: int) -> str:
