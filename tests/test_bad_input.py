@@ -58,7 +58,9 @@ def test_a_slug_that_climbs_out_never_reaches_the_file_system(guide, tmp_path):
     path = guide.page("evil.md", title="Evil", slug="../../x", sortorder="0101")
     result = guide.build()
     assert_failed_cleanly(result, f'{path}: slug "../../x" must be lowercase letters, digits and single hyphens, like servers or web-servers')
-    assert not list(tmp_path.parent.rglob("x.html"))
+    # output/../../x.html is tmp_path.parent/x.html; nothing may land there or below tmp_path.
+    assert not (tmp_path.parent / "x.html").exists()
+    assert not list(tmp_path.rglob("x.html"))
     assert "outside output path" not in result.stderr
 
 

@@ -55,7 +55,7 @@ def build(argv: list[str], adjust_settings=None) -> int:
         print(f"error: {describe(error, settings_file)}", file=sys.stderr)
         handler.errors += 1
     if clearing is not None:
-        clearing.join()
+        clearing.wait()
     if handler.errors:
         if staging:
             shutil.rmtree(staging, ignore_errors=True)

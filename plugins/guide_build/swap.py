@@ -6,7 +6,7 @@ import ctypes
 import ctypes.util
 import os
 import shutil
-import threading
+import subprocess
 
 _RENAME_EXCHANGE = 2  # from <linux/fs.h>
 _AT_FDCWD = -100
@@ -47,14 +47,13 @@ def replace_folder(new: str, live: str) -> None:
     shutil.rmtree(retired)
 
 
-def clear_in_background(folder: str) -> threading.Thread | None:
-    """Move `folder` aside and delete it in a thread, so a build need not wait for
-    a thousand unlinks (about 70 ms) before it starts; join the thread before exit."""
+def clear_in_background(folder: str) -> subprocess.Popen | None:
+    """Move `folder` aside and delete it in another process, so a build need not wait for
+    a thousand unlinks before it starts. A process, not a thread: a thread running
+    shutil.rmtree holds the GIL half the time and slows the build it hides behind."""
     if not os.path.lexists(folder):
         return None
     doomed = f"{folder}.old-{os.getpid()}"
     shutil.rmtree(doomed, ignore_errors=True)
     os.rename(folder, doomed)
-    thread = threading.Thread(target=shutil.rmtree, args=(doomed,), kwargs={"ignore_errors": True})
-    thread.start()
-    return thread
+    return subprocess.Popen(["rm", "-rf", "--", doomed])

@@ -10,7 +10,7 @@ import json
 import re
 from typing import NamedTuple
 
-from bs4 import BeautifulSoup
+from markupsafe import Markup
 
 DESCRIPTION_MAX_CHARS = 160
 
@@ -107,9 +107,7 @@ def parse_description(value: object, content_html: str) -> str:
     match = _FIRST_PARAGRAPH.search(content_html or "")
     if not match:
         return ""
-    # Only the paragraph is parsed, not the page: entities decoded, tags dropped.
-    text = BeautifulSoup(match.group(0), "lxml").get_text()
-    return shorten(text, DESCRIPTION_MAX_CHARS)
+    return shorten(Markup(match.group(1)).striptags(), DESCRIPTION_MAX_CHARS)
 
 
 def shorten(text: str, limit: int) -> str:

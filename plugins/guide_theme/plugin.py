@@ -13,7 +13,7 @@ from pelican import signals
 from pygments.util import ClassNotFound
 from pygments.styles import get_style_by_name
 
-from .sidebar import SidebarItems
+from .sidebar import Sidebar
 from .stylesheet import Stylesheet, minify, pygments_css, theme_css
 
 logger = logging.getLogger(__name__)
@@ -130,7 +130,7 @@ def configure_generator(generator) -> None:
     styles = _styles(generator.settings)
     generator.context["GUIDE_STYLES"] = styles
     generator.context["GUIDE_CANONICAL_BASE"] = canonical_base(generator.settings)
-    generator.env.globals["sidebar_items"] = SidebarItems(generator.env)
+    generator.env.globals["sidebar"] = Sidebar(generator.env)
 
 
 def pick_stylesheets(generator) -> None:
