@@ -12,6 +12,7 @@ from pelican import signals
 
 from guide_navigation import guide_of
 from guide_parallel import default_workers
+from guide_settings import plugin_settings, workers_setting
 
 from .site import CheckPipeline, GuideJobs, SiteChecker
 from .site import CONTENTS_PAGE, THEME_PAGES, expectation  # noqa: F401  (importable from here, as before)
@@ -40,25 +41,9 @@ class GuideCheckError(Exception):
     exitcode = 1
 
 
-class GuideCheckSettingsError(Exception):
-    exitcode = 1
-    setting_problem = True
-
-
 def check_settings(settings) -> dict:
-    user = settings.get("GUIDE_CHECK", {})
-    if not isinstance(user, dict):
-        raise GuideCheckSettingsError(f"GUIDE_CHECK {user!r} must be a dict")
-    unknown = sorted(set(user) - set(DEFAULT_GUIDE_CHECK))
-    if unknown:
-        raise GuideCheckSettingsError(
-            f"GUIDE_CHECK key {unknown[0]!r} is unknown; expected one of "
-            + ", ".join(sorted(DEFAULT_GUIDE_CHECK))
-        )
-    merged = {**DEFAULT_GUIDE_CHECK, **user}
-    workers = merged["workers"]
-    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
-        raise GuideCheckSettingsError(f"GUIDE_CHECK['workers'] {workers!r} must be a whole number from 1, or None")
+    merged = plugin_settings(settings, "GUIDE_CHECK", DEFAULT_GUIDE_CHECK)
+    workers_setting("GUIDE_CHECK", merged["workers"])
     return merged
 
 

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 
 from pelican import signals
 
+from guide_settings import GuideSettingsError
+
 from .tree import Guide
 
 logger = logging.getLogger(__name__)
@@ -16,13 +18,6 @@ DEFAULT_GUIDE_CHAPTERS: dict[int, str] = {}
 
 # The check plugin reads the tree of the build it checks; keyed by the build's settings.
 _guides_by_build: dict[int, Guide] = {}
-
-
-class GuideSettingsError(Exception):
-    """A setting this plugin reads has a value it cannot use."""
-
-    exitcode = 1
-    setting_problem = True
 
 
 def chapter_titles(settings) -> dict[int, str]:

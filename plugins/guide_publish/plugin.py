@@ -9,6 +9,8 @@ from urllib.parse import quote
 
 from pelican import signals
 
+from guide_settings import GuideSettingsError, plugin_settings
+
 from .precompress import precompress
 from .sitemap import robots_txt, sitemap_xml
 from .source_date import source_date
@@ -23,23 +25,12 @@ DEFAULT_GUIDE_PUBLISH = {
 }
 
 
-class GuidePublishError(Exception):
-    exitcode = 1
-    setting_problem = True
+GuidePublishError = GuideSettingsError  # the name this plugin exports
 
 
 def publish_settings(settings) -> dict:
     """GUIDE_PUBLISH merged over the defaults, and SITEURL, checked once."""
-    user = settings.get("GUIDE_PUBLISH", {})
-    if not isinstance(user, dict):
-        raise GuidePublishError(f"GUIDE_PUBLISH {user!r} must be a dict")
-    unknown = sorted(set(user) - set(DEFAULT_GUIDE_PUBLISH))
-    if unknown:
-        raise GuidePublishError(
-            f"GUIDE_PUBLISH key {unknown[0]!r} is unknown; expected one of "
-            + ", ".join(sorted(DEFAULT_GUIDE_PUBLISH))
-        )
-    merged = {**DEFAULT_GUIDE_PUBLISH, **user}
+    merged = plugin_settings(settings, "GUIDE_PUBLISH", DEFAULT_GUIDE_PUBLISH)
     extensions = merged["precompress"]
     if isinstance(extensions, str) or not all(
         isinstance(item, str) and item.startswith(".") and item not in (".gz", ".br")

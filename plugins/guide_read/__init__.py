@@ -8,6 +8,6 @@ printed are printed then too, so the output and the messages are the same as a
 one-process build's, byte for byte.
 """
 
-from .plugin import GuideReadSettingsError, register
+from .plugin import register
 
-__all__ = ["GuideReadSettingsError", "register"]
+__all__ = ["register"]

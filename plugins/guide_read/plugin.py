@@ -11,6 +11,7 @@ from pelican.readers import MarkdownReader
 from pelican.utils import file_suffix
 
 from guide_parallel import MIN_ITEMS_PER_WORKER, default_workers, forked_map
+from guide_settings import plugin_settings, workers_setting
 
 logger = logging.getLogger(__name__)
 
@@ -20,21 +21,9 @@ DEFAULT_GUIDE_READ = {
 }
 
 
-class GuideReadSettingsError(Exception):
-    exitcode = 1
-    setting_problem = True
-
-
 def read_settings(settings) -> dict:
-    user = settings.get("GUIDE_READ", {})
-    if not isinstance(user, dict) or set(user) - set(DEFAULT_GUIDE_READ):
-        raise GuideReadSettingsError(
-            f"GUIDE_READ {user!r} must be a dict with only the key 'workers', like {{'workers': 2}}"
-        )
-    merged = {**DEFAULT_GUIDE_READ, **user}
-    workers = merged["workers"]
-    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
-        raise GuideReadSettingsError(f"GUIDE_READ['workers'] {workers!r} must be a whole number from 1, or None")
+    merged = plugin_settings(settings, "GUIDE_READ", DEFAULT_GUIDE_READ)
+    workers_setting("GUIDE_READ", merged["workers"])
     return merged
 
 

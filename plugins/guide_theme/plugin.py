@@ -6,12 +6,14 @@ import logging
 import os
 from pathlib import Path
 
-from jinja2 import FileSystemBytecodeCache
 from urllib.parse import quote
 
+from jinja2 import FileSystemBytecodeCache
 from pelican import signals
-from pygments.util import ClassNotFound
 from pygments.styles import get_style_by_name
+from pygments.util import ClassNotFound
+
+from guide_settings import GuideSettingsError, plugin_settings
 
 from .sidebar import Sidebar
 from .stylesheet import Stylesheet, minify, pygments_css, theme_css
@@ -35,22 +37,11 @@ DEFAULT_GUIDE_THEME = {
 _CODE_BLOCK_MARKER = '<div class="highlight">'
 
 
-class GuideThemeSettingsError(Exception):
-    exitcode = 1
-    setting_problem = True
+GuideThemeSettingsError = GuideSettingsError  # the name this plugin exports
 
 
 def theme_settings(settings) -> dict:
-    user = settings.get("GUIDE_THEME", {})
-    if not isinstance(user, dict):
-        raise GuideThemeSettingsError(f"GUIDE_THEME {user!r} must be a dict")
-    unknown = sorted(set(user) - set(DEFAULT_GUIDE_THEME))
-    if unknown:
-        raise GuideThemeSettingsError(
-            f"GUIDE_THEME key {unknown[0]!r} is unknown; expected one of "
-            + ", ".join(sorted(DEFAULT_GUIDE_THEME))
-        )
-    merged = {**DEFAULT_GUIDE_THEME, **user}
+    merged = plugin_settings(settings, "GUIDE_THEME", DEFAULT_GUIDE_THEME)
     hashes = merged["dev_script_hashes"]
     if not isinstance(hashes, (list, tuple)) or not all(isinstance(h, str) and h for h in hashes):
         raise GuideThemeSettingsError(
