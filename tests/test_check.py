@@ -59,6 +59,11 @@ def replace_once(html, old, new):
     return html.replace(old, new, 1)
 
 
+def swap(html, first, second):
+    assert first in html and second in html
+    return html.replace(first, "@@").replace(second, first).replace("@@", second)
+
+
 def test_the_good_page_passes(site):
     assert check_page(site, site.html("why-python.html")) == []
 
@@ -72,7 +77,7 @@ def test_swapped_entries(site):
     html = site.html("why-python.html")
     why = '<li><a href="./why-python.html" aria-current="page">Why Python</a></li>'
     learn = '<li><a href="./learning-path.html">Learning path</a></li>'
-    broken = html.replace(why, "@@").replace(learn, why).replace("@@", learn)
+    broken = swap(html, why, learn)
     assert check_page(site, broken) == [
         'why-python.html: sidebar entry 2 is "Learning path" -> learning-path.html, expected '
         '"Why Python" -> why-python.html (entries out of guide order)'
@@ -171,7 +176,7 @@ def test_contents_page_out_of_order(site):
     html = site.html("table-of-contents.html")
     servers = '<li><a href="./servers.html">Servers</a></li>'
     learn = '<li><a href="./learning-path.html">Learning path</a></li>'
-    broken = html.replace(servers, "@@").replace(learn, servers).replace("@@", learn)
+    broken = swap(html, servers, learn)
     assert check(site, broken, name="table-of-contents.html", contents=READING_ORDER) == [
         "table-of-contents.html: entry 3 is servers.html, expected learning-path.html (pages out of guide order)"
     ]
