@@ -46,7 +46,7 @@ help:
 	@echo ''
 	@echo 'Usage:'
 	@echo '   make html                    build the site into $(OUTPUTDIR)'
-	@echo '   make clean                   remove the output, the venv stamps and every cache'
+	@echo '   make clean                   remove the output and every cache (the venv stays)'
 	@echo '   make regenerate              rebuild on every change (no server)'
 	@echo '   make serve [PORT=8000]       serve $(OUTPUTDIR) on http://$(BIND):$(PORT)'
 	@echo '   make devserver [PORT=8000]   rebuild on every change and serve on $(BIND)'
