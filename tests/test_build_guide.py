@@ -241,3 +241,10 @@ def test_make_clean_removes_the_output_and_the_cache(tmp_path):
     cleaned = subprocess.run([*make, "clean"], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert cleaned.returncode == 0, cleaned.stderr
     assert not output.exists() and not cache.exists()
+
+
+def test_a_page_titled_like_the_site_keeps_the_site_name_in_its_title(guide):
+    guide.page("a.md", title="Full Stack Python", slug="a", sortorder="0101")
+    result = guide.build()
+    assert result.returncode == 0, result.stderr
+    assert result.soup("a.html").title.get_text() == "Full Stack Python - Full Stack Python"
