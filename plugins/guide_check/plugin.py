@@ -15,7 +15,6 @@ from guide_parallel import default_workers
 from guide_settings import plugin_settings, workers_setting
 
 from .site import CheckPipeline, GuideJobs, SiteChecker
-from .site import CONTENTS_PAGE, THEME_PAGES, expectation  # noqa: F401  (importable from here, as before)
 from .verified import VerifiedPages
 
 logger = logging.getLogger(__name__)

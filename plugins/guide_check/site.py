@@ -34,16 +34,6 @@ CONTENTS_PAGE = "table-of-contents.html"
 THEME_PAGES = ("index.html", CONTENTS_PAGE, "404.html")
 
 
-def expectation(page, guide, sitename: str) -> PageExpectation:
-    return PageExpectation(
-        path=page.save_as,
-        title=f"{page.title} - {sitename}",
-        h1=page.title,
-        description=page.description,
-        sidebar=guide.sidebar_for(page),
-    )
-
-
 def _digest(value) -> str:
     return hashlib.sha256(repr(value).encode("utf-8")).hexdigest()
 

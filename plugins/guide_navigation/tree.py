@@ -54,12 +54,6 @@ class Guide:
         )
         return cls(chapters=tuple(chapters), pages=ordered)
 
-    def sidebar_for(self, page) -> list[SidebarEntry]:
-        """The sidebar of `page` (None for pages outside the guide), in order."""
-        chapter = getattr(page, "guide_chapter", None)
-        position = self._chapter_positions().get(id(chapter))
-        return sidebar_from_rows(self.sidebar_rows(), position, page.url if position is not None else None)
-
     def sidebar_rows(self) -> tuple:
         """Each chapter's label and landing page URL, and its other pages' labels and URLs:
         plain tuples that any page's sidebar follows from, read off the pages once."""
@@ -75,13 +69,6 @@ class Guide:
             )
             object.__setattr__(self, "_rows", rows)  # a cache on a frozen dataclass
         return rows
-
-    def _chapter_positions(self) -> dict[int, int]:
-        positions = self.__dict__.get("_positions")
-        if positions is None:
-            positions = {id(chapter): index for index, chapter in enumerate(self.chapters)}
-            object.__setattr__(self, "_positions", positions)
-        return positions
 
 
 def sidebar_from_rows(rows, chapter_position: int | None, page_url: str | None) -> list[SidebarEntry]:
