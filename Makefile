@@ -7,6 +7,8 @@ PELICANOPTS ?=
 BASEDIR = $(CURDIR)
 INPUTDIR = $(BASEDIR)/content
 OUTPUTDIR = $(BASEDIR)/output
+# The devserver's own site: its pages allow the live-reload script, output/'s never do.
+DEVOUTPUTDIR = $(BASEDIR)/.devserver
 CONFFILE = $(BASEDIR)/pelicanconf.py
 PUBLISHCONF = $(BASEDIR)/publishconf.py
 CACHEDIR = $(BASEDIR)/.cache
@@ -17,12 +19,17 @@ BIND ?= 127.0.0.1
 GITHUB_PAGES_BRANCH ?= gh-pages
 GITHUB_PAGES_REMOTE ?= origin
 
-# The plugins import one another by name, and guide_build is run as a module.
-export PYTHONPATH := $(BASEDIR)/plugins
-# Pelican itself, for the modes the staged build does not cover (regenerate, serve).
-PELICAN = $(PYTHON) -m pelican
-# A build into a staging folder that replaces OUTPUTDIR only when every check passed.
-GUIDE_BUILD = $(PYTHON) -m guide_build
+DEBUG ?= 0
+ifeq ($(DEBUG), 1)
+	PELICANOPTS += -D
+endif
+STRICT ?= 0
+ifeq ($(STRICT), 1)
+	PELICANOPTS += --strict
+endif
+
+PAGES ?= 1000
+ROUNDS ?= 3
 
 INSTALLED = $(VENV)/.installed
 TEST_INSTALLED = $(VENV)/.installed-test
@@ -31,39 +38,41 @@ TEST_INSTALLED = $(VENV)/.installed-test
 VNU_VERSION = 26.9.27
 VNU_JAR = $(VENV)/vnu-$(VNU_VERSION)/node_modules/vnu-jar/build/dist/vnu.jar
 
-DEBUG ?= 0
-ifeq ($(DEBUG), 1)
-	PELICANOPTS += -D
-endif
-
-PAGES ?= 1000
-ROUNDS ?= 3
-
 .PHONY: help html clean regenerate serve devserver publish github test bench
 
 help:
-	@echo 'Makefile for the Servers guide'
+	@echo 'Makefile for the guide'
 	@echo ''
 	@echo 'Usage:'
-	@echo '   make html                    build the site into $(OUTPUTDIR)'
-	@echo '   make clean                   remove the output and every cache (the venv stays)'
-	@echo '   make regenerate              rebuild on every change (no server)'
-	@echo '   make serve [PORT=8000]       serve $(OUTPUTDIR) on http://$(BIND):$(PORT)'
-	@echo '   make devserver [PORT=8000]   rebuild on every change and serve on $(BIND)'
+	@echo '   make html                    build the site into OUTPUTDIR ($(OUTPUTDIR))'
 	@echo '   make publish                 build the public site with publishconf.py, atomically'
-	@echo '   make github                  publish, then push $(OUTPUTDIR) to the $(GITHUB_PAGES_BRANCH) branch'
+	@echo '   make github                  publish, then push OUTPUTDIR to the $(GITHUB_PAGES_BRANCH) branch'
+	@echo '   make devserver               rebuild on every save into DEVOUTPUTDIR, serve it with live reload'
+	@echo '   make regenerate              rebuild OUTPUTDIR on every save (no server)'
+	@echo '   make serve                   serve OUTPUTDIR as it is, 404.html for missing pages'
+	@echo '   make clean                   remove OUTPUTDIR, DEVOUTPUTDIR and the caches (the venv stays)'
 	@echo '   make test                    install the test tools and run the tests'
-	@echo '   make test PYTESTOPTS="-m browser"   only the tests that drive Chromium'
-	@echo '   make bench [PAGES=1000]      time this project against plain Pelican on a synthetic guide'
+	@echo '   make bench                   time this project against plain Pelican'
 	@echo ''
-	@echo 'Build another guide: make html INPUTDIR=/path/to/content OUTPUTDIR=/path/to/out'
-	@echo 'Set DEBUG=1 to show Python tracebacks.'
+	@echo 'Variables:'
+	@echo '   INPUTDIR=path     the content folder (default $(INPUTDIR))'
+	@echo '   OUTPUTDIR=path    where the site goes (default $(OUTPUTDIR))'
+	@echo '   SITEURL=https://...  the public address, for publish (environment variable)'
+	@echo '   STRICT=1          every warning is an error (as CI publishes)'
+	@echo '   DEBUG=1           show Python tracebacks'
+	@echo '   PORT=8000 BIND=127.0.0.1   where serve and devserver listen'
+	@echo '   PELICANOPTS=...   more pelican options, e.g. --ignore-cache'
+	@echo '   PYTESTOPTS=...    pytest options for make test, e.g. "-m browser"'
+	@echo '   PAGES=1000 ROUNDS=3   size and rounds of make bench'
 
 $(PYTHON):
 	$(PY) -m venv $(VENV)
 
-$(INSTALLED): requirements.txt | $(PYTHON)
+# The pinned dependencies, then this project itself (editable, in the Pelican plugin
+# namespace, so PLUGINS = ["guide"] finds it and `pelican` works without make).
+$(INSTALLED): requirements.txt pyproject.toml | $(PYTHON)
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --no-deps -e . --config-settings editable_mode=compat
 	@touch $@
 
 $(TEST_INSTALLED): requirements-test.txt $(INSTALLED)
@@ -79,36 +88,31 @@ $(VNU_JAR):
 	else echo "npm not found: the Nu HTML checker test will skip"; fi
 
 html: $(INSTALLED)
-	$(GUIDE_BUILD) $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) $(PELICANOPTS)
+	$(VENV)/bin/guide-build $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) $(PELICANOPTS)
 
-clean:
-	rm -rf $(OUTPUTDIR) $(dir $(OUTPUTDIR)).$(notdir $(OUTPUTDIR)).staging* $(CACHEDIR)
-	find $(BASEDIR)/plugins $(BASEDIR)/tests -name __pycache__ -type d -prune -exec rm -rf {} +
-	rm -rf $(BASEDIR)/.pytest_cache
-
-regenerate: $(INSTALLED)
-	$(PELICAN) -r $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) $(PELICANOPTS)
-
-serve: $(INSTALLED)
-	$(PELICAN) -l $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) $(PELICANOPTS) -p $(PORT) -b $(BIND)
-
-# Staged builds on every change (with the content cache), served with live reload.
-devserver: $(INSTALLED)
-	$(PYTHON) -m guide_build.devserver $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) $(PELICANOPTS) -b $(BIND) -p $(PORT)
-
-# Staging folder, checks, sitemap and .gz/.br copies, then one rename: see README, Publishing.
 publish: $(INSTALLED)
-	$(GUIDE_BUILD) $(INPUTDIR) -o $(OUTPUTDIR) -s $(PUBLISHCONF) $(PELICANOPTS)
+	$(VENV)/bin/guide-build $(INPUTDIR) -o $(OUTPUTDIR) -s $(PUBLISHCONF) $(PELICANOPTS)
 
 # As pelican-quickstart's Makefile; -n adds .nojekyll so GitHub Pages serves the files as they are.
 github: publish
 	$(VENV)/bin/ghp-import -n -m "Generate Pelican site" -b $(GITHUB_PAGES_BRANCH) "$(OUTPUTDIR)"
 	git push $(GITHUB_PAGES_REMOTE) $(GITHUB_PAGES_BRANCH)
 
+devserver: $(INSTALLED)
+	$(VENV)/bin/guide-devserver $(INPUTDIR) -o $(DEVOUTPUTDIR) -s $(CONFFILE) $(PELICANOPTS) -b $(BIND) -p $(PORT)
+
+regenerate: $(INSTALLED)
+	$(VENV)/bin/guide-devserver --no-serve $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) $(PELICANOPTS)
+
+serve: $(INSTALLED)
+	$(VENV)/bin/guide-devserver --no-build $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) -b $(BIND) -p $(PORT)
+
+clean:
+	rm -rf $(OUTPUTDIR) $(DEVOUTPUTDIR) $(CACHEDIR)
+
 test: $(TEST_INSTALLED) $(VNU_JAR)
 	VNU_JAR=$(VNU_JAR) $(PYTHON) -m pytest $(PYTESTOPTS)
 
-# Cold and warm builds against plain Pelican, then the devserver's save-to-reload time.
+# This project against plain Pelican on a synthetic guide, then the devserver's save-to-reload.
 bench: $(INSTALLED)
 	$(PYTHON) -m tests.perf.bench --pages $(PAGES) --rounds $(ROUNDS)
-	$(PYTHON) -m tests.perf.devserver_latency --pages $(PAGES)

@@ -1,32 +1,35 @@
-"""Pelican settings for the Servers guide (local builds and `make devserver`).
+"""Pelican settings for the guide (local builds and `make devserver`).
 
-`publishconf.py` starts from these and overrides what publishing needs.
+`publishconf.py` starts from these and overrides what publishing needs. Every GUIDE_*
+setting, with its default, is in plugins/pelican/plugins/guide/settings.py.
 """
 
 import os
 
 SITENAME = "Full Stack Python"
+SITESUBTITLE = "A guide to building, deploying and operating Python web applications."
 SITEURL = ""
-# Where the site is published. Canonical links and Open Graph URLs must be absolute, so every
-# build, local ones too, uses this address for them. The variable SITEURL overrides it.
-GUIDE_PUBLIC_URL = os.environ.get("SITEURL", "https://servers-guide.example.org")
 RELATIVE_URLS = True
+# Where the site is published: canonical links and Open Graph URLs. The SITEURL
+# environment variable overrides it, for local builds and `make publish` alike.
+GUIDE_PUBLIC_URL = os.environ.get("SITEURL", "https://servers-guide.example.org")
 DEFAULT_LANG = "en"
 TIMEZONE = "UTC"
 
 PATH = "content"
 THEME = "theme"
-# Guide pages live in content/pages/, one folder per chapter; there are no articles.
+# Pages live under content/pages/, a folder per chapter. Every other file of the content
+# folder (content/img/...) is copied to the same path in the site.
 PAGE_PATHS = ["pages"]
 ARTICLE_PATHS = []
-STATIC_PATHS = []
-THEME_STATIC_PATHS = []  # the theme's CSS is inlined into each page
+STATIC_PATHS = [""]
+IGNORE_FILES = [".*", "*~", "#*#"]
 
 # Pages sit at the site root, as in the original guide: /servers.html.
 PAGE_URL = "{slug}.html"
 PAGE_SAVE_AS = "{slug}.html"
-PAGE_ORDER_BY = "basename"  # guide order comes from sortorder, see guide_navigation
 DIRECT_TEMPLATES = ["index", "table-of-contents", "404"]
+PAGINATED_TEMPLATES = {}
 
 # Nothing blog-shaped: no feeds, archives, categories, tags or authors.
 ARCHIVES_SAVE_AS = ""
@@ -51,45 +54,39 @@ MARKDOWN = {
     "extension_configs": {
         "markdown.extensions.codehilite": {"css_class": "highlight", "guess_lang": False},
         "markdown.extensions.extra": {},
-        "markdown.extensions.meta": {},
-        # Anchors on headings: a visible "#" link after each heading.
-        "markdown.extensions.toc": {
-            "permalink": "#",
-            "permalink_title": "Link to this section",
-        },
+        "markdown.extensions.admonition": {},
+        # Anchors on headings (a visible "#" after each), and the "On this page" list.
+        "markdown.extensions.toc": {"permalink": "#", "permalink_title": "Link to this section"},
     },
     "output_format": "html5",
 }
 
-# Pelican's content cache: a rebuild re-reads only the files that changed.
-CACHE_PATH = ".cache/pelican"
-CACHE_CONTENT = True
+# The guide plugin's caches (what was read, rendered and checked) live here, and are
+# loaded unless `--ignore-cache`; Pelican's own content cache stays off (the guide's
+# replaces it).
+CACHE_PATH = ".cache"
+CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = True
-CHECK_MODIFIED_METHOD = "mtime"
 
-PLUGIN_PATHS = ["plugins"]
-# Pelican runs the handlers of a signal in this order (plugins/signals.py sets an ordered
-# set): metadata is typed before the navigation reads it, and links are settled before
-# the theme and the check.
-PLUGINS = [
-    "guide_read",
-    "guide_metadata",
-    "guide_navigation",
-    "guide_links",
-    "guide_theme",
-    "guide_check",
-]
+PLUGINS = ["guide"]
 
-# Headings for chapters that have no landing page (a page with `toc: true`).
+# The chapters of Full Stack Python. Chapters 1 to 7 have `toc: true` pages, whose
+# sidebartitles ("5. Deployment") are their labels; these name the others.
 GUIDE_CHAPTERS = {
-    1: "Introduction",
-    2: "Development Environments",
-    3: "Data",
-    4: "Web Development",
-    5: "Deployment",
-    6: "DevOps",
+    1: "1. Introduction",
+    2: "2. Development Environments",
+    3: "3. Data",
+    4: "4. Web Development",
+    5: "5. Deployment",
+    6: "6. DevOps",
+    7: "Meta",
+    10: "Working",
+    50: "Code Examples",
+    99: "Extras",
 }
+# Chapter 50's sortorders carry a 3-digit section: 500010020 is section 1 (Django), page 20.
+GUIDE_SECTIONS = {50: 3}
 
 # Links to pages of the complete guide that this site does not carry (the Servers page
-# links to /operating-systems.html) are sent there, with a warning for each.
+# links to /operating-systems.html) are sent there, with an info line for each.
 GUIDE_MISSING_PAGES_BASE = "https://www.fullstackpython.com"

@@ -7,17 +7,12 @@ sys.path.append(os.path.dirname(os.path.abspath(__file__)))
 
 from pelicanconf import *  # noqa: E402,F401,F403
 
-# The address the site is served from; the environment variable SITEURL overrides it.
-SITEURL = os.environ.get("SITEURL", "https://servers-guide.example.org").rstrip("/")
+# The address the site is served from: GUIDE_PUBLIC_URL, which SITEURL in the
+# environment sets (pelicanconf.py holds the one default).
+SITEURL = GUIDE_PUBLIC_URL.rstrip("/")  # noqa: F405
 RELATIVE_URLS = False
-# Canonical links and Open Graph URLs: absolute, under the address the site is served from.
-GUIDE_PUBLIC_URL = SITEURL
 
-# A publish reads every source afresh, so nothing an earlier build cached can reach the
-# published bytes.
-CACHE_CONTENT = False
-LOAD_CONTENT_CACHE = False
-
-# sitemap.xml, robots.txt and the .gz/.br copies. GUIDE_PUBLISH = {...} changes the
-# plugin's defaults (plugins/guide_publish/plugin.py; README, Publishing).
-PLUGINS = [*PLUGINS, "guide_publish"]  # noqa: F405
+# Every source read afresh, so nothing an earlier build cached reaches the published bytes.
+GUIDE_CACHE = False
+# sitemap.xml, robots.txt and the .gz/.br copies.
+GUIDE_PUBLISH = True

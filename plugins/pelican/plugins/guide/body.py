@@ -1,0 +1,151 @@
+"""What a page's body may hold, checked on the HTML Markdown made, when the page is read.
+
+The site's Content-Security-Policy runs no script and loads nothing from elsewhere, so
+raw HTML in a page can only fail quietly. Here it fails loudly instead, naming the file:
+- `<meta>` and `<base>` are errors: a `<meta http-equiv="refresh">` sends readers away,
+  and no CSP can stop it.
+- `<script>`, `<iframe>`, `<object>`, `<embed>` and `on...=` handlers are warnings: the
+  CSP blocks them and the reader sees a hole.
+- `style="..."` attributes, which the CSP would block, become theme classes where the
+  declarations are the guide's usual ones (spacing, rounded or bordered images), and are
+  removed with a warning otherwise.
+- An image from another host is a warning unless GUIDE_IMAGE_HOSTS allows that host.
+- A second `<h1>` is a warning: the theme prints the title as the page's one `<h1>`.
+"""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from typing import NamedTuple
+from urllib.parse import urlsplit
+
+# A start tag and its attributes; Markdown escapes every `<` inside code, so these are real tags.
+_START_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
+_ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+))?""")
+_STYLE_ATTRIBUTE = re.compile(r"""\s+style\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""", re.IGNORECASE)
+_CLASS_ATTRIBUTE = re.compile(r"""(\sclass\s*=\s*)(["'])(.*?)\2""", re.IGNORECASE)
+# Inline declarations the theme has a class for (theme/css/40-components.css).
+STYLE_CLASSES = {
+    "border:none": "borderless",
+    "border:0": "borderless",
+    "border-radius": "rounded",
+    "border": "outlined",
+    "margin": "spaced",
+    "margin-top": "spaced",
+    "margin-bottom": "spaced",
+    "padding": "spaced",
+    "padding-top": "spaced",
+    "padding-bottom": "spaced",
+}
+_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.DOTALL | re.IGNORECASE)
+_FIRST_PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.DOTALL | re.IGNORECASE)
+_PERMALINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+
+BLOCKED_ELEMENTS = ("script", "iframe", "object", "embed")
+FORBIDDEN_ELEMENTS = ("meta", "base")
+
+
+class Note(NamedTuple):
+    level: str  # "error" or "warning"
+    message: str
+
+
+class Body(NamedTuple):
+    html: str
+    notes: tuple[Note, ...]
+    first_paragraph: str  # HTML of the first <p>, for a description
+
+
+def text_of(html: str) -> str:
+    return " ".join(unescape(_TAG.sub("", _PERMALINK.sub("", html))).split())
+
+
+CODE_START = '<div class="highlight"><pre>'
+
+
+def outside_code(html: str, change, code=lambda block: block) -> str:
+    """`change` applied to the HTML between highlighted code blocks, whose thousands of
+    <span>s can hold no tag of the author's (Pygments escapes every `<` of the code);
+    `code` to each block (from its opening tags to its `</pre>`)."""
+    parts = []
+    position = 0
+    while (start := html.find(CODE_START, position)) >= 0 and (end := html.find("</pre>", start)) >= 0:
+        parts += [change(html[position:start]), code(html[start:end])]
+        position = end
+    parts.append(change(html[position:]))
+    return "".join(parts)
+
+
+def inspect(html: str, image_hosts: tuple[str, ...] = ()) -> Body:
+    notes: list[Note] = []
+    seen: set[str] = set()
+    styles = 0
+    tags: list = []
+    outside_code(html, lambda part: tags.extend(_START_TAG.finditer(part)) or part)
+    for match in tags:
+        tag = match[1].lower()
+        attributes = {name.lower(): value for name, value in _ATTRIBUTE.findall(match[2])}
+        if tag in FORBIDDEN_ELEMENTS and tag not in seen:
+            seen.add(tag)
+            what = "sends readers to another address" if "http-equiv" in attributes else "changes the page's head"
+            notes.append(Note("error", f"<{tag}> in the page body {what}; remove it"))
+        elif tag in BLOCKED_ELEMENTS and tag not in seen:
+            seen.add(tag)
+            notes.append(Note("warning", f"<{tag}> is blocked by the site's Content-Security-Policy; readers see a gap"))
+        handlers = sorted(name for name in attributes if name.startswith("on"))
+        if handlers and "on" not in seen:
+            seen.add("on")
+            notes.append(Note("warning", f"<{tag} {handlers[0]}=...> never runs: the site runs no script"))
+        if tag == "img":
+            source = unescape(attributes.get("src", "").strip("\"'"))
+            host = urlsplit(source).hostname if source.startswith(("http://", "https://", "//")) else None
+            if host and host not in image_hosts:
+                notes.append(
+                    Note(
+                        "warning",
+                        f"image {source} is on another host, which the site's Content-Security-Policy "
+                        f"blocks; copy it into the content folder or add {host!r} to GUIDE_IMAGE_HOSTS",
+                    )
+                )
+    unknown: list[str] = []
+    html = outside_code(html, lambda part: _START_TAG.sub(lambda tag: _style_to_classes(tag[0], unknown), part))
+    if unknown:
+        notes.append(
+            Note(
+                "warning",
+                f'style="{unknown[0]}" removed: the site\'s Content-Security-Policy blocks inline '
+                "styles; use a class of the theme" + (f" ({len(unknown) - 1} more in this page)" if len(unknown) > 1 else ""),
+            )
+        )
+    for heading in _H1.findall(html):
+        notes.append(
+            Note("warning", f'has a second <h1> "{text_of(heading)}" in its body; the title is the page\'s <h1>, use ## for sections')
+        )
+    first = _FIRST_PARAGRAPH.search(html)
+    return Body(html, tuple(notes), first[1] if first else "")
+
+
+def _style_to_classes(tag: str, unknown: list[str]) -> str:
+    """A start tag without its style attribute; the declarations the theme has classes for
+    become those classes, the others are noted in `unknown`."""
+    style = _STYLE_ATTRIBUTE.search(tag)
+    if style is None:
+        return tag
+    classes = []
+    value = unescape(style[1].strip("\"'"))
+    for declaration in filter(None, (part.strip() for part in value.split(";"))):
+        name, _, setting = (part.strip().lower() for part in declaration.partition(":"))
+        found = STYLE_CLASSES.get(f"{name}:{setting}") or (STYLE_CLASSES.get(name) if setting not in ("none", "0") else None)
+        if found is None:
+            unknown.append(value)
+            return tag[: style.start()] + tag[style.end() :]
+        if found not in classes:
+            classes.append(found)
+    tag = tag[: style.start()] + tag[style.end() :]
+    existing = _CLASS_ATTRIBUTE.search(tag)
+    if existing:
+        return tag[: existing.start(3)] + " ".join([existing[3], *classes]) + tag[existing.end(3) :]
+    end = len(tag) - (2 if tag.endswith("/>") else 1)
+    return tag[:end].rstrip() + f' class="{" ".join(classes)}"' + tag[end:]

@@ -1,0 +1,152 @@
+"""`guide-build`: Pelican into a staging folder, swapped in only when every check passed.
+
+    guide-build content -o output -s pelicanconf.py [--strict] [--no-wait] [pelican options]
+
+What it adds to `pelican`: the output folder is only ever a folder the build made
+(outputdir.py), one build at a time per output folder, the new site appears in one
+rename or not at all, and every problem is one line, never a traceback (`-D` shows it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+import traceback
+
+from jinja2 import TemplateError, TemplateSyntaxError
+
+from .errors import GuideError
+from .writer import PREVIOUS_SITE
+
+LOGGER = "pelican.plugins.guide"
+
+
+class OneLineHandler(logging.StreamHandler):
+    """`level: message` on one line; tracebacks only when debugging."""
+
+    def __init__(self, debug: bool):
+        super().__init__(sys.stderr)
+        self.debug = debug
+
+    def format(self, record: logging.LogRecord) -> str:
+        level = "error" if record.levelno >= logging.ERROR else record.levelname.lower()
+        line = f"{level}: {' '.join(record.getMessage().split())}"
+        if self.debug and record.exc_info:
+            line += "\n" + "".join(traceback.format_exception(*record.exc_info))
+        return line
+
+
+def describe(error: BaseException) -> str:
+    """An exception as one line a person can act on."""
+    if isinstance(error, TemplateSyntaxError):
+        return f"{error.filename or error.name}:{error.lineno}: template syntax error: {error.message}"
+    if isinstance(error, TemplateError):
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith((".html", ".j2", ".jinja"))]
+        where = f"{frames[-1].filename}:{frames[-1].lineno}: " if frames else ""
+        return f"{where}template error: {type(error).__name__}: {' '.join(str(error).split())}"
+    if isinstance(error, SyntaxError) and error.filename:
+        return f"{error.filename}:{error.lineno}: {error.msg}"
+    message = " ".join(str(error).split()) or type(error).__name__
+    return message if isinstance(error, GuideError) else f"{type(error).__name__}: {message}"
+
+
+def own_options(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--strict", action="store_true", help="every warning is an error")
+    parser.add_argument("--no-wait", action="store_true", help="fail at once if another build holds the output")
+    return parser.parse_known_args(argv)
+
+
+def load_settings(argv: list[str], strict: bool = False):
+    """Pelican's own arguments and settings file, as `pelican` reads them."""
+    from pelican import get_config, parse_arguments
+    from pelican.settings import read_settings
+
+    args = parse_arguments(argv)
+    settings_file = args.settings or ("pelicanconf.py" if os.path.isfile("pelicanconf.py") else None)
+    settings = read_settings(settings_file, override=get_config(args))
+    if strict:
+        settings["GUIDE_STRICT"] = True
+    return args, settings_file, settings
+
+
+def build(argv: list[str], adjust=None, out=sys.stdout) -> int:
+    """One staged build; `adjust(settings)` may change the settings first. Exit status."""
+    from pelican import Pelican
+    from pelican.log import LimitFilter, console
+
+    from .outputdir import Lock, make_staging, refusal, remove_stale_staging, swap
+
+    options, pelican_argv = own_options(argv)
+    debug = any(flag in pelican_argv for flag in ("-D", "--debug"))
+    root = logging.getLogger()
+    root.handlers[:] = [OneLineHandler(debug)]
+    root.setLevel(logging.DEBUG if debug else logging.WARNING)
+    logging.getLogger(LOGGER).setLevel(logging.DEBUG if debug else logging.INFO)
+    LimitFilter._raised_messages.clear()  # a devserver reports every build afresh
+    console.quiet = True  # the plugin prints its own summary line
+
+    def fail(message: str) -> int:
+        print(f"error: {message}", file=sys.stderr, flush=True)
+        return 1
+
+    try:
+        args, settings_file, settings = load_settings(pelican_argv, options.strict)
+        if adjust is not None:
+            adjust(settings)
+    except SystemExit as exit:  # argparse has printed its own line
+        return exit.code if isinstance(exit.code, int) else 2
+    except Exception as error:
+        if debug:
+            raise
+        return fail(describe(error))
+
+    content = settings["PATH"]
+    if not os.path.isdir(content):
+        return fail(f"the content folder {content} does not exist")
+    requested = settings["OUTPUT_PATH"]
+    output = os.path.realpath(requested)  # a link to a folder: the folder it points to is swapped
+    project = os.path.dirname(os.path.abspath(settings_file)) if settings_file else os.getcwd()
+    retained = tuple(settings.get("OUTPUT_RETENTION", ()))
+    refused = refusal(requested, content, os.path.join(os.path.realpath(project), "output"), retained)
+    if refused:
+        return fail(refused + "; nothing was touched")
+    os.makedirs(os.path.dirname(output), exist_ok=True)
+    lock = Lock(output)
+    waited = lambda: print(f"waiting for another build of {requested} to finish...", file=sys.stderr, flush=True)  # noqa: E731
+    if not lock.acquire(wait=not options.no_wait, waiting=waited):
+        return fail(f"another build is writing {requested} (lock {lock.path}); nothing was touched")
+    staging = None
+    try:
+        remove_stale_staging(output)
+        staging = make_staging(output)
+        settings["OUTPUT_PATH"] = staging
+        settings[PREVIOUS_SITE] = output
+        settings["DELETE_OUTPUT_DIRECTORY"] = False
+        Pelican(settings).run()
+        swap(staging, output, retained)
+        staging = None
+        return 0
+    except KeyboardInterrupt:
+        return fail("interrupted; the output folder was left as it was")
+    except Exception as error:
+        if debug:
+            traceback.print_exc()
+        return fail(f"{describe(error)}; {requested} was left as it was")
+    finally:
+        if staging is not None:
+            import shutil
+
+            shutil.rmtree(staging, ignore_errors=True)
+        lock.release()
+
+
+def main() -> None:
+    sys.exit(build(sys.argv[1:]))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+"""What each written page must show, worked out from the typed metadata alone.
+
+This is the check's own, plain implementation of the navigation rule (README,
+Navigation). It imports nothing from navigation.py or the theme: the two must agree,
+and a bug in either shows up as a difference.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import NamedTuple
+
+
+class Facts(NamedTuple):
+    """A page as its metadata says, plus where Pelican writes it."""
+
+    url: str
+    save_as: str
+    source: str
+    title: str
+    sidebartitle: str
+    description: str
+    chapter: int
+    section: int
+    position: int
+    slug: str
+    toc: bool
+    listed: bool  # False for hidden pages
+    headings: tuple  # (level, id, text) of each h2 and h3
+
+
+class Row(NamedTuple):
+    depth: int  # 0 a chapter's line, 1 a page or section under it, 2 a page of a section
+    label: str
+    url: str | None  # None for a chapter heading
+
+
+class Expected:
+    def __init__(self, pages: list[Facts], chapter_titles: dict[int, str], sections: dict[int, int]):
+        self.titles = chapter_titles
+        self.sections = sections
+        self.chapters: dict[int, list[Facts]] = {}
+        for facts in sorted(pages, key=lambda f: (f.chapter, f.section, f.position, f.slug)):
+            if facts.listed:
+                self.chapters.setdefault(facts.chapter, []).append(facts)
+        self._views: dict[tuple, tuple[tuple[Row, ...], str]] = {}
+        self.contents = self.rows(None, None, everything=True)
+        self.reading_order = [row.url for row in self.contents if row.url is not None]
+        self._position = {url: index for index, url in enumerate(self.reading_order)}
+
+    def rows(self, chapter: int | None, section: int | None, everything: bool = False) -> tuple[Row, ...]:
+        rows = []
+        for number, members in self.chapters.items():
+            tocs = [Row(0, f.sidebartitle, f.url) for f in members if f.toc]
+            firsts = tocs or [Row(0, self.titles.get(number, f"Chapter {number}"), None)]
+            rows.append(firsts[0])
+            if everything or number == chapter:
+                others = [f for f in members if not f.toc]
+                if number in self.sections:
+                    sections: dict[int, list[Facts]] = {}
+                    for f in others:
+                        sections.setdefault(f.section, []).append(f)
+                    for key, group in sections.items():
+                        rows.append(Row(1, group[0].sidebartitle, group[0].url))
+                        if everything or key == section:
+                            rows += [Row(2, f.sidebartitle, f.url) for f in group[1:]]
+                else:
+                    rows += [Row(1, f.sidebartitle, f.url) for f in others]
+            rows += firsts[1:]
+        return tuple(rows)
+
+    def sidebar(self, page: Facts | None) -> tuple[tuple[Row, ...], str]:
+        """The rows of the page's sidebar (the current one is the row with the page's URL),
+        and a digest of them; pages of one chapter and section share the rows."""
+        key = (page.chapter, page.section) if page is not None else (None, None)
+        if key not in self._views:
+            rows = self.rows(*key)
+            self._views[key] = (rows, hashlib.blake2b(repr(rows).encode(), digest_size=16).hexdigest())
+        return self._views[key]
+
+    def neighbours(self, page: Facts) -> tuple[str | None, str | None]:
+        index = self._position.get(page.url) if page.listed else None
+        if index is None:
+            return None, None
+        before = self.reading_order[index - 1] if index else None
+        after = self.reading_order[index + 1] if index + 1 < len(self.reading_order) else None
+        return before, after

@@ -1,0 +1,182 @@
+"""The checks of one written page: its HTML parsed once with lxml, compared with what
+the check worked out from the metadata (expected.py). Pure functions, no Pelican."""
+
+from __future__ import annotations
+
+import posixpath
+from functools import lru_cache
+from typing import NamedTuple
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
+
+from ..body import CODE_START, outside_code
+from .expected import Facts, Row
+
+SIDEBAR = "Table of contents"
+
+
+class Link(NamedTuple):
+    target: str  # a path in the site
+    href: str
+    in_body: bool  # in the page's own text, not the theme's
+    label: str
+
+
+def parse(html: str):
+    """The page as an lxml tree (lxml's own elements: lxml.html's cost a call each)."""
+    html = outside_code(html, str, code=lambda block: CODE_START) if CODE_START in html else html
+    root = etree.HTML(html) if html.strip() else None
+    return root if root is not None else etree.Element("html")
+
+
+def text_of(element) -> str:
+    if element is None:
+        return ""
+    if len(element) == 0:
+        return " ".join((element.text or "").split())
+    return " ".join(" ".join(element.itertext()).split())
+
+
+def resolve(href: str, page_path: str, siteurl: str) -> str | None:
+    """The site path a link points to, or None when it leaves the site."""
+    if not href or href[0] in "#?":
+        return page_path
+    return _resolve(href, posixpath.dirname(page_path), siteurl)
+
+
+@lru_cache(maxsize=65536)
+def _resolve(href: str, folder: str, siteurl: str) -> str | None:
+    """resolve() for a page in `folder`: every page of a folder shares the answers, and
+    each sidebar repeats the same links."""
+    base = siteurl.rstrip("/")
+    if base and (href == base or href.startswith(base + "/")):
+        href = href[len(base) :] or "/"
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or href.startswith("//"):
+        return None
+    base = "" if parts.path.startswith("/") else folder
+    path = posixpath.normpath(posixpath.join("/", base, unquote(parts.path))).lstrip("/")
+    return posixpath.join(path, "index.html") if parts.path.endswith("/") or not path else path
+
+
+def nav_rows(ordered_list, path: str, siteurl: str) -> list[tuple[Row, bool]]:
+    """Each line of a nested <ol>: the first link or heading of each <li>, with the depth
+    of its list, and whether it is marked current."""
+    if ordered_list is None:
+        return []
+    depths = {ordered_list: 0}
+    for inner in ordered_list.iterdescendants("ol"):
+        depths[inner] = depths.get(inner.getparent().getparent(), 0) + 1
+    rows = []
+    for line in ordered_list.xpath(".//li/*[self::a or self::span][1]"):
+        href = line.get("href")
+        url = resolve(href, path, siteurl) if href is not None else None
+        label = " ".join((line.text or "").split()) if len(line) == 0 else text_of(line)
+        rows.append((Row(depths[line.getparent().getparent()], label, url), line.get("aria-current") == "page"))
+    return rows
+
+
+def links(root, path: str, siteurl: str) -> list[Link]:
+    body = set()
+    for holder in root.iterfind(".//div[@class='page-body']"):
+        body.update(holder.iter("a", "img", "link", "source"))
+    found = []
+    for element in root.iter("a", "img", "link", "source"):
+        href = element.get("src" if element.tag in ("img", "source") else "href")
+        if href is None or href.startswith(("#", "data:", "mailto:")):
+            continue
+        target = resolve(href, path, siteurl)
+        if target is None:
+            continue
+        label = text_of(element) or element.get("alt") or element.get("rel") or element.tag
+        found.append(Link(target, href, element in body, label))
+    return found
+
+
+def compare_rows(found: list[Row], expected: tuple[Row, ...], where: str) -> list[str]:
+    if list(found) == list(expected):
+        return []
+
+    def show(row: Row) -> str:
+        return f'"{row.label}"' + (f" -> {row.url}" if row.url else " (heading)") + f" at depth {row.depth}"
+
+    missing = [row for row in expected if row not in found]
+    extra = [row for row in found if row not in expected]
+    problems = [f"{where} lacks {show(row)}" for row in missing[:5]]
+    problems += [f"{where} lists {show(row)}, which does not belong there" for row in extra[:5]]
+    if not problems:
+        for number, (got, wanted) in enumerate(zip(found, expected), start=1):
+            if got != wanted:
+                problems.append(f"{where} line {number} is {show(got)}, expected {show(wanted)} (out of guide order)")
+                break
+    return problems
+
+
+def check_sidebar(root, path: str, siteurl: str, rows: tuple[Row, ...], current: str | None) -> list[str]:
+    """The sidebar against the expected rows. The sidebar is then taken out of the tree:
+    its links are proven here, and the link check need not walk them again."""
+    navs = root.xpath(f'//nav[@aria-label="{SIDEBAR}"]')
+    if len(navs) != 1:
+        return [f'has {len(navs)} <nav aria-label="{SIDEBAR}">, expected one']
+    found = nav_rows(next(navs[0].iterdescendants("ol"), None), path, siteurl)
+    navs[0].getparent().remove(navs[0])
+    problems = compare_rows([row for row, _ in found], rows, "sidebar")
+    marked = [row for row, is_current in found if is_current]
+    for row in marked:
+        if row.url != current:
+            problems.append(f'sidebar marks "{row.label}" ({row.url}) as the current page, which it is not')
+    if current is not None and any(row.url == current for row in rows) and not any(r.url == current for r in marked):
+        problems.append('its own sidebar link lacks aria-current="page"')
+    return problems
+
+
+def check_guide_page(root, facts: Facts, siteurl: str, sitename: str, rows, neighbours) -> list[str]:
+    path = facts.save_as
+    problems = []
+    title = text_of(next(root.iter("title"), None))
+    if title != f"{facts.title} - {sitename}":
+        problems.append(f'<title> is "{title}", expected "{facts.title} - {sitename}"')
+    heading = next(root.iter("h1"), None)
+    if text_of(heading) != facts.title:
+        problems.append(f'first <h1> is "{text_of(heading)}", expected "{facts.title}"')
+    description = next(iter(root.xpath('//meta[@name="description"]/@content')), None)
+    if description != facts.description:
+        problems.append(f'meta description is "{description}", expected "{facts.description}"')
+    problems += check_sidebar(root, path, siteurl, rows, facts.url)
+    pager = {rel: resolve(link.get("href"), path, siteurl) for link in root.xpath("//nav[@class='pager']/a[@rel]") for rel in [link.get("rel")]}
+    for rel, wanted in zip(("prev", "next"), neighbours):
+        if pager.get(rel) != wanted:
+            problems.append(f"{rel} link goes to {pager.get(rel)}, expected {wanted}")
+    on_page = root.xpath('//nav[@aria-label="On this page"]//a')
+    found_headings = [(link.get("href", "")[1:], text_of(link)) for link in on_page]
+    wanted_headings = [(anchor, text) for _, anchor, text in facts.headings] if len(facts.headings) >= 2 else []
+    if found_headings != wanted_headings:
+        problems.append(f'"On this page" lists {len(found_headings)} headings, expected {len(wanted_headings)} in page order')
+    return problems
+
+
+def check_contents(root, path: str, siteurl: str, rows: tuple[Row, ...]) -> list[str]:
+    """The table of contents: every chapter, section and page, labelled, in reading order."""
+    lists = root.xpath("//main//ol")
+    if not lists:
+        return ["has no list of chapters inside <main>"]
+    return compare_rows([row for row, _ in nav_rows(lists[0], path, siteurl)], rows, "contents")
+
+
+def check_canonical(root, path: str, public_url: str) -> list[str]:
+    canonical = next(iter(root.xpath('//link[@rel="canonical"]/@href')), None)
+    wanted = public_url + path
+    problems = []
+    if canonical != wanted:
+        problems.append(f"canonical link is {canonical}, expected {wanted}")
+    og_url = next(iter(root.xpath('//meta[@property="og:url"]/@content')), None)
+    if og_url is not None and og_url != wanted:
+        problems.append(f"og:url is {og_url}, expected {wanted}")
+    return problems
+
+
+def redirect_target(root, path: str, siteurl: str) -> str | None:
+    refresh = next(iter(root.xpath('//meta[@http-equiv="refresh"]/@content')), "")
+    _, _, url = refresh.partition("url=")
+    return resolve(url.strip(), path, siteurl) if url else None

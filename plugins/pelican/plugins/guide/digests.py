@@ -1,0 +1,49 @@
+"""Digests of what a build's output is made from: the plugin's code, the settings."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+from importlib.metadata import version
+from pathlib import Path
+
+# Settings that never reach the written bytes: where things go, caches, how many processes.
+NOT_IN_OUTPUT = frozenset({
+    "OUTPUT_PATH", "CACHE_PATH", "CACHE_CONTENT", "LOAD_CONTENT_CACHE", "CHECK_MODIFIED_METHOD",
+    "CONTENT_CACHING_LAYER", "GZIP_CACHE", "GUIDE_WORKERS", "GUIDE_STRICT", "GUIDE_CACHE", "DEBUG",
+    "WRITE_SELECTED", "PORT", "BIND",
+})  # fmt: skip
+
+
+def _plain(value):
+    if isinstance(value, (set, frozenset)):
+        return sorted(map(repr, value))
+    if isinstance(value, Path):
+        return str(value)
+    return getattr(value, "__qualname__", None) or type(value).__qualname__
+
+
+def stable(value) -> str:
+    """A repr that is the same in every process: functions and classes by name, not address."""
+    return json.dumps(value, sort_keys=True, default=_plain)
+
+
+def digest(*parts) -> str:
+    return hashlib.blake2b(stable(parts).encode("utf-8"), digest_size=16).hexdigest()
+
+
+@cache
+def code_digest() -> str:
+    """This plugin's code and the libraries that shape the output: a new version of any of
+    them reads, renders and checks everything again."""
+    hasher = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        hasher.update(path.read_bytes())
+    for name in ("pelican", "markdown", "pygments", "jinja2", "lxml"):
+        hasher.update(version(name).encode())
+    return hasher.hexdigest()
+
+
+def settings_digest(settings) -> str:
+    return digest({key: value for key, value in settings.items() if key.isupper() and key not in NOT_IN_OUTPUT})

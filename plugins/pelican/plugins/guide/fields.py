@@ -1,0 +1,200 @@
+"""A page's metadata: the header lines parsed, and each field typed once.
+
+Pure functions, no Pelican: each parser takes the author's text and returns a typed
+value, or raises `FieldError` saying what was expected.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from html import unescape
+from typing import NamedTuple
+
+DESCRIPTION_MAX_CHARS = 160
+
+# The fields a guide page may carry. Pelican's own fields are accepted as Pelican reads them.
+GUIDE_FIELDS = ("title", "slug", "sortorder", "toc", "sidebartitle", "meta", "aliases")
+PELICAN_FIELDS = ("category", "status", "date", "modified", "lang", "summary", "author", "authors", "tags")
+OVERRIDE_FIELDS = ("save_as", "url", "template")  # only with GUIDE_METADATA_OVERRIDES
+REQUIRED_FIELDS = ("title", "slug", "sortorder")
+
+_KEY_LINE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)$")
+_MORE_LINE = re.compile(r"^[ ]{4,}(?P<value>.*)$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_SLUG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+_TOC_WORDS = {"true": True, "yes": True, "on": True, "1": True, "false": False, "no": False, "off": False, "0": False}
+_TAG = re.compile(r"<[^>]*>")
+
+
+class FieldError(ValueError):
+    """A metadata field holds a value the guide cannot use."""
+
+    def __init__(self, field: str, value: object, expected: str):
+        self.field = field
+        if value is None:
+            super().__init__(f"{field} is missing; it {expected}")
+        else:
+            super().__init__(f"{field} {quote(value)} {expected}")
+
+
+class SortOrder(NamedTuple):
+    """Where a page stands: `0502` is chapter 5, position 2; with 3 section digits for
+    chapter 50, `500010020` is chapter 50, section 1, position 20."""
+
+    chapter: int
+    section: int  # 0 in a chapter without sections
+    position: int
+
+    def __str__(self) -> str:
+        section = f", section {self.section}" if self.section else ""
+        return f"chapter {self.chapter}{section}, position {self.position}"
+
+
+def quote(value: object) -> str:
+    """The value as one double-quoted line, whatever characters it holds."""
+    return json.dumps(str(value), ensure_ascii=True)
+
+
+class Header(NamedTuple):
+    fields: dict[str, str]  # lowercased key -> value, continuation lines joined
+    problems: list[str]
+    body: str
+    body_line: int  # the 1-based line of the file where the body starts
+
+
+def parse_header(text: str) -> Header:
+    """The `key: value` lines at the top (the Markdown meta extension's grammar), up to the
+    first blank line. A repeated key and a control character are problems, never merged."""
+    lines = text.split("\n")
+    index = 1 if lines and lines[0].strip() == "---" else 0
+    fields: dict[str, str] = {}
+    problems: list[str] = []
+    key = None
+    while index < len(lines):
+        line = lines[index]
+        if not line.strip() or (index > 0 and line.strip() in ("---", "...")):
+            index += 1  # the line that ends the header
+            break
+        if matched := _KEY_LINE.match(line):
+            key = matched["key"].lower()
+            value = matched["value"].strip()
+            if key in fields:
+                problems.append(f"{key} is given twice, {quote(fields[key])} and {quote(value)}; keep one")
+            else:
+                fields[key] = value
+        elif key is not None and (more := _MORE_LINE.match(line)):
+            fields[key] = f"{fields[key]} {more['value'].strip()}".strip()
+        else:
+            break  # not a header line: the body starts here
+        index += 1
+    for name, value in fields.items():
+        if _CONTROL.search(value):
+            problems.append(f"{name} {quote(value)} holds a control character; remove it")
+    return Header(fields, problems, "\n".join(lines[index:]), index + 1)
+
+
+def unknown_fields(fields, allowed) -> list[tuple[str, str | None]]:
+    """Each key nobody reads, with the closest known one."""
+    import difflib
+
+    return [
+        (key, next(iter(difflib.get_close_matches(key, allowed, n=1)), None))
+        for key in fields
+        if key not in allowed
+    ]
+
+
+def parse_title(value: str | None) -> str:
+    text = _plain(value)
+    if not text:
+        raise FieldError("title", value, "must be the page's title as plain text")
+    return text
+
+
+def parse_slug(value: str | None) -> str:
+    """The output file's name. Capitals are allowed (a warning elsewhere): URLs keep them."""
+    text = _plain(value)
+    if not text or not _SLUG.fullmatch(text) or ".." in text:
+        raise FieldError(
+            "slug", value,
+            "must be letters, digits, hyphens, underscores and dots, like web-servers: "
+            "it names the page's file, which must stay inside the output folder",
+        )  # fmt: skip
+    return text
+
+
+def parse_sortorder(value: str | None, section_digits: dict[int, int]) -> SortOrder:
+    text = _plain(value)
+    if not text or not text.isascii() or not text.isdigit():
+        raise FieldError("sortorder", value, "must be digits only, like 0502")
+    if len(text) < 3:
+        raise FieldError("sortorder", value, "must have at least 3 digits: 2 for the chapter, then the position")
+    chapter = int(text[:2])
+    digits = section_digits.get(chapter, 0)
+    if digits and len(text) < 3 + digits:
+        raise FieldError(
+            "sortorder", value,
+            f"is too short for chapter {chapter}, which has sections: 2 digits of chapter, "
+            f"{digits} of section, then the position (GUIDE_SECTIONS)",
+        )  # fmt: skip
+    section = int(text[2 : 2 + digits]) if digits else 0
+    return SortOrder(chapter, section, int(text[2 + digits :]))
+
+
+def parse_toc(value: str | None) -> bool:
+    if value is None:
+        return False
+    word = _plain(value).lower()
+    if word not in _TOC_WORDS:
+        raise FieldError("toc", value, "must be True or False (or yes/no)")
+    return _TOC_WORDS[word]
+
+
+def parse_sidebartitle(value: str | None, title: str) -> str:
+    if value is None:
+        return title
+    text = _plain(value)
+    if not text:
+        raise FieldError("sidebartitle", value, "must not be empty; leave it out to use the title")
+    return text
+
+
+def parse_aliases(value: str | None) -> tuple[str, ...]:
+    """Old slugs of a renamed page, comma-separated."""
+    if value is None:
+        return ()
+    aliases = tuple(part.strip() for part in value.split(",") if part.strip())
+    for alias in aliases:
+        try:
+            parse_slug(alias)
+        except FieldError:
+            raise FieldError(
+                "aliases", value, "must be old slugs separated by commas, like old-name, older-name"
+            ) from None
+    return aliases
+
+
+def parse_description(value: str | None, first_paragraph_html: str) -> str:
+    """The `meta` field, or else the first paragraph as text, cut on a word boundary."""
+    if value is not None:
+        text = _plain(value)
+        if not text:
+            raise FieldError("meta", value, "must not be empty; leave it out to use the first paragraph")
+        return text
+    return shorten(unescape(_TAG.sub("", first_paragraph_html)), DESCRIPTION_MAX_CHARS)
+
+
+def shorten(text: str, limit: int) -> str:
+    """At most `limit` characters, cut on a word boundary, with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut and not text[limit - 1].isspace():
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:.") + "…"
+
+
+def _plain(value: str | None) -> str:
+    return " ".join(value.split()) if value else ""

@@ -1,0 +1,141 @@
+"""Links and images in page bodies, settled before anything is written.
+
+Pages link the way the guide writes them: `/servers.html`, `/img/logos/nginx.png`,
+`{static}/img/x.png`, `{filename}/pages/x.md`. Here every such link in a body is
+resolved against the set of files the build will write:
+- a link to a page or file of this site becomes relative to the page, so it works
+  under any SITEURL, a sub-path included;
+- a link to a page this site lacks goes to GUIDE_MISSING_PAGES_BASE (an info line, with
+  the closest slug of this site), or is an error when that setting is None;
+- a missing image or file is a warning naming the source file (an error in strict mode);
+- a `{static}`, `{filename}` or `{attach}` link that leaves the content folder is an error,
+  and is never read or copied.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+from collections import Counter
+import posixpath
+import re
+from html import unescape
+from urllib.parse import unquote, urlsplit
+
+from . import report
+from .body import outside_code
+
+# Start tags that load or link something; `<` inside code is always escaped, so these are real.
+_TAG = re.compile(r"<(?:a|img|link|source|audio|video|track|area)\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r"""(\s(?:href|src)\s*=\s*)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
+_PLACEHOLDER = re.compile(r"^[{|](filename|static|attach)[}|](.*)$")
+
+
+def _trigrams(text: str) -> set[str]:
+    return {text[index : index + 3] for index in range(max(1, len(text) - 2))}
+
+
+def content_path(link_path: str, page_source: str) -> str | None:
+    """The content-folder path a `{static}`-style link names; None if it leaves the folder."""
+    base = "" if link_path.startswith("/") else posixpath.dirname(page_source)
+    path = posixpath.normpath(posixpath.join(base, unquote(link_path).lstrip("/")))
+    return None if path == ".." or path.startswith("../") or path.startswith("/") else path
+
+
+def escaping_links(page, source_relative: str) -> list[str]:
+    """The `{static}`/`{filename}`/`{attach}` links of a page that leave the content folder."""
+    found = []
+    tags: list[str] = []
+    outside_code(page._content, lambda part: tags.extend(_TAG.findall(part)) or part)
+    for tag in tags:
+        for _, _, value in _ATTRIBUTE.findall(tag):
+            placeholder = _PLACEHOLDER.match(value.strip())
+            if placeholder and content_path(urlsplit(placeholder[2]).path, source_relative) is None:
+                found.append(value.strip())
+    return found
+
+
+def site_path(path: str, page_url: str) -> str:
+    """The site path a link's path names from the page at `page_url`, as a browser
+    resolves it: `..` never climbs above the root."""
+    base = "" if path.startswith("/") else posixpath.dirname(page_url)
+    target = posixpath.normpath(posixpath.join("/", base, unquote(path))).lstrip("/")
+    if path.endswith("/") or not target:
+        target = posixpath.join(target, "index.html")
+    return target
+
+
+def relative_link(target: str, page_url: str) -> str:
+    """`target` (a site path) as seen from the page at `page_url`."""
+    start = posixpath.dirname(page_url) or "."
+    return posixpath.relpath(target, start) if target else "./"
+
+
+class LinkSettler:
+    """Rewrites one build's page bodies; `files` is every site path the build writes."""
+
+    def __init__(self, files: set[str], page_sources: dict[str, str], missing_pages_base: str | None):
+        self.files = files
+        self.page_sources = page_sources  # content path of a page's source -> its site path
+        self.base = missing_pages_base
+        self.slugs = sorted(path[:-5] for path in files if path.endswith(".html"))
+        self.by_trigram: dict[str, set[str]] = {}
+        for slug in self.slugs:
+            for gram in _trigrams(slug):
+                self.by_trigram.setdefault(gram, set()).add(slug)
+        self.reported: set[tuple[str, str]] = set()  # (page's file, site path) warned about
+        self.sent_to_full_guide = 0
+
+    @functools.lru_cache(maxsize=None)
+    def closest(self, target: str) -> str:
+        """The slug of this site most like `target`'s, as a hint for a renamed page: the ten
+        slugs sharing the most three-letter pieces, then difflib's ratio among them."""
+        name = posixpath.basename(target[:-5] if target.endswith(".html") else target)
+        shared = Counter(slug for gram in _trigrams(name) for slug in self.by_trigram.get(gram, ()))
+        candidates = [slug for slug, _ in shared.most_common(10)]
+        close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+        return f" (the closest page here is {close[0]}.html)" if close else ""
+
+    def settle(self, page, source: str, source_relative: str) -> None:
+        """Rewrite the links of one page's body (never inside highlighted code)."""
+        def rewrite_tag(tag_match) -> str:
+            return _ATTRIBUTE.sub(lambda match: self._attribute(match, page, source, source_relative), tag_match[0])
+
+        page._content = outside_code(page._content, lambda part: _TAG.sub(rewrite_tag, part))
+
+    def _attribute(self, match, page, source: str, source_relative: str) -> str:
+        value = unescape(match[3]).strip()
+        parts = urlsplit(value)
+        placeholder = _PLACEHOLDER.match(value)
+        if placeholder:
+            kind, rest = placeholder.groups()
+            parts = urlsplit(rest)
+            path = content_path(parts.path, source_relative)
+            if path is None:
+                return match[0]  # reported, and never copied, by the plugin's static check
+            target = self.page_sources.get(path, path) if kind == "filename" else path
+        elif not value or value.startswith(("#", "//", "data:")) or parts.scheme or parts.netloc:
+            return match[0]
+        else:
+            target = site_path(parts.path, page.url)
+        suffix = (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
+        if target in self.files:
+            return f"{match[1]}{match[2]}{relative_link(target, page.url)}{suffix}{match[2]}"
+        is_page = target.endswith(".html") and not placeholder
+        if is_page and self.base:
+            self.sent_to_full_guide += 1
+            new = self.base + target + suffix
+            report.info(source, f"{value} is not a page of this site; linking to {new}{self.closest(target)}")
+            return f"{match[1]}{match[2]}{new}{match[2]}"
+        if is_page:
+            report.error(source, f"link {value} reaches no page of this site{self.closest(target)}; "
+                         "set GUIDE_MISSING_PAGES_BASE to send such links to the complete guide")
+        else:
+            what = "image" if match[1].strip().lower().startswith("src") else "link"
+            close = difflib.get_close_matches(target, [f for f in self.files if f[:2] == target[:2]], n=1, cutoff=0.8)
+            hint = f"; did you mean /{close[0]}?" if close else ""
+            report.warning(source, f"{what} {value} points to {target}, which is not in the content folder{hint}")
+        self.reported.add((page.save_as, target))
+        if placeholder:  # Pelican would warn a second time, without naming the page
+            return f"{match[1]}{match[2]}{relative_link(target, page.url)}{suffix}{match[2]}"
+        return match[0]

@@ -1,0 +1,80 @@
+"""Markdown as the guide writes it.
+
+- A line of a fenced code block that starts with `~~` is highlighted: the marker is
+  removed and the line number goes into the fence's `hl_lines`, so Pygments wraps the
+  line in `<span class="hll">` (the guide's own build did this with sed on the HTML).
+- Pygments' HTML formatter works out its style table once per style, not once per block.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
+from pygments.formatters.html import HtmlFormatter
+
+MARKER = "~~"
+_FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})[ ]*(?P<info>.*?)[ ]*$")
+_HL_LINES = re.compile(r"""hl_lines=(["'])(?P<lines>.*?)\1""")
+
+
+class HighlightedLines(Preprocessor):
+    def run(self, lines: list[str]) -> list[str]:
+        out: list[str] = []
+        index = 0
+        while index < len(lines):
+            opening = _FENCE.match(lines[index])
+            if not opening:
+                out.append(lines[index])
+                index += 1
+                continue
+            fence = opening["fence"]
+            end = index + 1
+            while end < len(lines) and not (
+                lines[end].startswith(fence[0] * len(fence)) and not lines[end].strip(fence[0]).strip()
+            ):
+                end += 1
+            block = lines[index + 1 : end]
+            marked = [number for number, line in enumerate(block, 1) if line.startswith(MARKER)]
+            if marked:
+                block = [line[len(MARKER) :] if line.startswith(MARKER) else line for line in block]
+                out.append(_with_hl_lines(fence, opening["info"], marked))
+            else:
+                out.append(lines[index])
+            out += block
+            if end < len(lines):
+                out.append(lines[end])
+            index = end + 1
+        return out
+
+
+def _with_hl_lines(fence: str, info: str, marked: list[int]) -> str:
+    numbers = " ".join(str(number) for number in marked)
+    existing = _HL_LINES.search(info)
+    if existing:
+        numbers = f"{existing['lines']} {numbers}"
+        info = _HL_LINES.sub("", info).strip()
+    if info.startswith("{") and info.endswith("}"):
+        return f'{fence}{{{info[1:-1].strip()} hl_lines="{numbers}"}}'
+    return f'{fence}{info} hl_lines="{numbers}"'
+
+
+class StyleTableOnce(HtmlFormatter):
+    """HtmlFormatter with its class-to-style tables made once per style and options:
+    Markdown's codehilite makes a formatter for every block, and each made the tables."""
+
+    _tables: dict = {}
+
+    def _create_stylesheet(self):
+        key = (self.style, self.classprefix, self.nobackground)
+        if key not in self._tables:
+            super()._create_stylesheet()
+            self._tables[key] = (self.ttype2class, self.class2style)
+        self.ttype2class, self.class2style = self._tables[key]
+
+
+class GuideMarkdown(Extension):
+    def extendMarkdown(self, md):
+        # Before fenced_code (25), which reads the fence and its hl_lines.
+        md.preprocessors.register(HighlightedLines(md), "guide_highlighted_lines", 27)

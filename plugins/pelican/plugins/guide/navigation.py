@@ -1,0 +1,148 @@
+"""The guide's order and sidebar, worked out once per build; templates only print it.
+
+The rule, for the current page P: for each chapter, by number, its `toc: true` pages by
+position (or, when it has none, one unlinked heading from GUIDE_CHAPTERS, else
+"Chapter N"); in P's chapter, under its first entry, its other pages by position. In a
+chapter with sections (GUIDE_SECTIONS), those are the sections, each a link to its first
+page, and under P's own section that section's other pages. Labels are sidebartitles,
+verbatim. Pages sharing a sortorder are ordered by slug.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from itertools import groupby
+from typing import Any, Mapping
+
+
+@dataclass(eq=False)
+class Entry:
+    """One line of the navigation: a page's link, or a chapter's heading (url None)."""
+
+    label: str
+    url: str | None
+    page: Any = None
+    children: list["Entry"] = field(default_factory=list)
+
+
+@dataclass(frozen=True, eq=False)
+class Item:
+    """An entry as one page's sidebar shows it."""
+
+    entry: Entry
+    current: bool
+    children: tuple["Item", ...] = ()
+
+
+@dataclass(eq=False)
+class Chapter:
+    number: int
+    entries: list[Entry]  # the top-level lines: its toc pages, or its heading
+    under: list[Entry]  # what goes under its first entry: its other pages, or its sections
+    sectioned: bool
+
+
+@dataclass(frozen=True, eq=False)
+class PageNav:
+    """What a page's templates print around its text."""
+
+    sidebar: tuple[Item, ...]
+    previous: Entry | None
+    next: Entry | None
+    digest: str  # everything above, for the incremental writer
+
+
+def _digest(*parts) -> str:
+    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _lines(entries) -> list:
+    return [(entry.label, entry.url) for entry in entries]
+
+
+class Guide:
+    def __init__(self, pages, chapter_titles: Mapping[int, str], sections: Mapping[int, int]):
+        ordered = sorted(pages, key=lambda page: (page.sortorder, page.slug))
+        self.chapters: list[Chapter] = []
+        for number, members in groupby(ordered, key=lambda page: page.sortorder.chapter):
+            members = list(members)
+            tocs = [Entry(page.sidebartitle, page.url, page) for page in members if page.toc]
+            others = [page for page in members if not page.toc]
+            heading = [Entry(chapter_titles.get(number, f"Chapter {number}"), None)]
+            if number in sections:
+                under = []
+                for _, in_section in groupby(others, key=lambda page: page.sortorder.section):
+                    first, *rest = in_section
+                    under.append(Entry(first.sidebartitle, first.url, first, [Entry(p.sidebartitle, p.url, p) for p in rest]))
+            else:
+                under = [Entry(page.sidebartitle, page.url, page) for page in others]
+            self.chapters.append(Chapter(number, tocs or heading, under, number in sections))
+        self.reading_order: list[Entry] = [
+            entry for chapter in self.chapters for entry in self.chapter_lines(chapter) if entry.page is not None
+        ]
+        self._tops = _digest([_lines(chapter.entries) for chapter in self.chapters])
+        self.digest = _digest(self._tops, [_lines(self.chapter_lines(chapter)) for chapter in self.chapters])
+
+    @staticmethod
+    def chapter_lines(chapter: Chapter) -> list[Entry]:
+        """The chapter's entries in reading order: first entry, what is under it, the rest."""
+        under = [line for entry in chapter.under for line in (entry, *entry.children)]
+        return [chapter.entries[0], *under, *chapter.entries[1:]]
+
+    def tree(self) -> tuple[Item, ...]:
+        """Every chapter with everything under it: the table of contents."""
+
+        def item(entry: Entry) -> Item:
+            return Item(entry, False, tuple(item(child) for child in entry.children))
+
+        return tuple(
+            Item(entry, False, tuple(item(child) for child in chapter.under) if index == 0 else ())
+            for chapter in self.chapters
+            for index, entry in enumerate(chapter.entries)
+        )
+
+    def sidebar(self, page=None) -> tuple[Item, ...]:
+        """The sidebar of `page` (None for a page outside the guide: the index, the 404)."""
+        chapter_number = page.sortorder.chapter if page is not None else None
+        section = page.sortorder.section if page is not None else None
+        items = []
+        for chapter in self.chapters:
+            for index, entry in enumerate(chapter.entries):
+                children = ()
+                if index == 0 and chapter.number == chapter_number:
+                    children = tuple(
+                        Item(
+                            line,
+                            line.page is page,
+                            tuple(Item(child, child.page is page) for child in line.children)
+                            if chapter.sectioned and line.page.sortorder.section == section
+                            else (),
+                        )
+                        for line in chapter.under
+                    )
+                items.append(Item(entry, page is not None and entry.page is page, children))
+        return tuple(items)
+
+    def page_nav(self, page, position: int | None) -> PageNav:
+        """The sidebar and pager of a page at `position` in the reading order (None: hidden)."""
+        previous = self.reading_order[position - 1] if position else None
+        following = self.reading_order[position + 1] if position is not None and position + 1 < len(self.reading_order) else None
+        chapter = next((c for c in self.chapters if c.number == page.sortorder.chapter), None)
+        own = []
+        if chapter is not None:
+            own = [_lines(chapter.under)]
+            if chapter.sectioned:
+                own += [_lines(line.children) for line in chapter.under if line.page.sortorder.section == page.sortorder.section]
+        digest = _digest(
+            self._tops, own, page.url,
+            [(entry.label, entry.url) if entry else None for entry in (previous, following)],
+        )  # fmt: skip
+        return PageNav(self.sidebar(page), previous, following, digest)
+
+
+def ties(pages) -> list[list]:
+    """Groups of pages that share a sortorder, each ordered by slug."""
+    ordered = sorted(pages, key=lambda page: (page.sortorder, page.slug))
+    groups = [list(group) for _, group in groupby(ordered, key=lambda page: page.sortorder)]
+    return [group for group in groups if len(group) > 1]

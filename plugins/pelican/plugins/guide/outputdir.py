@@ -1,0 +1,124 @@
+"""The output folder, handled so that no build ever harms what it did not make.
+
+- `refusal` says why a folder must not be replaced: a file, the content folder or
+  anything around it, a git checkout, or a folder of someone else's files (no stamp).
+- `Lock` lets one build at a time write a given output folder (flock on a file beside it).
+- `Staging` is a uniquely named folder beside the output: the build writes there, and
+  `swap` puts it in place in one rename (renameat2 RENAME_EXCHANGE), then deletes the old
+  site. A killed build leaves a staging folder the next build recognises and removes.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import fcntl
+import os
+import shutil
+import tempfile
+
+from .writer import STAMP, read_stamp
+
+STAGING_MARK = ".guide-staging"  # inside every staging folder while it is being built
+_RENAME_EXCHANGE = 2  # <linux/fs.h>
+_AT_FDCWD = -100
+
+
+def _inside(path: str, folder: str) -> bool:
+    return os.path.commonpath([path, folder]) == folder
+
+
+def refusal(output: str, content: str, default_output: str | None, retained=()) -> str | None:
+    """Why `output` must not be replaced by a build, or None when it may be."""
+    real = os.path.realpath(output)
+    content = os.path.realpath(content)
+    if os.path.islink(output) and not os.path.exists(real):
+        return f"OUTPUTDIR {output} is a link to {real}, which does not exist"
+    if os.path.exists(real) and not os.path.isdir(real):
+        return f"OUTPUTDIR {output} is a file, not a folder; the build replaces only folders it made"
+    if _inside(real, content) or _inside(content, real):
+        where = "is the content folder" if real == content else "is inside the content folder" if _inside(real, content) else "holds the content folder"
+        return f"OUTPUTDIR {output} {where} ({content}); choose a folder of its own, like output/"
+    if not os.path.isdir(real):
+        return None
+    names = set(os.listdir(real)) - set(retained)
+    if ".git" in names:
+        return f"OUTPUTDIR {output} holds a .git folder; the build will not replace a repository (OUTPUT_RETENTION = ['.git'] keeps it)"
+    if names and read_stamp(real) is None and real != default_output:
+        return (
+            f"OUTPUTDIR {output} holds files the build did not make (no {STAMP} stamp); "
+            "empty it or choose another folder"
+        )
+    return None
+
+
+class Lock:
+    """An exclusive lock per output folder, on `.NAME.lock` beside it."""
+
+    def __init__(self, output: str):
+        parent, name = os.path.split(output)
+        self.path = os.path.join(parent, f".{name}.lock")
+        self._handle = None
+
+    def acquire(self, wait: bool, waiting=lambda: None) -> bool:
+        self._handle = open(self.path, "a")
+        try:
+            fcntl.flock(self._handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if not wait:
+                self._handle.close()
+                return False
+        waiting()
+        fcntl.flock(self._handle, fcntl.LOCK_EX)
+        return True
+
+    def release(self) -> None:
+        if self._handle is not None:
+            self._handle.close()  # closing drops the flock
+            self._handle = None
+
+
+def remove_stale_staging(output: str) -> None:
+    """Staging folders that killed builds left beside `output` (call with the lock held)."""
+    parent, name = os.path.split(output)
+    for entry in os.listdir(parent):
+        path = os.path.join(parent, entry)
+        if entry.startswith(f".{name}.staging-") and os.path.isdir(path) and not os.path.islink(path):
+            if os.path.exists(os.path.join(path, STAGING_MARK)) or read_stamp(path) is not None:
+                shutil.rmtree(path, ignore_errors=True)
+
+
+def make_staging(output: str) -> str:
+    parent, name = os.path.split(output)
+    staging = tempfile.mkdtemp(dir=parent, prefix=f".{name}.staging-")
+    os.chmod(staging, 0o755)
+    open(os.path.join(staging, STAGING_MARK), "w").close()
+    return staging
+
+
+def _exchange(first: str, second: str) -> bool:
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        result = libc.renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE)
+    except (OSError, AttributeError, TypeError):
+        return False
+    return result == 0
+
+
+def swap(staging: str, output: str, retained=()) -> None:
+    """Put `staging` where `output` is, in one step; the old site is then deleted."""
+    os.unlink(os.path.join(staging, STAGING_MARK))
+    if not os.path.exists(output):
+        os.rename(staging, output)
+        return
+    for name in retained:  # OUTPUT_RETENTION: CNAME, a gh-pages checkout's .git
+        kept = os.path.join(output, name)
+        if os.path.lexists(kept) and not os.path.lexists(os.path.join(staging, name)):
+            os.rename(kept, os.path.join(staging, name))
+    if not _exchange(staging, output):
+        old = staging + ".old"
+        os.rename(output, old)  # the live path is missing only between these two renames
+        os.rename(staging, output)
+        staging = old
+    shutil.rmtree(staging, ignore_errors=True)  # the old site, at the staging folder's name

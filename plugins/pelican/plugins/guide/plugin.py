@@ -1,0 +1,323 @@
+"""The plugin's signal handlers, in the order a build meets them.
+
+Each handler does one step and hands its result on through the build's state
+(state.py). Problems are reported as they are found, one line each; the build stops
+before writing anything when reading found an error, and before its site is swapped in
+when the written site fails the check. Strict mode (GUIDE_STRICT) stops on warnings too.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+
+from pelican.contents import Page
+
+from . import report
+from .check import SiteCheck, facts_of
+from .digests import digest
+from .errors import GuideBuildFailed
+from .generator import SEARCH_PAGE, LLMS_TXT, GuideGenerator, alias_save_as, markdown_copy
+from .gitdates import last_commit_dates, repository_root, source_date_epoch
+from .links import LinkSettler, escaping_links
+from .navigation import Guide, ties
+from .publish import precompress, write_publishing_files
+from .reader import GuideMarkdownReader
+from .reading import Reading
+from .search import FOLDER as SEARCH_FOLDER, finish_index, start_index
+from .settings import guide_config
+from .state import begin, end, state_of
+from .theme import Stylesheets, configure_environment
+from .writer import PREVIOUS_SITE, STAMP, GuideWriter
+
+PUBLISHING_FILES = ("sitemap.xml", "robots.txt")
+
+
+def lap(state, phase: str) -> None:
+    """Time since the last lap, kept for `make bench` and shown with -D."""
+    now = time.perf_counter()
+    state.timings[phase] = state.timings.get(phase, 0.0) + now - state.lap
+    state.lap = now
+    report.logger.debug("%s took %.3f s", phase, state.timings[phase])
+
+
+def check_settings(pelican) -> None:
+    """initialized: a wrong setting stops the build before anything is read."""
+    guide_config(pelican.settings)
+
+
+def start_run(pelican):
+    """get_generators: a fresh state for this run; the guide's own generator."""
+    state = begin(pelican.settings)
+    state.styles = Stylesheets(pelican.settings["THEME"], state.config)
+    return GuideGenerator
+
+
+def use_guide_reader(readers) -> None:
+    """readers_init: Markdown pages are read by the guide's reader."""
+    for extension in GuideMarkdownReader.file_extensions:
+        readers.reader_classes[extension] = GuideMarkdownReader
+
+
+def configure_generator(generator) -> None:
+    """generator_init: autoescaped templates, and what the theme reads."""
+    state = state_of(generator.settings)
+    configure_environment(generator.env, generator.settings, state.config.cache)
+    generator.context.update(
+        GUIDE_STYLES=state.styles,
+        GUIDE_PUBLIC_URL=state.config.public_url,
+        GUIDE_SEARCH=state.config.search,
+    )
+
+
+def read_pages(generator) -> None:
+    """page_generator_init: read every page the cache cannot answer, on every core."""
+    # Pelican's own content caches would answer before the guide's reader is asked, and
+    # the reader's warnings would then go unreported: the guide's cache replaces them.
+    generator.readers._cache_data_policy = False
+    generator.readers._cache = {}
+    generator._cache_data_policy = False
+    generator._cache = {}
+    state = state_of(generator.settings)
+    state.reading = Reading(generator.settings, state.config)
+    extensions = GuideMarkdownReader.file_extensions
+    paths = sorted(
+        os.path.abspath(os.path.join(generator.path, relative))
+        for relative in generator.get_files(generator.settings["PAGE_PATHS"], exclude=generator.settings["PAGE_EXCLUDES"], extensions=extensions)
+    )  # fmt: skip
+    lap(state, "start")
+    state.counts["read"] = state.reading.prepare(paths)
+    lap(state, "read")
+    state.page_files = set(paths)
+
+
+def require_guide_reader(content) -> None:
+    """content_object_init: a page must come from the guide's Markdown reader."""
+    if isinstance(content, Page) and not hasattr(content, "sortorder"):
+        report.error(content.source_path, "is not a Markdown page (.md, .markdown); the guide reads only those")
+        content.guide_invalid = True
+
+
+def order_pages(generator) -> None:
+    """page_generator_finalized: rules across pages, then the guide's order and navigation."""
+    state = state_of(generator.settings)
+    config = state.config
+    state.reading.save(state.page_files)
+    for name in ("pages", "hidden_pages", "draft_pages"):
+        setattr(generator, name, [page for page in getattr(generator, name) if not getattr(page, "guide_invalid", False)])
+    pages, hidden = generator.pages, generator.hidden_pages
+    everything = [*pages, *hidden, *generator.draft_pages]
+    for page in everything:
+        relative = os.path.relpath(page.source_path, generator.path).replace(os.sep, "/")
+        for link in escaping_links(page, relative):
+            report.error(page.source_path, f"link {link} leaves the content folder; the build reads nothing outside it")
+    static_links = generator.context.get("static_links", set())
+    for link in [link for link in static_links if link.startswith("..") or os.path.isabs(link)]:
+        static_links.discard(link)
+
+    for group in ties(pages):
+        others = " and ".join(report.display_path(page.source_path) for page in group[1:])
+        report.warning(
+            group[0].source_path,
+            f"shares its place ({group[0].sortorder}) with {others}; they are ordered by slug "
+            f"({', '.join(page.slug for page in group)}): give each its own sortorder",
+        )  # fmt: skip
+    for number in sorted({page.sortorder.chapter for page in pages}):
+        members = [page for page in pages if page.sortorder.chapter == number]
+        if not any(page.toc for page in members) and number not in config.chapters:
+            report.warning(
+                members[0].source_path,
+                f"sortorder puts it in chapter {number}, which has no `toc: true` page and no title in "
+                f"GUIDE_CHAPTERS; its sidebar heading reads \"Chapter {number}\"",
+            )  # fmt: skip
+
+    for page in (*pages, *hidden):
+        # Pelican works a page's URL and file name out of the settings on every use; the
+        # sidebars, links and keys use them thousands of times. The writer refuses two
+        # files with one name itself.
+        page.override_url, page.override_save_as = page.url, page.save_as
+    lap(state, "read")
+    guide = Guide(pages, config.chapters, config.sections)
+    positions = {id(entry.page): index for index, entry in enumerate(guide.reading_order)}
+    for page in (*pages, *hidden):
+        page.nav = guide.page_nav(page, positions.get(id(page)))
+        page.stylesheet = state.styles.for_page(page._content)
+        page.markdown_url = markdown_copy(page) if config.llms_txt else None
+    state.guide = guide
+    state.guide_pages, state.hidden_pages = pages, hidden
+    generator.context.update(GUIDE=guide, GUIDE_SIDEBAR=guide.sidebar())
+    lap(state, "navigation")
+    stop_on_problems(state, "nothing was written")
+
+
+def check_static_files(generator) -> None:
+    """static_generator_finalized: copy nothing from outside the content folder; name the
+    files that look like pages but are not read as pages."""
+    state = state_of(generator.settings)
+    root = os.path.realpath(generator.path)
+    kept = []
+    for static in generator.staticfiles:
+        real = os.path.realpath(static.source_path)
+        if os.path.commonpath([real, root]) != root or not os.path.exists(real):
+            what = f"is a link to {real}, outside the content folder" if os.path.exists(real) else "is a broken link"
+            report.error(static.source_path, f"{what}; it is not copied")
+            generator.context["static_content"].pop(static.get_relative_source_path(), None)
+            continue
+        if static.source_path.lower().endswith(tuple(f".{ext}" for ext in GuideMarkdownReader.file_extensions)):
+            where = "its extension has capitals" if os.path.splitext(static.source_path)[1] != os.path.splitext(static.source_path)[1].lower() else "it is outside PAGE_PATHS (pages/)"
+            report.warning(static.source_path, f"looks like a page but is copied as a file: {where}")
+        kept.append(static)
+    generator.staticfiles = kept
+    generator.context["staticfiles"] = kept
+
+
+def settle_links(generators) -> None:
+    """all_generators_finalized: every output planned, collisions refused, links settled,
+    dates and edit links worked out. The last stop before anything is written."""
+    settings = generators[0].settings
+    state = state_of(settings)
+    config = state.config
+    if state.guide is None:
+        return
+    planned: dict[str, str] = {}
+
+    def plan(path: str, source: str) -> None:
+        if path in planned and planned[path] != source:
+            report.error(source, f"would be written to {path}, which {report.display_path(planned[path])} writes too; rename one")
+        planned.setdefault(path, source)
+
+    theme = settings["THEME"]
+    for name in settings["DIRECT_TEMPLATES"]:
+        plan(settings.get(f"{name.upper()}_SAVE_AS", f"{name}.html"), f"{theme}/templates/{name}.html")
+    if config.search:
+        plan(SEARCH_PAGE, f"{theme}/templates/search.html")
+        plan(SEARCH_FOLDER + "/", "the search index")
+    if config.llms_txt:
+        plan(LLMS_TXT, "the guide plugin's llms.txt")
+    if config.publish:
+        for name in PUBLISHING_FILES:
+            plan(name, "the guide plugin's publishing files")
+    plan(STAMP, "the guide plugin's stamp")
+    pages = [*state.guide_pages, *state.hidden_pages]
+    for page in pages:
+        plan(page.save_as, page.source_path)
+        if config.llms_txt:
+            plan(markdown_copy(page), page.source_path)
+    state.redirects = {}
+    for page in state.guide_pages:
+        for alias in page.aliases:
+            path = alias_save_as(settings, alias)
+            plan(path, page.source_path)
+            state.redirects[path] = page.save_as
+    for generator in generators:
+        for static in getattr(generator, "staticfiles", ()):
+            plan(static.save_as, static.source_path)
+            if static.save_as.split("/", 1)[0] == SEARCH_FOLDER and config.search:
+                report.error(static.source_path, f"is in {SEARCH_FOLDER}/, which the search index replaces")
+    state.theme_pages = [path for path, source in planned.items() if source.startswith(f"{theme}/templates/")]
+
+    files = {path for path in planned if not path.endswith("/")}
+    sources = {os.path.relpath(page.source_path, settings["PATH"]).replace(os.sep, "/"): page.save_as for page in pages}
+    lap(state, "static files")
+    settler = LinkSettler(files, sources, config.missing_pages_base)
+    for page in pages:
+        settler.settle(page, page.source_path, os.path.relpath(page.source_path, settings["PATH"]).replace(os.sep, "/"))
+    state.report.sent_to_full_guide = settler.sent_to_full_guide
+    state.reported_links = settler.reported
+
+    lap(state, "links")
+    dates = last_commit_dates(settings["PATH"], settings.get("CACHE_PATH") if config.cache else None)
+    latest = source_date_epoch()
+    top = repository_root(settings["PATH"]) if config.source_url else None
+    for page in pages:
+        updated = dates.get(os.path.realpath(page.source_path))
+        page.updated = min(updated, latest) if updated and latest else updated
+        if config.source_url:
+            relative = os.path.relpath(os.path.realpath(page.source_path), top or os.path.realpath(settings["PATH"]))
+            page.edit_url = config.source_url + relative.replace(os.sep, "/")
+        else:
+            page.edit_url = None
+    lap(state, "git dates")
+    if config.publish and config.placeholder_url:
+        report.warning("publishconf.py", f"the site's address {config.public_url} is a placeholder: set SITEURL to where the site is served")
+    stop_on_problems(state, "nothing was written")
+
+
+def guide_writer(pelican):
+    """get_writer: the incremental writer."""
+    return GuideWriter
+
+
+def finish(pelican) -> None:
+    """finalized: render what changed, check the written site while Pagefind indexes it,
+    then the publishing files, the stamp, and one summary line."""
+    settings = pelican.settings
+    state = state_of(settings)
+    try:
+        if state.writer is None or state.guide is None:
+            return
+        config = state.config
+        output = pelican.output_path
+        lap(state, "writing templates")
+        state.writer.flush()
+        lap(state, "rendering")
+        indexing = start_index(output) if config.search else None
+        folder = settings.get(PREVIOUS_SITE) or output
+        store = os.path.join(os.path.abspath(settings["CACHE_PATH"]), f"guide-check-{digest(os.path.realpath(folder))}.json") if config.cache else None
+        if not settings.get("LOAD_CONTENT_CACHE"):
+            store and os.path.exists(store) and os.unlink(store)
+        check = SiteCheck(
+            output=output, store=store, siteurl=settings.get("SITEURL", ""), sitename=settings["SITENAME"],
+            public_url=config.public_url, pages=[facts_of(p, True) for p in state.guide_pages],
+            hidden=[facts_of(p, False) for p in state.hidden_pages], chapters=config.chapters,
+            sections=config.sections, theme_pages=state.theme_pages, redirects=state.redirects,
+            # Pagefind takes a core of its own while the pages are checked.
+            reported=state.reported_links, workers=max(1, config.workers - 1) if indexing else config.workers,
+        )  # fmt: skip
+        try:
+            errors, warnings = check.run_pages()
+            lap(state, "check")
+        finally:
+            failed = finish_index(indexing) if indexing else None
+            lap(state, "search index")
+        if failed:
+            report.error(output, f"the search index could not be built: {failed}")
+        more_errors, more_warnings = check.settle()
+        for line in (*errors, *more_errors):
+            report.logger.error("%s", line)
+        for line in (*warnings, *more_warnings):
+            report.logger.warning("%s", line)
+        state.counts["checked"] = check.checked
+        lap(state, "links settled")
+        stop_on_problems(state, "the site was not swapped in")
+        if config.publish:
+            state.counts["sitemap"] = write_publishing_files(output, config.public_url, state.guide_pages)
+            precompress(output, config.precompress)
+        state.writer.finish(uuid.uuid4().hex)
+        lap(state, "publishing")
+        print(summary(state), flush=True)
+    finally:
+        end(settings)
+
+
+def summary(state) -> str:
+    writer = state.writer
+    counted = state.report
+    figures = [
+        report.plural(len(state.guide_pages), "page"),
+        f"{report.plural(writer.rendered, 'file')} rendered, {writer.reused} reused",
+        report.plural(counted.warnings, "warning"),
+        report.plural(counted.errors, "error"),
+    ]
+    if counted.sent_to_full_guide:
+        figures.append(f"{report.plural(counted.sent_to_full_guide, 'link')} to the complete guide")
+    return f"guide: {', '.join(figures)}, in {time.perf_counter() - state.started:.2f} s"
+
+
+def stop_on_problems(state, consequence: str) -> None:
+    counted = state.report
+    if counted.errors:
+        raise GuideBuildFailed(f"{report.plural(counted.errors, 'error')}; {consequence}")
+    if state.config.strict and counted.warnings:
+        raise GuideBuildFailed(f"strict mode: {report.plural(counted.warnings, 'warning')} count as errors; {consequence}")

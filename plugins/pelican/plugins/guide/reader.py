@@ -1,0 +1,27 @@
+"""The guide's Markdown reader: Pelican asks it for each page; it answers from the build's
+`Reading` (reading.py) and reports that page's notes, on every build, cached or not."""
+
+from __future__ import annotations
+
+from pelican.readers import BaseReader
+
+from . import report
+from .state import state_of
+
+
+class GuideMarkdownReader(BaseReader):
+    enabled = True
+    file_extensions = ["md", "markdown", "mkd", "mdown"]
+
+    def read(self, source_path):
+        state = state_of(self.settings)
+        if state.reading is None:  # a Markdown file read outside the pages (never, with PAGE_PATHS)
+            from .reading import Reading
+
+            state.reading = Reading(self.settings, state.config)
+        result = state.reading.get(source_path)
+        for note in result.notes:
+            (report.error if note.level == "error" else report.warning)(source_path, note.message)
+        if not result.usable:
+            return "", {"status": "skip"}  # reported above; Pelican passes over it quietly
+        return result.html, dict(result.metadata)

@@ -1,0 +1,266 @@
+"""Reading the guide's Markdown pages: each converted once, on every core, and cached.
+
+`read_page` turns one file into its HTML and typed metadata, with every problem as a
+note (error or warning) that names what is wrong. `Reading` serves those results to
+Pelican's reader: from the cache when the file's stamp is unchanged, converted up front
+on all cores for the rest. The notes are kept with the result, so a cached page reports
+its warnings on every build, and strict mode sees them.
+
+The cache is one pickle per content folder and configuration, written atomically (a
+temporary file, then a rename), so a killed build cannot leave half a file; one that
+cannot be read is treated as absent, with a warning. Its name carries a digest of all
+that changes what reading produces: the content folder, the MARKDOWN and guide settings,
+this plugin's code and the versions of Pelican, Markdown and Pygments.
+"""
+
+from __future__ import annotations
+
+import copy
+import glob
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import NamedTuple
+
+from markdown import Markdown
+from pelican.utils import get_date
+
+from . import fields
+from .body import Note, inspect, text_of
+from .digests import code_digest, digest
+from .markdown_ext import GuideMarkdown, StyleTableOnce
+from .report import logger
+from .workers import forked_map
+
+CACHE_FILES_KEPT = 8  # caches of other content folders or settings, newest first
+_META_EXTENSIONS = ("markdown.extensions.meta", "meta")
+_CODEHILITE = ("markdown.extensions.codehilite", "codehilite")
+
+# The caches this process has loaded or written, by file: a devserver keeps its pages in
+# memory between builds instead of reading the pickle again.
+_resident: dict[str, tuple[str, dict]] = {}
+
+
+class PageRead(NamedTuple):
+    html: str
+    metadata: dict  # typed fields and Pelican's own, ready for the Page object
+    notes: tuple[Note, ...]
+
+    @property
+    def usable(self) -> bool:
+        return not any(note.level == "error" for note in self.notes)
+
+
+def make_markdown(settings) -> Markdown:
+    config = copy.deepcopy(settings.get("MARKDOWN", {}))
+    extension_configs = config.pop("extension_configs", {})
+    for name in _META_EXTENSIONS:  # the header is parsed by fields.parse_header
+        extension_configs.pop(name, None)
+    extensions = [name for name in config.pop("extensions", []) if name not in _META_EXTENSIONS]
+    extensions += [name for name in extension_configs if name not in extensions]
+    for name in _CODEHILITE:
+        if name in extension_configs:
+            extension_configs[name].setdefault("pygments_formatter", StyleTableOnce)
+    return Markdown(extensions=[*extensions, GuideMarkdown()], extension_configs=extension_configs, **config)
+
+
+def _headings(tokens) -> tuple[tuple[int, str, str], ...]:
+    """(level, id, text) of each h2 and h3, from the toc extension's tokens."""
+    found = []
+    for token in tokens:
+        if token["level"] in (2, 3):
+            found.append((token["level"], token["id"], text_of(token["name"])))
+        found += _headings(token["children"])
+    return tuple(found)
+
+
+def _decode(raw: bytes) -> tuple[str, str | None]:
+    """The text, or a message saying where the first byte that is not UTF-8 is."""
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError as problem:
+        line = raw.count(b"\n", 0, problem.start) + 1
+        column = problem.start - (raw.rfind(b"\n", 0, problem.start) + 1) + 1
+        return "", (
+            f"is not valid UTF-8: byte 0x{raw[problem.start]:02x} at offset {problem.start} "
+            f"(line {line}, column {column}); save the file as UTF-8"
+        )
+
+
+def read_page(path: str, root: str, markdown: Markdown, config) -> PageRead:
+    """One page file, read, converted and typed; problems become notes."""
+    notes: list[Note] = []
+
+    def fail(message: str) -> PageRead:
+        return PageRead("", {}, (*notes, Note("error", message)))
+
+    real = os.path.realpath(path)
+    if os.path.commonpath([real, root]) != root:
+        return fail(f"is a link to {real}, outside the content folder; the build reads nothing there")
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        return fail(f"is a broken link to {os.readlink(path) if os.path.islink(path) else path}")
+    except OSError as problem:
+        return fail(f"cannot be read: {problem.strerror}")
+    text, undecodable = _decode(raw)
+    if undecodable:
+        return fail(undecodable)
+
+    header = fields.parse_header(text)
+    notes += [Note("error", problem) for problem in header.problems]
+    given = header.fields
+    allowed = (*fields.GUIDE_FIELDS, *fields.PELICAN_FIELDS)
+    if config.metadata_overrides:
+        allowed += fields.OVERRIDE_FIELDS
+    for key in given:
+        if key in fields.OVERRIDE_FIELDS and not config.metadata_overrides:
+            notes.append(Note("error", f"{key} {fields.quote(given[key])} is not allowed: the guide "
+                              "places every page itself (GUIDE_METADATA_OVERRIDES allows it)"))
+    for key, close in fields.unknown_fields(given, (*allowed, *fields.OVERRIDE_FIELDS)):
+        hint = f"; did you mean {close}?" if close else "; it is ignored"
+        notes.append(Note("warning", f"metadata key {key!r} is unknown{hint}"))
+    missing = [name for name in fields.REQUIRED_FIELDS if name not in given]
+    if missing:
+        what = "has no metadata" if not given else f"lacks {', '.join(missing)}"
+        return fail(f"{what}; a page starts with lines like `title: Servers`, `slug: servers`, "
+                    "`sortorder: 0502`, then a blank line")
+
+    metadata: dict = {}
+    try:
+        metadata["title"] = fields.parse_title(given["title"])
+        metadata["slug"] = fields.parse_slug(given["slug"])
+        metadata["sortorder"] = fields.parse_sortorder(given["sortorder"], config.sections)
+        metadata["toc"] = fields.parse_toc(given.get("toc"))
+        metadata["sidebartitle"] = fields.parse_sidebartitle(given.get("sidebartitle"), metadata["title"])
+        metadata["aliases"] = fields.parse_aliases(given.get("aliases"))
+    except fields.FieldError as problem:
+        return fail(str(problem))
+    if metadata["slug"] != metadata["slug"].lower():
+        notes.append(Note("warning", f"slug {fields.quote(metadata['slug'])} has capital letters; the page "
+                          f"is written as {metadata['slug']}.html and URLs are case-sensitive"))
+    for name in ("status", "lang", "summary", *fields.OVERRIDE_FIELDS):
+        if given.get(name) and name in allowed:
+            metadata[name] = given[name]
+    for name in ("date", "modified"):
+        if given.get(name):
+            try:
+                metadata[name] = get_date(given[name])
+            except (ValueError, OverflowError):
+                return fail(f"{name} {fields.quote(given[name])} is not a date; write it like 2024-05-01 or 2024-05-01 14:30")
+
+    markdown.reset()
+    html = markdown.convert(header.body)
+    body = inspect(html, config.image_hosts)
+    notes += body.notes
+    try:
+        metadata["description"] = fields.parse_description(given.get("meta"), body.first_paragraph)
+    except fields.FieldError as problem:
+        return fail(str(problem))
+    metadata["headings"] = _headings(getattr(markdown, "toc_tokens", []))
+    return PageRead(body.html, metadata, tuple(notes))
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+class Reading:
+    """The pages of one build: from the cache, or read now, on every core."""
+
+    def __init__(self, settings, config):
+        self.settings = settings
+        self.config = config
+        self.root = os.path.realpath(settings["PATH"])
+        self.markdown = make_markdown(settings)
+        self.entries: dict[str, tuple] = {}
+        self.changed = False
+        self.cache_file = None
+        if config.cache and settings.get("CACHE_PATH"):
+            key = digest(
+                self.root, settings.get("MARKDOWN", {}), config.sections, config.metadata_overrides,
+                config.image_hosts, code_digest(),
+            )[:20]  # fmt: skip
+            self.cache_file = os.path.join(os.path.abspath(settings["CACHE_PATH"]), f"guide-read-{key}.pickle")
+            if settings.get("LOAD_CONTENT_CACHE"):
+                self.entries = self._load()
+
+    def _load(self) -> dict:
+        resident = _resident.get(self.cache_file)
+        if resident is not None:
+            return resident[1]
+        try:
+            with open(self.cache_file, "rb") as stored:
+                entries = pickle.load(stored)
+            if not isinstance(entries, dict):
+                raise ValueError("not a cache of pages")
+            return entries
+        except FileNotFoundError:
+            return {}
+        except Exception as problem:  # any damage: read every page again
+            logger.warning(
+                "%s: the reading cache cannot be read (%s); reading every page again",
+                self.cache_file, type(problem).__name__,
+            )  # fmt: skip
+            return {}
+
+    @staticmethod
+    def stamp(path: str):
+        try:
+            info = os.stat(path)
+        except OSError:
+            return None
+        return (info.st_mtime_ns, info.st_size, info.st_ino)
+
+    def _read(self, path: str) -> PageRead:
+        return read_page(path, self.root, self.markdown, self.config)
+
+    def get(self, path: str) -> PageRead:
+        stamp = self.stamp(path)
+        cached = self.entries.get(path)
+        if stamp is not None and cached is not None and cached[0] == stamp:
+            return cached[1]
+        result = self._read(path)
+        if stamp is not None:
+            self.entries[path] = (stamp, result)
+            self.changed = True
+        return result
+
+    def prepare(self, paths: list[str]) -> int:
+        """Read, on every core, each page the cache cannot answer; returns how many."""
+        missing = [path for path in paths if (entry := self.entries.get(path)) is None or entry[0] != self.stamp(path)]
+        for path, result in zip(missing, forked_map(self._read, missing, self.config.workers, weight=_size)):
+            if (stamp := self.stamp(path)) is not None:
+                self.entries[path] = (stamp, result)
+                self.changed = True
+        return len(missing)
+
+    def save(self, present: set[str]) -> None:
+        """Keep the pages still present; write the cache atomically if anything changed."""
+        if self.cache_file is None:
+            return
+        for path in [path for path in self.entries if path not in present]:
+            del self.entries[path]
+            self.changed = True
+        key = os.path.basename(self.cache_file)
+        _resident.clear()  # one guide in memory at a time
+        _resident[self.cache_file] = (key, self.entries)
+        if not self.changed:
+            return
+        folder = os.path.dirname(self.cache_file)
+        os.makedirs(folder, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".guide-read-", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as stored:
+                pickle.dump(self.entries, stored, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, self.cache_file)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+        caches = sorted(glob.glob(os.path.join(folder, "guide-read-*.pickle")), key=os.path.getmtime, reverse=True)
+        for old in caches[CACHE_FILES_KEPT:]:
+            os.unlink(old)

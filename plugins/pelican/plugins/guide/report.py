@@ -1,0 +1,53 @@
+"""What a build reports: one line per problem, counted, so the build can stop on errors
+and, in strict mode, on warnings. Every line names the source file the author edits."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+logger = logging.getLogger("pelican.plugins.guide")
+
+
+def display_path(path: str) -> str:
+    """A path as the author typed it: relative to the working folder when inside it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
+
+
+class Report(logging.Handler):
+    """Counts the warnings and errors any logger prints during one build (Pelican's too)."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.errors = 0
+        self.warnings = 0
+        self.sent_to_full_guide = 0  # links to pages of the complete guide (info lines)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno >= logging.ERROR:
+            self.errors += 1
+        else:
+            self.warnings += 1
+
+    def attach(self) -> None:
+        logging.getLogger().addHandler(self)
+
+    def detach(self) -> None:
+        logging.getLogger().removeHandler(self)
+
+
+def error(source: str, message: str) -> None:
+    logger.error("%s: %s", display_path(source), message)
+
+
+def warning(source: str, message: str) -> None:
+    logger.warning("%s: %s", display_path(source), message)
+
+
+def info(source: str, message: str) -> None:
+    logger.info("%s: %s", display_path(source), message)
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"

@@ -1,0 +1,228 @@
+"""Every GUIDE_* setting, its default, and its check: the one place they are defined.
+
+`guide_config(settings)` reads them once per build into a frozen `Config`; a wrong
+value raises `GuideSettingsError` naming the setting, the value and what is expected.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from pygments.styles import get_style_by_name
+from pygments.util import ClassNotFound
+
+from .errors import GuideSettingsError
+
+DEFAULTS = {
+    # Headings of chapters that have no `toc: true` page: {50: "Code Examples"}.
+    "GUIDE_CHAPTERS": {},
+    # Chapters whose sortorders carry a section number, and its digits: {50: 3}.
+    "GUIDE_SECTIONS": {},
+    # Turn every warning into an error (`make html STRICT=1`), as `mkdocs build --strict`.
+    "GUIDE_STRICT": False,
+    # Links to pages this site lacks go to this complete guide; None makes them errors.
+    "GUIDE_MISSING_PAGES_BASE": None,
+    # The absolute address the site is published at: canonical and Open Graph URLs.
+    # Empty: SITEURL when it is absolute, else no canonical link.
+    "GUIDE_PUBLIC_URL": "",
+    # "Edit this page" links: the source folder's address, e.g. .../blob/main/content/.
+    "GUIDE_SOURCE_URL": None,
+    # Hosts that page images may come from (added to the CSP's img-src).
+    "GUIDE_IMAGE_HOSTS": (),
+    # Allow `save_as`, `url` and `template` in page metadata.
+    "GUIDE_METADATA_OVERRIDES": False,
+    # Pagefind search index and search.html.
+    "GUIDE_SEARCH": True,
+    # llms.txt and a Markdown copy beside each page.
+    "GUIDE_LLMS_TXT": True,
+    # Publishing files: sitemap.xml, robots.txt, .gz and .br copies (publishconf.py).
+    "GUIDE_PUBLISH": False,
+    "GUIDE_PRECOMPRESS": (".html", ".css", ".xml", ".svg", ".txt", ".js", ".json", ".md"),
+    # Keep what was read, rendered and checked in CACHE_PATH, so a rebuild redoes only what
+    # changed; LOAD_CONTENT_CACHE = False (pelican --ignore-cache) starts afresh. Pelican's
+    # own CACHE_CONTENT stays off: this cache replaces it.
+    "GUIDE_CACHE": True,
+    # Processes that read and render; None is one per core, 1 keeps the build in one process.
+    "GUIDE_WORKERS": None,
+    # Highlighting styles for light and dark (from accessible-pygments: WCAG AA contrast).
+    "GUIDE_PYGMENTS_STYLES": ("a11y-light", "a11y-dark"),
+    # Inline scripts the CSP allows, as sha256 digests in base64; only the devserver sets one.
+    "GUIDE_DEV_SCRIPT_HASHES": (),
+}
+
+# Hosts reserved for examples (RFC 2606, RFC 6761): an address there is a placeholder.
+_PLACEHOLDER_HOSTS = re.compile(r"(^|\.)(example\.(com|net|org)|invalid|localhost|test)$")
+
+
+@dataclass(frozen=True)
+class Config:
+    chapters: Mapping[int, str]
+    sections: Mapping[int, int]
+    strict: bool
+    missing_pages_base: str | None
+    public_url: str  # absolute, ending in "/", or "" for none
+    source_url: str | None
+    image_hosts: tuple[str, ...]
+    metadata_overrides: bool
+    search: bool
+    llms_txt: bool
+    publish: bool
+    precompress: tuple[str, ...]
+    cache: bool
+    workers: int
+    pygments_styles: tuple[str, str]
+    dev_script_hashes: tuple[str, ...]
+    siteurl: str = ""
+
+    @property
+    def placeholder_url(self) -> bool:
+        """The public address is an example domain: nobody can read the site there."""
+        host = urlsplit(self.public_url).hostname or ""
+        return bool(_PLACEHOLDER_HOSTS.search(host))
+
+
+def setting(settings, name: str):
+    return settings.get(name, DEFAULTS[name])
+
+
+def _fail(name: str, value, expected: str):
+    raise GuideSettingsError(f"{name} {value!r} {expected}")
+
+
+def _boolean(settings, name: str) -> bool:
+    value = setting(settings, name)
+    if not isinstance(value, bool):
+        _fail(name, value, "must be True or False")
+    return value
+
+
+def _address(name: str, value, *, empty_ok: bool = True) -> str:
+    """An absolute http(s) address without query, fragment, spaces or quotes."""
+    if value in (None, "") and empty_ok:
+        return ""
+    if not isinstance(value, str):
+        _fail(name, value, 'must be an absolute http(s) address, like "https://guide.example.org"')
+    parts = urlsplit(value)
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.netloc
+        or parts.query
+        or parts.fragment
+        or "#" in value
+        or "?" in value
+        or any(char in value for char in " \t\n\"'<>\\")
+    ):
+        _fail(
+            name, value,
+            'must be an absolute http(s) address with no query, fragment, space or quote, '
+            'like "https://guide.example.org/docs"',
+        )  # fmt: skip
+    return value.rstrip("/") + "/"
+
+
+def chapter_titles(settings) -> dict[int, str]:
+    value = setting(settings, "GUIDE_CHAPTERS")
+    if not isinstance(value, Mapping):
+        _fail("GUIDE_CHAPTERS", value, 'must be a dict of chapter numbers to titles, like {5: "Deployment"}')
+    titles = {}
+    for number, title in value.items():
+        if isinstance(number, bool) or not isinstance(number, int) or not 0 <= number <= 99:
+            _fail("GUIDE_CHAPTERS", number, 'is not a chapter number from 0 to 99, like {5: "Deployment"}')
+        if not isinstance(title, str) or not title.strip():
+            _fail(f"GUIDE_CHAPTERS[{number}]", title, "must be a non-empty chapter title")
+        titles[number] = " ".join(title.split())
+    return titles
+
+
+def section_digits(settings) -> dict[int, int]:
+    value = setting(settings, "GUIDE_SECTIONS")
+    if not isinstance(value, Mapping):
+        _fail("GUIDE_SECTIONS", value, "must be a dict of chapter numbers to section digits, like {50: 3}")
+    for number, digits in value.items():
+        if isinstance(number, bool) or not isinstance(number, int) or not 0 <= number <= 99:
+            _fail("GUIDE_SECTIONS", number, "is not a chapter number from 0 to 99, like {50: 3}")
+        if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 6:
+            _fail(f"GUIDE_SECTIONS[{number}]", digits, "must be a number of digits from 1 to 6")
+    return dict(value)
+
+
+def _strings(settings, name: str, check=lambda item: True, expected: str = "") -> tuple[str, ...]:
+    value = setting(settings, name)
+    if isinstance(value, str) or not isinstance(value, (list, tuple)):
+        _fail(name, value, f"must be a list of strings{expected}")
+    if not all(isinstance(item, str) and item and check(item) for item in value):
+        _fail(name, value, f"must be a list of strings{expected}")
+    return tuple(value)
+
+
+def _workers(settings) -> int:
+    value = setting(settings, "GUIDE_WORKERS")
+    if value is None:
+        import os
+
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        _fail("GUIDE_WORKERS", value, "must be a whole number from 1, or None for one per core")
+    return value
+
+
+def _styles(settings) -> tuple[str, str]:
+    value = setting(settings, "GUIDE_PYGMENTS_STYLES")
+    if not isinstance(value, (list, tuple)) or len(value) != 2:
+        _fail("GUIDE_PYGMENTS_STYLES", value, 'must be two Pygments style names, light then dark')
+    for name in value:
+        try:
+            get_style_by_name(name)
+        except (ClassNotFound, TypeError):
+            _fail("GUIDE_PYGMENTS_STYLES", name, "is not a Pygments style installed here")
+    return tuple(value)
+
+
+def guide_config(settings) -> Config:
+    """Every GUIDE_* setting, checked; raises GuideSettingsError on the first wrong one."""
+    unknown = sorted(key for key in settings if key.startswith("GUIDE_") and key not in DEFAULTS)
+    if unknown:
+        import difflib
+
+        close = difflib.get_close_matches(unknown[0], DEFAULTS, n=1)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        raise GuideSettingsError(f"{unknown[0]} is not a setting of the guide plugin{hint}")
+    siteurl = settings.get("SITEURL") or ""
+    if siteurl:
+        if siteurl.startswith(("http://", "https://")):
+            _address("SITEURL", siteurl)
+        elif any(char in siteurl for char in "#? \t\"'<>\\"):
+            _fail("SITEURL", siteurl, "must not hold #, ?, spaces or quotes")
+    base = setting(settings, "GUIDE_MISSING_PAGES_BASE")
+    public = _address("GUIDE_PUBLIC_URL", setting(settings, "GUIDE_PUBLIC_URL"))
+    if not public and siteurl.startswith(("http://", "https://")):
+        public = siteurl.rstrip("/") + "/"
+    source = setting(settings, "GUIDE_SOURCE_URL")
+    return Config(
+        chapters=chapter_titles(settings),
+        sections=section_digits(settings),
+        strict=_boolean(settings, "GUIDE_STRICT"),
+        missing_pages_base=_address("GUIDE_MISSING_PAGES_BASE", base) or None,
+        public_url=public,
+        source_url=_address("GUIDE_SOURCE_URL", source) or None,
+        image_hosts=_strings(
+            settings, "GUIDE_IMAGE_HOSTS", lambda host: "/" not in host and " " not in host,
+            ', host names like "images.example.org"',
+        ),  # fmt: skip
+        metadata_overrides=_boolean(settings, "GUIDE_METADATA_OVERRIDES"),
+        search=_boolean(settings, "GUIDE_SEARCH"),
+        llms_txt=_boolean(settings, "GUIDE_LLMS_TXT"),
+        publish=_boolean(settings, "GUIDE_PUBLISH"),
+        precompress=_strings(
+            settings, "GUIDE_PRECOMPRESS", lambda ext: ext.startswith(".") and ext not in (".gz", ".br"),
+            ', file extensions like ".html"',
+        ),  # fmt: skip
+        cache=_boolean(settings, "GUIDE_CACHE"),
+        workers=_workers(settings),
+        pygments_styles=_styles(settings),
+        dev_script_hashes=_strings(settings, "GUIDE_DEV_SCRIPT_HASHES", expected=" (sha256 in base64)"),
+        siteurl=siteurl.rstrip("/"),
+    )

@@ -1,0 +1,193 @@
+"""Writing the site: a file is rendered only when what it is made from changed.
+
+For each file Pelican asks it to write, the writer works out a key: a digest of what the
+file is made from (the page's body and typed fields, its sidebar and pager, the theme's
+files, the settings, this plugin's code). A file whose key is the one the previous site's
+file was made with is linked from the previous site (a hard link; a copy where the file
+system has none), not rendered. The others are rendered on every core when Pelican has
+asked for every file. The output is byte for byte a cold build's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from typing import Callable
+
+from pelican.plugins import signals
+from pelican.utils import path_to_url, get_relative_path, sanitised_join
+from pelican.writers import Writer
+
+from .digests import code_digest, digest, settings_digest
+from .errors import GuideError
+from .state import state_of
+from .theme import theme_digest
+from .workers import forked_map
+
+STAMP = ".guide-site"  # in every site the build writes: its build id
+PREVIOUS_SITE = "guide_previous_site"  # set by the staged build: the live site to link from
+
+
+def read_stamp(folder: str) -> str | None:
+    try:
+        with open(os.path.join(folder, STAMP), encoding="utf-8") as stamp:
+            return json.load(stamp)["build"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def write_stamp(folder: str, build_id: str) -> None:
+    with open(os.path.join(folder, STAMP), "w", encoding="utf-8") as stamp:
+        json.dump({"build": build_id, "made_by": "pelican.plugins.guide"}, stamp)
+
+
+def _write_atomically(path: str, data: str | bytes) -> None:
+    folder = os.path.dirname(path)
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".guide-", suffix=".tmp")
+    with os.fdopen(handle, "wb") as written:
+        written.write(data.encode("utf-8") if isinstance(data, str) else data)
+    os.chmod(temporary, 0o644)
+    os.replace(temporary, path)
+
+
+class GuideWriter(Writer):
+    def __init__(self, output_path, settings):
+        super().__init__(output_path, settings)
+        self.state = state_of(settings)
+        self.state.writer = self
+        self.previous = settings.get(PREVIOUS_SITE) or output_path
+        self.in_place = os.path.realpath(self.previous) == os.path.realpath(output_path)
+        self.manifest = None
+        if self.state.config.cache and settings.get("CACHE_PATH"):
+            name = digest(os.path.realpath(self.previous))
+            self.manifest = os.path.join(os.path.abspath(settings["CACHE_PATH"]), f"guide-site-{name}.json")
+        self.known = self._load_manifest() if settings.get("LOAD_CONTENT_CACHE") else {}
+        self.global_key = digest(code_digest(), theme_digest(settings["THEME"]), settings_digest(settings))
+        self.keys: dict[str, str] = {}
+        self.jobs: list[tuple] = []
+        self.rendered = 0
+        self.reused = 0
+
+    def _load_manifest(self) -> dict[str, str]:
+        if self.manifest is None:
+            return {}
+        try:
+            with open(self.manifest, encoding="utf-8") as stored:
+                data = json.load(stored)
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict) or data.get("build") != read_stamp(self.previous):
+            return {}  # the site those keys describe is not the one there now
+        return data.get("keys", {})
+
+    def key(self, name: str, template, kwargs) -> str:
+        page = kwargs.get("page")
+        if page is None:  # a page of the theme: the whole guide's navigation
+            return digest(self.global_key, name, template.name, self.state.guide.digest if self.state.guide else None)
+        body = hashlib.blake2b(page._content.encode("utf-8"), digest_size=16).hexdigest()
+        return digest(
+            self.global_key, name, template.name, body, page.url, page.title,
+            page.description, page.headings, getattr(page, "nav", None) and page.nav.digest,
+            str(getattr(page, "updated", None)), getattr(page, "edit_url", None),
+            getattr(page, "markdown_url", None),
+        )  # fmt: skip
+
+    def write_file(self, name, template, context, relative_urls=False, paginated=None,
+                   template_name=None, override_output=False, url=None, **kwargs):  # fmt: skip
+        if not name:
+            return
+        if paginated or (template_name in self.settings["PAGINATED_TEMPLATES"] and ("articles" in kwargs or "dates" in kwargs)):
+            return super().write_file(name, template, context, relative_urls, paginated, template_name, override_output, url, **kwargs)
+        if name in self.keys:
+            raise GuideError(f"two files would be written to {name}; each page needs its own slug")
+        key = self.keys[name] = self.key(name, template, kwargs)
+        self.jobs.append((name, template, context, relative_urls, kwargs, self.known.get(name) == key))
+
+    def write_data(self, name: str, source_key, make: Callable[[], bytes]) -> None:
+        """A file that is no template (llms.txt, a page's Markdown): written when its key
+        changed, else linked from the previous site like any other file."""
+        if name in self.keys:
+            raise GuideError(f"two files would be written to {name}")
+        key = self.keys[name] = digest(self.global_key, name, source_key)
+        if self.known.get(name) == key and self._reuse(name):
+            self.reused += 1
+            return
+        path = sanitised_join(self.output_path, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        data = make()
+        if self.in_place:
+            _write_atomically(path, data)
+        else:
+            with open(path, "wb") as written:
+                written.write(data)
+        self.rendered += 1
+
+    def _reuse(self, name: str) -> bool:
+        target = sanitised_join(self.output_path, name)
+        if self.in_place:
+            return os.path.isfile(target)
+        source = os.path.join(self.previous, name)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        try:
+            os.link(source, target)
+        except FileNotFoundError:
+            return False
+        except OSError:  # no hard links here
+            shutil.copy2(source, target)
+        return True
+
+    def _render(self, index: int) -> tuple[int, int]:
+        """Render and write one job; the warnings and errors it logged (a forked worker's
+        count would otherwise be lost)."""
+        name, template, context, relative_urls, kwargs, _ = self.jobs[index]
+        report = self.state.report
+        before = (report.warnings, report.errors)
+        local = context.copy()
+        local["localsiteurl"] = context.get("localsiteurl")
+        if relative_urls:
+            local["SITEURL"] = local["localsiteurl"] = path_to_url(get_relative_path(name))
+        local["output_file"] = name
+        local.update(kwargs)
+        if local["localsiteurl"]:
+            context["localsiteurl"] = local["localsiteurl"]  # what Pelican's Content links against
+        html = template.render(local)
+        path = sanitised_join(self.output_path, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        if self.in_place:
+            _write_atomically(path, html)  # never write into a file another site may share
+        else:
+            with open(path, "w", encoding="utf-8") as written:
+                written.write(html)
+        counted = (report.warnings - before[0], report.errors - before[1])
+        report.warnings, report.errors = before  # counted once, by flush, wherever this ran
+        return counted
+
+    def _weight(self, index: int) -> int:
+        page = self.jobs[index][4].get("page")
+        return len(page._content) + 20000 if page is not None else 20000  # a sidebar costs too
+
+    def flush(self) -> None:
+        """Link the files that did not change; render the others on every core."""
+        todo = [index for index, job in enumerate(self.jobs) if not (job[5] and self._reuse(job[0]))]
+        self.reused += len(self.jobs) - len(todo)
+        if todo and self.in_place and self.manifest and os.path.exists(self.manifest):
+            os.unlink(self.manifest)  # files are about to change: the old keys no longer hold
+        for warnings, errors in forked_map(self._render, todo, self.state.config.workers, weight=self._weight):
+            self.state.report.warnings += warnings
+            self.state.report.errors += errors
+        self.rendered += len(todo)
+        if signals.content_written.receivers:
+            for name, _, context, _, kwargs, _ in self.jobs:
+                signals.content_written.send(sanitised_join(self.output_path, name), context={**context, **kwargs})
+        self.jobs = []
+
+    def finish(self, build_id: str) -> None:
+        """Stamp the site and keep the keys its files were made with."""
+        write_stamp(self.output_path, build_id)
+        if self.manifest is None:
+            return
+        os.makedirs(os.path.dirname(self.manifest), exist_ok=True)
+        _write_atomically(self.manifest, json.dumps({"build": build_id, "keys": self.keys}))
