@@ -33,6 +33,17 @@ class BuildResult:
     def error_lines(self) -> list[str]:
         return [line for line in self.stderr.splitlines() if line.startswith("error: ")]
 
+    @property
+    def warning_lines(self) -> list[str]:
+        return [line for line in self.stderr.splitlines() if line.startswith("warning: ")]
+
+    @property
+    def summary(self) -> str:
+        return next((line for line in self.stdout.splitlines() if line.startswith("guide: ")), "")
+
+
+GUIDE_BUILD = Path(sys.executable).parent / "guide-build"
+
 
 def run_build(
     content: Path,
@@ -42,16 +53,18 @@ def run_build(
     cache: Path | None = None,
     settings: dict[str, str] | None = None,
     env: dict[str, str] | None = None,
+    options: tuple[str, ...] = (),
+    cwd: Path = REPO,
 ) -> BuildResult:
-    """`python -m guide_build`, as `make html` runs it, in a subprocess: real exit status and output."""
-    command = [sys.executable, "-m", "guide_build", str(content), "-o", str(output), "-s", str(conffile)]
+    """`guide-build`, as `make html` runs it, in a subprocess: real exit status and output.
+    `settings` values are JSON, as `pelican -e` takes them."""
+    command = [str(GUIDE_BUILD), str(content), "-o", str(output), "-s", str(conffile), *options]
     cache = cache or output.parent / f".cache-{output.name}"
     command += ["--cache-path", str(cache)]
     for key, value in (settings or {}).items():
         command += ["-e", f"{key}={value}"]
-    process_env = {**os.environ, "PYTHONPATH": str(REPO / "plugins"), **(env or {})}
     done = subprocess.run(
-        command, cwd=REPO, env=process_env, capture_output=True, text=True, timeout=300
+        command, cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True, text=True, timeout=300
     )
     return BuildResult(done.returncode, done.stdout, done.stderr, output)
 
@@ -82,6 +95,25 @@ class Guide:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(page_source(body, **metadata), encoding="utf-8")
         return path
+
+    def file(self, relative: str, data: bytes | str = b"x") -> Path:
+        """Any other file of the content folder (an image, say)."""
+        path = self.content / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data.encode() if isinstance(data, str) else data)
+        return path
+
+    def settings(self, base: Path = CONFFILE, **overrides) -> Path:
+        """A settings file: the project's (or `base`), with these settings changed."""
+        conffile = self.root / "guideconf.py"
+        lines = [
+            "import sys",
+            f"sys.path.insert(0, {str(base.parent)!r})",
+            f"from {base.stem} import *  # noqa",
+            *(f"{key} = {value!r}" for key, value in overrides.items()),
+        ]
+        conffile.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return conffile
 
     def build(self, **kwargs) -> BuildResult:
         self.content.mkdir(parents=True, exist_ok=True)

@@ -1,212 +1,162 @@
-"""guide_check on good HTML finds nothing; each thing broken on purpose is named, alone."""
+"""The check is a proof: break the code that makes the navigation, or the theme that prints
+it, and the build fails with a line naming the page and what is wrong. Then the check's
+own functions on HTML edited one thing at a time."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
+
 import pytest
 
-from conftest import Guide
-from guide_check import PageExpectation, check_written_page
-from guide_navigation import SidebarEntry
-
-SITE = "Full Stack Python"
+from conftest import REPO, Guide
+from guides import every_shape_settings, write_every_shape
+from pelican.plugins.guide.check import page as checks
+from pelican.plugins.guide.check.expected import Expected, Facts, Row
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def shapes(tmp_path_factory):
     guide = Guide(tmp_path_factory.mktemp("check"))
-    guide.page("c.md", title="Introduction", slug="introduction", sortorder="0100", toc="yes")
-    guide.page("b.md", title="Why Python", slug="why-python", sortorder="0101",
-               meta="Why the guide uses Python.")
-    guide.page("a.md", title="Learning path", slug="learning-path", sortorder="0102")
-    guide.page("d.md", title="Servers", slug="servers", sortorder="0502")
-    guide.page("e.md", title="DevOps", slug="devops", sortorder="0600", toc="yes")
-    guide.page("f.md", title="Monitoring", slug="monitoring", sortorder="0601")
-    result = guide.build()
-    assert result.returncode == 0, result.stderr
-    return result
+    write_every_shape(guide)
+    return guide, every_shape_settings(guide)
 
 
-WHY_PYTHON = PageExpectation(
-    path="why-python.html",
-    title=f"Why Python - {SITE}",
-    h1="Why Python",
-    description="Why the guide uses Python.",
-    sidebar=[
-        SidebarEntry("1. Introduction", "introduction.html", False, 0),
-        SidebarEntry("Why Python", "why-python.html", True, 1),
-        SidebarEntry("Learning path", "learning-path.html", False, 1),
-        SidebarEntry("5. Deployment", None, False, 0),
-        SidebarEntry("6. DevOps", "devops.html", False, 0),
+def broken_build(guide, conffile, case, output_name="output"):
+    command = [sys.executable, str(REPO / "tests" / "broken_build.py"), case, str(guide.content),
+               "-o", str(guide.root / output_name), "-s", str(conffile), "--cache-path", str(guide.root / f".cache-{case}")]  # fmt: skip
+    return subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.parametrize(
+    "case, line",
+    [
+        ("wrong_label", 'servers.html): sidebar lacks "5. Deployment" (heading) at depth 0'),
+        ("wrong_tie_order", "servers.html): sidebar line 4 is \"Servers\" -> servers.html at depth 1, expected \"Apache\""),
+        ("section_dropped", 'django-apps.html): sidebar lacks "pandas Example Code" -> pandas-code.html at depth 1'),
+        ("second_toc_page_ignored", 'servers.html): sidebar lacks "What Full Stack Means" -> what-full-stack-means.html'),
+        ("current_marked_on_the_chapter", 'why-python.html): sidebar marks "1. Introduction" (introduction.html) as the current page'),
     ],
 )
-READING_ORDER = ["introduction.html", "why-python.html", "learning-path.html",
-                 "servers.html", "devops.html", "monitoring.html"]
+def test_breaking_the_navigation_code_fails_the_build_naming_the_page(shapes, case, line):
+    guide, conffile = shapes
+    done = broken_build(guide, conffile, case, f"out-{case}")
+    assert done.returncode == 1, done.stderr
+    errors = [text for text in done.stderr.splitlines() if text.startswith("error: ")]
+    assert any(line in error for error in errors), done.stderr
+    assert any(".md (" in error for error in errors)  # the source file the author edits
+    assert not (guide.root / f"out-{case}").exists()  # nothing swapped in
 
 
-def check(site, html, *, missing=(), name="why-python.html", **kinds):
-    def file_exists(path):
-        return path not in missing and (site.output / path).is_file()
-
-    return check_written_page(html, name, siteurl="", file_exists=file_exists, **kinds)
-
-
-def check_page(site, html, **kwargs):
-    return check(site, html, expected=WHY_PYTHON, **kwargs)
-
-
-def replace_once(html, old, new):
-    assert html.count(old) >= 1, old
-    return html.replace(old, new, 1)
+def test_the_unbroken_navigation_passes_the_same_check(shapes):
+    guide, conffile = shapes
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys; from pelican.plugins.guide import build; sys.exit(build.build(sys.argv[1:]))",
+         str(guide.content), "-o", str(guide.root / "out-good"), "-s", str(conffile), "--cache-path", str(guide.root / ".cache-good")],
+        cwd=REPO, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
 
 
-def swap(html, first, second):
-    assert first in html and second in html
-    return html.replace(first, "@@").replace(second, first).replace("@@", second)
-
-
-def test_the_good_page_passes(site):
-    assert check_page(site, site.html("why-python.html")) == []
-
-
-def test_the_good_contents_page_passes(site):
-    assert check(site, site.html("table-of-contents.html"), name="table-of-contents.html",
-                 contents=READING_ORDER) == []
-
-
-def test_swapped_entries(site):
-    html = site.html("why-python.html")
-    why = '<li><a href="./why-python.html" aria-current="page">Why Python</a></li>'
-    learn = '<li><a href="./learning-path.html">Learning path</a></li>'
-    broken = swap(html, why, learn)
-    assert check_page(site, broken) == [
-        'why-python.html: sidebar entry 2 is "Learning path" -> learning-path.html, expected '
-        '"Why Python" -> why-python.html (entries out of guide order)'
-    ]
-
-
-def test_dropped_landing_page(site):
-    html = site.html("why-python.html")
-    broken = replace_once(html, '<li><a href="./devops.html">6. DevOps</a>\n</li>', "")
-    assert check_page(site, broken) == ['why-python.html: sidebar lacks "6. DevOps" -> devops.html']
-
-
-def test_landing_page_shown_as_a_plain_heading(site):
-    html = site.html("why-python.html")
-    broken = replace_once(html, '<a href="./devops.html">6. DevOps</a>', '<span>6. DevOps</span>')
-    assert check_page(site, broken) == [
-        'why-python.html: sidebar lacks "6. DevOps" -> devops.html',
-        'why-python.html: sidebar lists "6. DevOps" (heading), which does not belong in this page\'s sidebar',
-    ]
-
-
-def test_page_of_another_chapter_listed(site):
-    html = site.html("why-python.html")
-    learn = '<li><a href="./learning-path.html">Learning path</a></li>'
-    broken = replace_once(html, learn, learn + '\n<li><a href="./monitoring.html">Monitoring</a></li>')
-    assert check_page(site, broken) == [
-        'why-python.html: sidebar lists "Monitoring" -> monitoring.html, which does not belong in this page\'s sidebar'
-    ]
-
-
-def test_wrong_label(site):
-    html = site.html("why-python.html")
-    broken = replace_once(html, ">Learning path</a>", ">Learning paths</a>")
-    assert check_page(site, broken) == [
-        'why-python.html: sidebar lacks "Learning path" -> learning-path.html',
-        'why-python.html: sidebar lists "Learning paths" -> learning-path.html, which does not belong in this page\'s sidebar',
-    ]
-
-
-def test_aria_current_on_two_links(site):
-    html = site.html("why-python.html")
-    broken = replace_once(html, '<a href="./learning-path.html">', '<a href="./learning-path.html" aria-current="page">')
-    assert check_page(site, broken) == [
-        'why-python.html: aria-current is on "Learning path" (./learning-path.html), which is not this page'
-    ]
-
-
-def test_aria_current_missing_on_own_link(site):
-    html = site.html("why-python.html")
-    broken = replace_once(html, ' aria-current="page"', "")
-    assert check_page(site, broken) == ['why-python.html: its own sidebar link lacks aria-current="page"']
-
-
-def test_link_to_a_missing_file(site):
-    html = site.html("why-python.html")
-    assert check_page(site, html, missing={"learning-path.html"}) == [
-        'why-python.html: sidebar link "Learning path" points to ./learning-path.html, '
-        "but learning-path.html was not written",
-        # the pager's next link points there too
-        'why-python.html: link "Next Learning path" points to ./learning-path.html, '
-        "but learning-path.html was not written",
-    ]
-
-
-def test_link_in_the_text_to_a_missing_file(site):
-    html = replace_once(site.html("why-python.html"), "</article>", '<a href="/gone.html">gone</a></article>')
-    assert check_page(site, html) == [
-        'why-python.html: link "gone" points to /gone.html, but gone.html was not written'
-    ]
-
-
-def test_changed_description(site):
-    html = replace_once(site.html("why-python.html"), 'content="Why the guide uses Python."',
-                        'content="Something else."')
-    assert check_page(site, html) == [
-        'why-python.html: meta description is "Something else.", expected "Why the guide uses Python."'
-    ]
-
-
-def test_changed_title_and_heading(site):
-    html = site.html("why-python.html")
-    html = replace_once(html, "<title>Why Python - ", "<title>Why Java - ")
-    html = replace_once(html, "<h1>Why Python</h1>", "<h1>Why Java</h1>")
-    assert check_page(site, html) == [
-        f'why-python.html: <title> is "Why Java - {SITE}", expected "Why Python - {SITE}"',
-        'why-python.html: <h1> is "Why Java", expected "Why Python"',
-    ]
-
-
-def test_second_h1(site):
-    html = replace_once(site.html("why-python.html"), "</article>", "<h1>Another</h1></article>")
-    assert check_page(site, html) == ["why-python.html: has 2 <h1> elements, expected exactly one"]
-
-
-def test_contents_page_out_of_order(site):
-    html = site.html("table-of-contents.html")
-    servers = '<li><a href="./servers.html">Servers</a></li>'
-    learn = '<li><a href="./learning-path.html">Learning path</a></li>'
-    broken = swap(html, servers, learn)
-    assert check(site, broken, name="table-of-contents.html", contents=READING_ORDER) == [
-        "table-of-contents.html: entry 3 is servers.html, expected learning-path.html (pages out of guide order)"
-    ]
-
-
-def test_contents_page_missing_a_page(site):
-    html = replace_once(site.html("table-of-contents.html"), '<li><a href="./monitoring.html">Monitoring</a></li>', "")
-    assert check(site, html, name="table-of-contents.html", contents=READING_ORDER) == [
-        "table-of-contents.html: does not list monitoring.html"
-    ]
-
-
-def test_the_build_fails_when_the_theme_breaks_the_sidebar(tmp_path):
-    """The check runs inside every build: a theme that loses aria-current fails it."""
-    import json
-    import shutil
-
-    from conftest import REPO
-
+@pytest.mark.parametrize(
+    "template, old, new, line",
+    [
+        ("partials/nav-entry.html", ' aria-current="page"', "", "its own sidebar link lacks aria-current"),
+        ("partials/nav-tree.html", "{{ loop(item.children) }}", "", 'sidebar lacks "Apache" -> apache.html at depth 1'),
+        ("partials/nav-entry.html", "{{ entry.label }}</a>", "{{ entry.label|upper }}</a>", 'sidebar lacks "Hosting"'),
+        ("partials/prev-next.html", 'rel="next"', 'rel="nofollow"', "next link goes to None, expected"),
+        ("page.html", "<h1>{{ page.title }}</h1>", "<h1>{{ page.sidebartitle }}</h1>", 'first <h1> is "Why Python", expected "Why Python?"'),
+        ("partials/head-meta.html", '<meta name="description" content="{{ description }}">', "", "meta description is \"None\""),
+        ("partials/on-this-page.html", "{% for level, anchor, text in page.headings %}", "{% for level, anchor, text in page.headings[1:] %}", '"On this page" lists 1 headings, expected 2'),
+        ("partials/sidebar.html", "table-of-contents.html", "table-of-content.html", 'points to table-of-content.html, which was not written'),
+    ],
+)
+def test_breaking_the_theme_fails_the_build_naming_the_page(shapes, tmp_path, template, old, new, line):
+    guide, _ = shapes
     theme = tmp_path / "theme"
     shutil.copytree(REPO / "theme", theme)
-    item = theme / "templates" / "partials" / "sidebar-item.html"
-    item.write_text(item.read_text().replace('{% if current %} aria-current="page"{% endif %}', ""))
-    guide = Guide(tmp_path / "g")
-    guide.page("a.md", title="A", slug="a", sortorder="0101")
-    guide.page("b.md", title="B", slug="b", sortorder="0102")
-    result = guide.build(settings={"THEME": json.dumps(str(theme))})
+    path = theme / "templates" / template
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+    result = guide.build(conffile=every_shape_settings(guide, THEME=str(theme)), cache=tmp_path / "cache")
     assert result.returncode == 1
-    lines = result.stderr.splitlines()
-    assert 'error: a.html: its own sidebar link lacks aria-current="page"' in lines, result.stderr
-    assert 'error: b.html: its own sidebar link lacks aria-current="page"' in lines, result.stderr
-    assert "error: the written site has 2 problems" in lines, result.stderr
-    assert not guide.output.exists()
+    assert any(line in error for error in result.error_lines), result.stderr
+
+
+# The check's functions, on one written page edited one thing at a time ----------------
+
+FACTS = [
+    Facts("introduction.html", "introduction.html", "a.md", "Introduction", "1. Introduction", "Start here.", 1, 0, 0, "introduction", True, True, ()),
+    Facts("why.html", "why.html", "b.md", "Why Python?", "Why Python", "Why.", 1, 0, 1, "why", False, True, ((2, "one", "One"), (2, "two", "Two"))),
+    Facts("servers.html", "servers.html", "c.md", "Servers", "Servers", "Servers.", 5, 0, 2, "servers", False, True, ()),
+]  # fmt: skip
+EXPECTED = Expected(FACTS, {5: "5. Deployment"}, {})
+GOOD = """<!doctype html><html><head><title>Why Python? - Site</title>
+<meta name="description" content="Why."></head><body>
+<nav aria-label="Table of contents"><ol>
+<li><a href="introduction.html">1. Introduction</a><ol>
+<li><a href="why.html" aria-current="page">Why Python</a></li></ol></li>
+<li><span>5. Deployment</span></li></ol></nav>
+<main><h1>Why Python?</h1><nav aria-label="On this page"><a href="#one">One</a><a href="#two">Two</a></nav>
+<div class="page-body"><p><a href="servers.html">servers</a> <img src="img/x.png" alt="x"></p></div>
+<nav class="pager"><a rel="prev" href="introduction.html">Introduction</a><a rel="next" href="servers.html">Servers</a></nav>
+</main></body></html>"""
+
+
+def problems(html: str) -> list[str]:
+    root = checks.parse(html)
+    facts = FACTS[1]
+    return checks.check_guide_page(root, facts, "", "Site", EXPECTED.sidebar(facts)[0], EXPECTED.neighbours(facts))
+
+
+def test_the_good_page_passes():
+    assert problems(GOOD) == []
+    assert EXPECTED.sidebar(FACTS[1])[0] == (
+        Row(0, "1. Introduction", "introduction.html"), Row(1, "Why Python", "why.html"), Row(0, "5. Deployment", None),
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "old, new, line",
+    [
+        ("<li><span>5. Deployment</span></li>", "", 'sidebar lacks "5. Deployment" (heading) at depth 0'),
+        ("<span>5. Deployment</span>", '<a href="servers.html">5. Deployment</a>', 'sidebar lists "5. Deployment" -> servers.html'),
+        (">Why Python</a>", ">Why python</a>", 'sidebar lacks "Why Python" -> why.html at depth 1'),
+        ('<a href="introduction.html">1. Introduction</a>', '<a href="introduction.html" aria-current="page">1. Introduction</a>', 'sidebar marks "1. Introduction" (introduction.html) as the current page'),
+        (' aria-current="page"', "", "its own sidebar link lacks aria-current"),
+        ('content="Why."', 'content="Other."', 'meta description is "Other.", expected "Why."'),
+        ("<title>Why Python? - Site</title>", "<title>Why</title>", '<title> is "Why", expected "Why Python? - Site"'),
+        ("<h1>Why Python?</h1>", "<h1>Why</h1>", 'first <h1> is "Why", expected "Why Python?"'),
+        ('rel="prev" href="introduction.html"', 'rel="prev" href="servers.html"', "prev link goes to servers.html, expected introduction.html"),
+        ('<a href="#two">Two</a>', "", '"On this page" lists 1 headings, expected 2'),
+    ],
+)
+def test_each_thing_broken_in_the_html_is_named(old, new, line):
+    assert old in GOOD
+    found = problems(GOOD.replace(old, new, 1))
+    assert any(line in problem for problem in found), found
+
+
+def test_links_in_the_body_and_in_the_theme_are_told_apart():
+    root = checks.parse(GOOD)
+    found = {(link.target, link.in_body) for link in checks.links(root, "why.html", "")}
+    assert ("servers.html", True) in found and ("img/x.png", True) in found
+    assert ("servers.html", False) in found  # the pager
+
+
+def test_the_contents_page_must_list_every_page_in_order():
+    rows = EXPECTED.contents
+    html = "<main><ol>" + "".join(f'<li><a href="{row.url}">{row.label}</a></li>' if row.url else f"<li><span>{row.label}</span></li>" for row in rows) + "</ol></main>"
+    flat = [Row(0, row.label, row.url) for row in rows]
+    assert checks.compare_rows([row for row, _ in checks.nav_rows(checks.parse(html).find(".//main/ol"), "x.html", "")], tuple(flat), "contents") == []
+    swapped = html.replace("Why Python", "TEMP").replace("1. Introduction", "Why Python").replace("TEMP", "1. Introduction")
+    found = checks.compare_rows([row for row, _ in checks.nav_rows(checks.parse(swapped).find(".//main/ol"), "x.html", "")], tuple(flat), "contents")
+    assert found and "contents" in found[0]
+
+
+def test_code_blocks_are_not_parsed_but_the_rest_is():
+    html = '<html><body><h1>T</h1><div class="highlight"><pre><span>x</span><a href="nowhere.html">no</a></pre></div><p><a href="b.html">b</a></p></body></html>'
+    targets = [link.target for link in checks.links(checks.parse(html), "a.html", "")]
+    assert targets == ["b.html"]

@@ -18,7 +18,7 @@ import traceback
 
 from jinja2 import TemplateError, TemplateSyntaxError
 
-from .errors import GuideError
+from .errors import GuideError, GuideSettingsError
 from .writer import PREVIOUS_SITE
 
 LOGGER = "pelican.plugins.guide"
@@ -39,8 +39,10 @@ class OneLineHandler(logging.StreamHandler):
         return line
 
 
-def describe(error: BaseException) -> str:
-    """An exception as one line a person can act on."""
+def describe(error: BaseException, settings_file: str | None = None) -> str:
+    """An exception as one line a person can act on; a wrong setting names the file."""
+    if isinstance(error, GuideSettingsError) and settings_file:
+        return f"{settings_file}: {error}"
     if isinstance(error, TemplateSyntaxError):
         return f"{error.filename or error.name}:{error.lineno}: template syntax error: {error.message}"
     if isinstance(error, TemplateError):
@@ -51,6 +53,13 @@ def describe(error: BaseException) -> str:
         return f"{error.filename}:{error.lineno}: {error.msg}"
     message = " ".join(str(error).split()) or type(error).__name__
     return message if isinstance(error, GuideError) else f"{type(error).__name__}: {message}"
+
+
+def _settings_argument(argv: list[str]) -> str | None:
+    for flag in ("-s", "--settings"):
+        if flag in argv[:-1]:
+            return argv[argv.index(flag) + 1]
+    return None
 
 
 def own_options(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
@@ -66,6 +75,8 @@ def load_settings(argv: list[str], strict: bool = False):
     from pelican.settings import read_settings
 
     args = parse_arguments(argv)
+    if args.path and not os.path.isdir(args.path):
+        raise GuideError(f"the content folder {args.path} does not exist")
     settings_file = args.settings or ("pelicanconf.py" if os.path.isfile("pelicanconf.py") else None)
     settings = read_settings(settings_file, override=get_config(args))
     if strict:
@@ -102,7 +113,7 @@ def build(argv: list[str], adjust=None, out=sys.stdout) -> int:
     except Exception as error:
         if debug:
             raise
-        return fail(describe(error))
+        return fail(describe(error, pelican_argv and _settings_argument(pelican_argv)))
 
     content = settings["PATH"]
     if not os.path.isdir(content):
@@ -135,7 +146,7 @@ def build(argv: list[str], adjust=None, out=sys.stdout) -> int:
     except Exception as error:
         if debug:
             traceback.print_exc()
-        return fail(f"{describe(error)}; {requested} was left as it was")
+        return fail(f"{describe(error, settings_file)}; {requested} was left as it was")
     finally:
         if staging is not None:
             import shutil

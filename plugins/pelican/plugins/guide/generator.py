@@ -52,7 +52,7 @@ class GuideGenerator(Generator):
         if state.config.search:
             writer.write_file(SEARCH_PAGE, self.get_template("search"), self.context, relative_urls=relative)
         if state.config.llms_txt:
-            for page in state.guide_pages:
+            for page in (*state.guide_pages, *state.hidden_pages):
                 source = Path(page.source_path)
                 info = source.stat()
                 writer.write_data(markdown_copy(page), (info.st_mtime_ns, info.st_size), source.read_bytes)

@@ -57,13 +57,18 @@ def _digest(*parts) -> str:
     return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
 
 
+def order_key(page):
+    """Guide order: by sortorder, and pages that share one by slug."""
+    return (page.sortorder, page.slug)
+
+
 def _lines(entries) -> list:
     return [(entry.label, entry.url) for entry in entries]
 
 
 class Guide:
     def __init__(self, pages, chapter_titles: Mapping[int, str], sections: Mapping[int, int]):
-        ordered = sorted(pages, key=lambda page: (page.sortorder, page.slug))
+        ordered = sorted(pages, key=order_key)
         self.chapters: list[Chapter] = []
         for number, members in groupby(ordered, key=lambda page: page.sortorder.chapter):
             members = list(members)
@@ -143,6 +148,6 @@ class Guide:
 
 def ties(pages) -> list[list]:
     """Groups of pages that share a sortorder, each ordered by slug."""
-    ordered = sorted(pages, key=lambda page: (page.sortorder, page.slug))
+    ordered = sorted(pages, key=order_key)
     groups = [list(group) for _, group in groupby(ordered, key=lambda page: page.sortorder)]
     return [group for group in groups if len(group) > 1]

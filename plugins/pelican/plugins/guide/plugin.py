@@ -25,7 +25,8 @@ from .navigation import Guide, ties
 from .publish import precompress, write_publishing_files
 from .reader import GuideMarkdownReader
 from .reading import Reading
-from .search import FOLDER as SEARCH_FOLDER, finish_index, start_index
+from .search import FOLDER as SEARCH_FOLDER, INDEX_LATER, finish_index, link_tree, start_index
+from .errors import GuideSettingsError
 from .settings import guide_config
 from .state import begin, end, state_of
 from .theme import Stylesheets, configure_environment
@@ -45,6 +46,8 @@ def lap(state, phase: str) -> None:
 def check_settings(pelican) -> None:
     """initialized: a wrong setting stops the build before anything is read."""
     guide_config(pelican.settings)
+    if not os.path.isdir(pelican.settings["PATH"]):
+        raise GuideSettingsError(f"the content folder {pelican.settings['PATH']} does not exist")
 
 
 def start_run(pelican):
@@ -75,10 +78,9 @@ def read_pages(generator) -> None:
     """page_generator_init: read every page the cache cannot answer, on every core."""
     # Pelican's own content caches would answer before the guide's reader is asked, and
     # the reader's warnings would then go unreported: the guide's cache replaces them.
-    generator.readers._cache_data_policy = False
-    generator.readers._cache = {}
-    generator._cache_data_policy = False
-    generator._cache = {}
+    for cacher in (generator, generator.readers):
+        cacher.get_cached_data = lambda path, default=None: default
+        cacher.cache_data = lambda path, data: None
     state = state_of(generator.settings)
     state.reading = Reading(generator.settings, state.config)
     extensions = GuideMarkdownReader.file_extensions
@@ -87,6 +89,9 @@ def read_pages(generator) -> None:
         for relative in generator.get_files(generator.settings["PAGE_PATHS"], exclude=generator.settings["PAGE_EXCLUDES"], extensions=extensions)
     )  # fmt: skip
     lap(state, "start")
+    if not paths:
+        folders = ", ".join(f"{generator.path}/{folder}" for folder in generator.settings["PAGE_PATHS"])
+        report.error(generator.path, f"has no pages: put Markdown files (.md, .markdown) under {folders}")
     state.counts["read"] = state.reading.prepare(paths)
     lap(state, "read")
     state.page_files = set(paths)
@@ -148,7 +153,7 @@ def order_pages(generator) -> None:
     state.guide_pages, state.hidden_pages = pages, hidden
     generator.context.update(GUIDE=guide, GUIDE_SIDEBAR=guide.sidebar())
     lap(state, "navigation")
-    stop_on_problems(state, "nothing was written")
+    stop_on_problems(state, "nothing was written", warnings_too=False)  # strict: once all are seen
 
 
 def check_static_files(generator) -> None:
@@ -262,8 +267,14 @@ def finish(pelican) -> None:
         lap(state, "writing templates")
         state.writer.flush()
         lap(state, "rendering")
-        indexing = start_index(output) if config.search else None
         folder = settings.get(PREVIOUS_SITE) or output
+        indexing = None
+        previous_index = os.path.join(folder, SEARCH_FOLDER)
+        if config.search and settings.get(INDEX_LATER) and os.path.isdir(previous_index):
+            if folder != output:
+                link_tree(previous_index, os.path.join(output, SEARCH_FOLDER))
+        elif config.search:
+            indexing = start_index(output)
         store = os.path.join(os.path.abspath(settings["CACHE_PATH"]), f"guide-check-{digest(os.path.realpath(folder))}.json") if config.cache else None
         if not settings.get("LOAD_CONTENT_CACHE"):
             store and os.path.exists(store) and os.unlink(store)
@@ -315,9 +326,9 @@ def summary(state) -> str:
     return f"guide: {', '.join(figures)}, in {time.perf_counter() - state.started:.2f} s"
 
 
-def stop_on_problems(state, consequence: str) -> None:
+def stop_on_problems(state, consequence: str, warnings_too: bool = True) -> None:
     counted = state.report
     if counted.errors:
         raise GuideBuildFailed(f"{report.plural(counted.errors, 'error')}; {consequence}")
-    if state.config.strict and counted.warnings:
+    if warnings_too and state.config.strict and counted.warnings:
         raise GuideBuildFailed(f"strict mode: {report.plural(counted.warnings, 'warning')} count as errors; {consequence}")

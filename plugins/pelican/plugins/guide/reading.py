@@ -96,12 +96,12 @@ def read_page(path: str, root: str, markdown: Markdown, config) -> PageRead:
         return PageRead("", {}, (*notes, Note("error", message)))
 
     real = os.path.realpath(path)
+    if not os.path.exists(real):
+        return fail(f"is a broken link to {os.readlink(path) if os.path.islink(path) else real}")
     if os.path.commonpath([real, root]) != root:
         return fail(f"is a link to {real}, outside the content folder; the build reads nothing there")
     try:
         raw = Path(path).read_bytes()
-    except FileNotFoundError:
-        return fail(f"is a broken link to {os.readlink(path) if os.path.islink(path) else path}")
     except OSError as problem:
         return fail(f"cannot be read: {problem.strerror}")
     text, undecodable = _decode(raw)

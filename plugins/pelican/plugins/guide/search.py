@@ -8,6 +8,8 @@ redirects stay out. The index goes to `pagefind/`, next to `search.html`.
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 
 from pagefind_bin import get_executable
@@ -15,12 +17,16 @@ from pagefind_bin import get_executable
 from .workers import die_with_parent
 
 FOLDER = "pagefind"
+# Set by the devserver: a build keeps the previous index and the devserver brings it up
+# to date after the reload, so a save is not held up by indexing the whole guide.
+INDEX_LATER = "guide_index_later"
 
 
-def start_index(site: str) -> subprocess.Popen:
-    """Pagefind, started in the background: it works on its own core while the check runs."""
+def start_index(site: str, into: str | None = None) -> subprocess.Popen:
+    """Pagefind, started in the background: it works while the pages are checked."""
+    where = ["--output-path", into] if into else ["--output-subdir", FOLDER]
     return subprocess.Popen(
-        [str(get_executable()), "--site", site, "--output-subdir", FOLDER, "--silent"],
+        [str(get_executable()), "--site", site, *where, "--silent"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         preexec_fn=die_with_parent,  # it dies with the build, even after SIGKILL
     )  # fmt: skip
@@ -30,3 +36,15 @@ def finish_index(process: subprocess.Popen) -> str | None:
     """Wait for Pagefind; None when it succeeded, else what it printed."""
     output, _ = process.communicate()
     return None if process.returncode == 0 else (output.strip() or f"exit status {process.returncode}")
+
+
+def link_tree(source: str, target: str) -> None:
+    """`target` as a copy of `source` made of hard links (copies where links fail)."""
+    for folder, _, names in os.walk(source):
+        into = os.path.join(target, os.path.relpath(folder, source))
+        os.makedirs(into, exist_ok=True)
+        for name in names:
+            try:
+                os.link(os.path.join(folder, name), os.path.join(into, name))
+            except OSError:
+                shutil.copy2(os.path.join(folder, name), os.path.join(into, name))

@@ -114,13 +114,15 @@ def compare_rows(found: list[Row], expected: tuple[Row, ...], where: str) -> lis
 
 
 def check_sidebar(root, path: str, siteurl: str, rows: tuple[Row, ...], current: str | None) -> list[str]:
-    """The sidebar against the expected rows. The sidebar is then taken out of the tree:
-    its links are proven here, and the link check need not walk them again."""
+    """The sidebar against the expected rows. Its list is then taken out of the tree: its
+    links are proven here, and the link check need not walk them again."""
     navs = root.xpath(f'//nav[@aria-label="{SIDEBAR}"]')
     if len(navs) != 1:
         return [f'has {len(navs)} <nav aria-label="{SIDEBAR}">, expected one']
-    found = nav_rows(next(navs[0].iterdescendants("ol"), None), path, siteurl)
-    navs[0].getparent().remove(navs[0])
+    lines = next(navs[0].iterdescendants("ol"), None)
+    found = nav_rows(lines, path, siteurl)
+    if lines is not None:
+        lines.getparent().remove(lines)
     problems = compare_rows([row for row, _ in found], rows, "sidebar")
     marked = [row for row, is_current in found if is_current]
     for row in marked:

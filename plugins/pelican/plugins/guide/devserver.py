@@ -1,0 +1,220 @@
+"""`guide-devserver`: the author's loop. `make devserver`, `make regenerate`, `make serve`.
+
+    guide-devserver [--no-serve | --no-build] [-b HOST] [-p PORT] [pelican arguments]
+
+- Default (`make devserver`): build, serve the output folder with live reload, and on
+  every save to the content, the theme or the settings file run the same staged build as
+  `make html` in this process, its caches warm in memory; then reload the open pages.
+  Its builds go to their own folder (the Makefile's DEVOUTPUTDIR): only they allow the
+  live-reload script in their Content-Security-Policy. The search index is brought up to
+  date in the background after each reload.
+- `--no-serve` (`make regenerate`): the same builds, no server.
+- `--no-build` (`make serve`): serve the folder as it is.
+A missing page is answered with `404.html` and status 404, as the published site does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import os
+import shutil
+import socket
+import sys
+import threading
+import time
+
+from .build import build, load_settings, own_options
+from .outputdir import Lock
+from .search import FOLDER as SEARCH_FOLDER, INDEX_LATER, finish_index, start_index
+from .theme import sha256_base64
+
+# What livereload 2.7 (requirements.txt pins it) injects before </head> when it serves the
+# pages and its WebSocket on one port; tests/test_devserver.py compares it with what the
+# server really sends, so an upgrade that changes it fails there.
+LIVERELOAD_SNIPPET = (
+    "(function(){"
+    'var s=document.createElement("script");'
+    "var port=(window.location.port || (window.location.protocol == 'https:' ? 443: 80));"
+    's.src="//"+window.location.hostname+":"+port'
+    '+ "/livereload.js?port=" + port;'
+    "document.head.appendChild(s);"
+    "})();"
+)
+
+
+def dev_settings(settings) -> None:
+    settings["GUIDE_DEV_SCRIPT_HASHES"] = [sha256_base64(LIVERELOAD_SNIPPET)]
+    settings[INDEX_LATER] = True
+
+
+def port_problem(host: str, port: int) -> str | None:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            return f"cannot listen on {host}:{port}: {error.strerror}; choose another with PORT=..."
+    return None
+
+
+def not_found_page(root: str) -> bytes:
+    try:
+        with open(os.path.join(root, "404.html"), "rb") as page:
+            return page.read()
+    except OSError:
+        return b"<!doctype html><title>Not found</title><p>Not found."
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    """Serves the folder as it is; a missing file gets 404.html with status 404."""
+
+    def send_error(self, code, message=None, explain=None):
+        if code != 404:
+            return super().send_error(code, message, explain)
+        body = not_found_page(self.directory)
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass
+
+
+def serve_folder(root: str, host: str, port: int) -> None:
+    server = http.server.ThreadingHTTPServer((host, port), functools.partial(_Handler, directory=root))
+    print(f"serving {root} on http://{host}:{port}/ (Ctrl-C stops)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+def refresh_index(output: str) -> None:
+    """Rebuild the search index of the served site, then swap it in (the dev site only)."""
+    lock = Lock(output)
+    lock.acquire(wait=True)
+    try:
+        fresh = os.path.join(output, ".pagefind-next")
+        shutil.rmtree(fresh, ignore_errors=True)
+        process = start_index(output, fresh)
+        if finish_index(process) is None:
+            old = os.path.join(output, ".pagefind-old")
+            live = os.path.join(output, SEARCH_FOLDER)
+            if os.path.isdir(live):
+                os.rename(live, old)
+            os.rename(fresh, live)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            shutil.rmtree(fresh, ignore_errors=True)
+    finally:
+        lock.release()
+
+
+def watched_paths(settings, settings_file: str | None) -> list[str]:
+    paths = [settings["PATH"], settings["THEME"]]
+    if settings_file:
+        paths.append(os.path.abspath(settings_file))
+    return [path for path in paths if os.path.exists(path)]
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--no-serve", action="store_true")
+    parser.add_argument("--no-build", action="store_true")
+    parser.add_argument("-b", "--bind", default="127.0.0.1")
+    parser.add_argument("-p", "--port", type=int, default=8000)
+    options, build_argv = parser.parse_known_args(argv)
+    try:
+        _, settings_file, settings = load_settings(own_options(build_argv)[1])
+    except Exception as error:  # noqa: BLE001 - one line, as guide-build prints it
+        from .build import describe
+
+        sys.exit(print(f"error: {describe(error)}", file=sys.stderr) or 1)
+    output = os.path.realpath(settings["OUTPUT_PATH"])
+    if not options.no_serve:
+        problem = port_problem(options.bind, options.port)
+        if problem:
+            sys.exit(print(f"error: {problem}", file=sys.stderr) or 1)
+    if options.no_build:
+        return serve_folder(output, options.bind, options.port)
+
+    adjust = dev_settings if not options.no_serve else None
+    status = build(build_argv, adjust)
+    holder: dict = {"reload": lambda: None}  # the server's reload, once it runs
+
+    def after_build() -> None:
+        if adjust is not None:
+            threading.Thread(target=refresh_index, args=(output,), daemon=True).start()
+
+    if status == 0:
+        after_build()
+
+    def rebuild_on_change() -> None:
+        from watchfiles import watch
+
+        # inotify: a save is seen within milliseconds. One build per batch of changes.
+        for changes in watch(*watched_paths(settings, settings_file), debounce=50, step=20, rust_timeout=0):
+            started = time.perf_counter()
+            if build(build_argv, adjust) == 0:
+                holder["reload"]()
+                names = ", ".join(sorted(os.path.basename(path) for _, path in changes)[:3])
+                print(f"devserver: rebuilt after {names} in {time.perf_counter() - started:.2f} s", flush=True)
+                after_build()
+
+    if options.no_serve:
+        print(f"regenerating {output} on every change (Ctrl-C stops)", flush=True)
+        try:
+            rebuild_on_change()
+        except KeyboardInterrupt:
+            pass
+        return
+
+    import logging
+
+    from livereload import Server
+    from livereload.handlers import LiveReloadHandler, StaticFileHandler
+    from tornado import ioloop
+
+    class NotFoundPage(StaticFileHandler):
+        def write_error(self, status_code, **kwargs):
+            if status_code == 404:
+                self.set_header("Content-Type", "text/html; charset=utf-8")
+                return self.finish(not_found_page(output))
+            return super().write_error(status_code, **kwargs)
+
+    loop_ready = threading.Event()
+
+    def start_watching() -> None:
+        loop_ready.wait()
+        rebuild_on_change()
+
+    threading.Thread(target=start_watching, daemon=True, name="rebuild").start()
+    # The server's own lines (requests, a 404) are not the build's warnings.
+    for name in ("livereload", "tornado.access", "tornado.application", "tornado.general"):
+        logging.getLogger(name).propagate = False
+    server = Server()
+    server.SFH = NotFoundPage
+    # The rebuild thread watches; livereload would poll the working folder otherwise.
+    server.watch(os.path.join(output, ".devserver-watches-nothing"))
+
+    def started() -> None:
+        loop = ioloop.IOLoop.current()
+        # "*": the whole page, even for a CSS change (the CSS is inlined).
+        holder["reload"] = lambda: loop.add_callback(LiveReloadHandler.reload_waiters, "*")
+        loop_ready.set()
+        print(f"devserver: serving {output} on http://{options.bind}:{options.port}/", flush=True)
+
+    ioloop.IOLoop.current().add_callback(started)
+    server.serve(host=options.bind, port=options.port, root=output, open_url_delay=None)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,76 @@
+"""`guide-build` with one piece of the navigation code broken on purpose, for the tests
+that prove the check does not trust the code that made the HTML.
+
+    python tests/broken_build.py CASE [guide-build arguments]
+"""
+
+from __future__ import annotations
+
+import sys
+
+from pelican.plugins.guide import build, navigation
+
+_original_init = navigation.Guide.__init__
+
+
+def _after_init(change):
+    def init(self, *args, **kwargs):
+        _original_init(self, *args, **kwargs)
+        change(self)
+
+    navigation.Guide.__init__ = init
+
+
+def wrong_label():
+    """Chapter headings printed the old way: "5: DEPLOYMENT"."""
+
+    def change(guide):
+        for chapter in guide.chapters:
+            if chapter.entries[0].url is None:
+                chapter.entries[0].label = f"{chapter.number}: {chapter.entries[0].label.upper()}"
+
+    _after_init(change)
+
+
+def wrong_tie_order():
+    """Pages that share a sortorder ordered by slug backwards."""
+    navigation.order_key = lambda page: (page.sortorder, [-ord(char) for char in page.slug])
+
+
+def section_dropped():
+    """The last section of a sectioned chapter left out."""
+
+    def change(guide):
+        for chapter in guide.chapters:
+            if chapter.sectioned:
+                chapter.under.pop()
+
+    _after_init(change)
+
+
+def second_toc_page_ignored():
+    """Only the first `toc: true` page of a chapter listed."""
+
+    def change(guide):
+        for chapter in guide.chapters:
+            del chapter.entries[1:]
+
+    _after_init(change)
+
+
+def current_marked_on_the_chapter():
+    """aria-current on the chapter's entry as well as on the page."""
+    original = navigation.Guide.sidebar
+
+    def sidebar(self, page=None):
+        items = original(self, page)
+        return tuple(navigation.Item(item.entry, item.current or bool(item.children), item.children) for item in items)
+
+    navigation.Guide.sidebar = sidebar
+
+
+CASES = {case.__name__: case for case in (wrong_label, wrong_tie_order, section_dropped, second_toc_page_ignored, current_marked_on_the_chapter)}
+
+if __name__ == "__main__":
+    CASES[sys.argv[1]]()
+    sys.exit(build.build(sys.argv[2:]))
