@@ -1,0 +1,262 @@
+"""What the build never does to an author's files, tried as a careless or hostile author
+would: a mistyped OUTPUTDIR, two builds at once, a damaged cache, a killed build."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pickle
+import signal
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import GUIDE_BUILD, REPO, Guide, run_build, tree_bytes
+
+
+def good_guide(guide: Guide) -> Guide:
+    guide.page("a.md", title="A", slug="a", sortorder="0100", toc="yes")
+    guide.page("b.md", title="B", slug="b", sortorder="0101")
+    return guide
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return tree_bytes(folder) if folder.exists() else {}
+
+
+@pytest.mark.parametrize(
+    ("where", "line"),
+    [
+        ("content", "is the content folder"),
+        ("content/pages", "is inside the content folder"),
+        (".", "holds the content folder"),
+    ],
+)
+def test_an_output_folder_that_is_or_holds_the_content_is_refused_and_untouched(guide, where, line):
+    good_guide(guide)
+    before = snapshot(guide.root)
+    result = run_build(guide.content, guide.root / where)
+    assert result.returncode == 1
+    assert result.error_lines == [f"error: OUTPUTDIR {guide.root / where} {line} ({guide.content}); choose a folder of its own, like output/; nothing was touched"]
+    assert {k: v for k, v in snapshot(guide.root).items() if not k.startswith(".")} == {k: v for k, v in before.items() if not k.startswith(".")}
+
+
+def test_twice_into_the_content_folder_still_deletes_nothing(guide):
+    good_guide(guide)
+    for _ in range(2):
+        assert run_build(guide.content, guide.content).returncode == 1
+    assert sorted(path.name for path in (guide.content / "pages").iterdir()) == ["a.md", "b.md"]
+
+
+@pytest.mark.parametrize("kind", ["file", "foreign", "repository"])
+def test_a_folder_the_build_did_not_make_is_refused(guide, kind):
+    good_guide(guide)
+    target = guide.root / "target"
+    if kind == "file":
+        target.write_text("notes")
+    else:
+        (target / ".git" if kind == "repository" else target).mkdir(parents=True)
+        (target / "notes.txt").write_text("mine")
+    before = snapshot(target) if target.is_dir() else target.read_bytes()
+    result = run_build(guide.content, target)
+    assert result.returncode == 1
+    expected = {"file": "is a file, not a folder", "foreign": "holds files the build did not make (no .guide-site stamp)",
+                "repository": "holds a .git folder"}[kind]  # fmt: skip
+    assert expected in result.stderr and len(result.error_lines) == 1
+    assert (snapshot(target) if target.is_dir() else target.read_bytes()) == before
+    assert not list(guide.root.glob(".target.staging*"))
+
+
+def test_the_projects_own_output_folder_is_the_builds_before_it_has_a_stamp(guide, tmp_path):
+    good_guide(guide)
+    conffile = guide.settings()
+    (guide.root / "output").mkdir()
+    (guide.root / "output" / "old.html").write_text("an earlier site")
+    result = run_build(guide.content, guide.root / "output", conffile=conffile)
+    assert result.returncode == 0, result.stderr
+    assert (guide.root / "output" / ".guide-site").exists() and not (guide.root / "output" / "old.html").exists()
+
+
+def test_a_stamped_folder_is_replaced_and_output_retention_is_honoured(guide):
+    good_guide(guide)
+    assert guide.build().returncode == 0
+    (guide.output / ".git").mkdir()
+    (guide.output / ".git" / "HEAD").write_text("ref: refs/heads/gh-pages\n")
+    (guide.output / "CNAME").write_text("guide.example.org\n")
+    refused = guide.build()
+    assert refused.returncode == 1 and "holds a .git folder" in refused.stderr
+    result = guide.build(settings={"OUTPUT_RETENTION": '[".git", "CNAME"]'})
+    assert result.returncode == 0, result.stderr
+    assert (guide.output / ".git" / "HEAD").read_text() == "ref: refs/heads/gh-pages\n"
+    assert (guide.output / "CNAME").read_text() == "guide.example.org\n"
+
+
+def test_a_linked_output_folder_has_its_target_replaced(guide):
+    good_guide(guide)
+    real = guide.root / "real-site"
+    link = guide.root / "site-link"
+    assert run_build(guide.content, real).returncode == 0
+    link.symlink_to(real)
+    (guide.content / "pages" / "a.md").write_text((guide.content / "pages" / "a.md").read_text() + "\nNew text.\n")
+    result = run_build(guide.content, link)
+    assert result.returncode == 0, result.stderr
+    assert link.is_symlink() and "New text." in (real / "a.html").read_text()
+
+
+def test_stale_staging_folders_of_killed_builds_are_removed_and_others_left(guide):
+    good_guide(guide)
+    stale = guide.root / ".output.staging-dead"
+    stale.mkdir()
+    (stale / ".guide-staging").write_text("")
+    mine = guide.root / ".output.staging-notes"
+    mine.mkdir()
+    (mine / "keep.txt").write_text("not the build's")
+    assert guide.build().returncode == 0
+    assert not stale.exists() and (mine / "keep.txt").exists()
+
+
+def hold_lock(output: Path):
+    handle = open(output.parent / f".{output.name}.lock", "a")
+    fcntl.flock(handle, fcntl.LOCK_EX)
+    return handle
+
+
+def test_a_second_build_fails_at_once_with_no_wait(guide):
+    good_guide(guide)
+    handle = hold_lock(guide.output)
+    try:
+        result = guide.build(options=("--no-wait",))
+    finally:
+        handle.close()
+    assert result.returncode == 1
+    assert result.error_lines == [f"error: another build is writing {guide.output} (lock {guide.root / '.output.lock'}); nothing was touched"]
+
+
+def test_a_second_build_waits_for_the_first_and_says_so(guide):
+    good_guide(guide)
+    handle = hold_lock(guide.output)
+    threading.Timer(1.0, handle.close).start()
+    started = time.monotonic()
+    result = guide.build()
+    assert result.returncode == 0, result.stderr
+    assert time.monotonic() - started >= 1.0
+    assert f"waiting for another build of {guide.output} to finish..." in result.stderr
+
+
+def test_two_publishes_at_once_leave_one_builds_site_compressed_copies_included(guide):
+    for number in range(40):
+        guide.page(f"p{number}.md", "Text " * 200, title=f"P{number}", slug=f"p{number}", sortorder=f"01{number:02d}")
+    conffile = REPO / "publishconf.py"
+    commands = [
+        [str(GUIDE_BUILD), str(guide.content), "-o", str(guide.output), "-s", str(conffile), "--cache-path", str(guide.root / f".c{n}"),
+         "-e", f'SITENAME="Site {n}"'] for n in (1, 2)
+    ]  # fmt: skip
+    runs = [subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for command in commands]
+    outputs = [run.communicate(timeout=300) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    import gzip
+
+    import brotli
+
+    names = set()
+    for html in guide.output.glob("*.html"):
+        data = html.read_bytes()
+        names.add(b"Site 1" in data)
+        assert gzip.decompress((guide.output / f"{html.name}.gz").read_bytes()) == data
+        assert brotli.decompress((guide.output / f"{html.name}.br").read_bytes()) == data
+    assert len(names) == 1  # every page from one build
+
+
+def test_a_damaged_cache_is_one_warning_then_a_full_build(guide):
+    good_guide(guide)
+    cache = guide.root / ".cache-output"
+    assert guide.build().returncode == 0
+    before = tree_bytes(guide.output)
+    for stored in cache.glob("guide-read-*.pickle"):
+        stored.write_bytes(stored.read_bytes()[:20])  # as a build killed mid-write would have
+    result = guide.build()
+    assert result.returncode == 0, result.stderr
+    assert len(result.warning_lines) == 1 and "the reading cache cannot be read (" in result.warning_lines[0]
+    assert {k: v for k, v in tree_bytes(guide.output).items() if k != ".guide-site"} == {k: v for k, v in before.items() if k != ".guide-site"}
+    again = guide.build()
+    assert again.returncode == 0 and not again.warning_lines
+
+
+def test_the_cache_is_keyed_by_what_changes_reading(guide):
+    guide.page("a.md", "A[^1] note.\n\n[^1]: The footnote.\n", title="A", slug="a", sortorder="0100", toc="yes")
+    conffile = guide.settings()
+    assert guide.build(conffile=conffile).returncode == 0
+    assert 'class="footnote"' in guide.output.joinpath("a.html").read_text()  # markdown.extensions.extra
+    plain = guide.settings(MARKDOWN={"extension_configs": {"markdown.extensions.toc": {}}, "output_format": "html5"})
+    result = guide.build(conffile=plain)
+    assert result.returncode == 0, result.stderr
+    assert 'class="footnote"' not in guide.output.joinpath("a.html").read_text()
+
+
+def test_the_cache_is_written_whole_or_not_at_all(guide, monkeypatch):
+    from pelican.plugins.guide import reading
+
+    good_guide(guide)
+    folder = guide.root / "cache"
+    folder.mkdir()
+    target = reading.Reading.__new__(reading.Reading)
+    target.cache_file = str(folder / "guide-read-x.pickle")
+    target.entries = {"a": (1, "b")}
+    target.changed = True
+
+    def explode(*args, **kwargs):
+        raise KeyboardInterrupt  # killed while pickling
+
+    monkeypatch.setattr(pickle, "dump", explode)
+    with pytest.raises(KeyboardInterrupt):
+        target.save({"a"})
+    assert list(folder.iterdir()) == []  # no half file, no temporary left
+
+
+# A killed build leaves no process behind, and the next build works ----------------------
+
+def processes_mentioning(text: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if text.encode() in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return [pid for pid in found if pid != os.getpid()]
+
+
+@pytest.fixture(scope="module")
+def big_guide(tmp_path_factory):
+    from tests.perf.synthetic import write_guide
+
+    root = tmp_path_factory.mktemp("killed")
+    write_guide(root / "content", 1000)
+    return root
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("moment", [0.8, 2.5, 4.5])
+def test_a_build_killed_with_sigkill_leaves_no_process_and_the_next_build_succeeds(big_guide, moment):
+    output = big_guide / "output"
+    before = snapshot(output)
+    command = [str(GUIDE_BUILD), str(big_guide / "content"), "-o", str(output), "-s", str(REPO / "pelicanconf.py"),
+               "--cache-path", str(big_guide / ".cache")]  # fmt: skip
+    build = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(moment)
+    finished = build.poll() is not None
+    build.send_signal(signal.SIGKILL)
+    build.wait()
+    deadline = time.monotonic() + 5
+    while processes_mentioning(str(big_guide)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert processes_mentioning(str(big_guide)) == []
+    if not finished:
+        assert snapshot(output) == before  # the old site, or none, never half of one
+    result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert len(list(output.glob("*.html"))) > 1000
