@@ -107,8 +107,13 @@ regenerate: $(INSTALLED)
 serve: $(INSTALLED)
 	$(VENV)/bin/guide-devserver --no-build $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) -b $(BIND) -p $(PORT)
 
+# Only folders the build made (they carry its .guide-site stamp) are removed.
 clean:
-	rm -rf $(OUTPUTDIR) $(DEVOUTPUTDIR) $(CACHEDIR)
+	@for dir in "$(OUTPUTDIR)" "$(DEVOUTPUTDIR)"; do \
+	  if [ -f "$$dir/.guide-site" ]; then rm -rf "$$dir"; \
+	  elif [ -e "$$dir" ]; then echo "not removing $$dir: it has no .guide-site stamp, so the build did not make it"; fi; \
+	done
+	rm -rf "$(CACHEDIR)"
 
 test: $(TEST_INSTALLED) $(VNU_JAR)
 	VNU_JAR=$(VNU_JAR) $(PYTHON) -m pytest $(PYTESTOPTS)
