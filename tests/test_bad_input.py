@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from conftest import CONFFILE, REPO, tree_bytes
+from conftest import CONFFILE, REPO, run_build, tree_bytes
 
 
 def assert_failed_cleanly(result, *expected_lines, output_existed=False):
@@ -196,7 +196,7 @@ def test_an_empty_content_folder_is_an_error_and_the_site_stays(guide):
 
 
 def test_a_content_folder_that_does_not_exist(guide, tmp_path):
-    result = guide.build() if False else __import__("conftest").run_build(tmp_path / "missing", guide.output)
+    result = run_build(tmp_path / "missing", guide.output)
     assert_failed_cleanly(result, f"the content folder {tmp_path / 'missing'} does not exist")
 
 

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import os
 import time
-import uuid
 
 from pelican.contents import Page
 
 from . import report
-from .check import SiteCheck, facts_of
+from .check import CONTENTS_PAGES, SiteCheck, facts_of
 from .digests import digest
 from .errors import GuideBuildFailed
 from .generator import SEARCH_PAGE, LLMS_TXT, GuideGenerator, alias_save_as, markdown_copy
@@ -303,9 +302,10 @@ def finish(pelican) -> None:
         lap(state, "links settled")
         stop_on_problems(state, "the site was not swapped in")
         if config.publish:
-            state.counts["sitemap"] = write_publishing_files(output, config.public_url, state.guide_pages)
+            contents = [path for path in CONTENTS_PAGES if path in state.theme_pages]
+            state.counts["sitemap"] = write_publishing_files(output, config.public_url, state.guide_pages, contents)
             precompress(output, config.precompress)
-        state.writer.finish(uuid.uuid4().hex)
+        state.writer.finish()
         lap(state, "publishing")
         print(summary(state), flush=True)
     finally:

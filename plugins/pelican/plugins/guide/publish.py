@@ -39,9 +39,13 @@ def robots_txt(sitemap_url: str) -> bytes:
     return f"User-agent: *\nDisallow:\n\nSitemap: {sitemap_url}\n".encode("utf-8")
 
 
-def write_publishing_files(output: str, public_url: str, pages) -> int:
-    """sitemap.xml (every guide page, by address, with its date) and robots.txt."""
-    listed = sorted((public_url + quote(page.url), getattr(page, "updated", None)) for page in pages)
+def write_publishing_files(output: str, public_url: str, pages, contents_pages=()) -> int:
+    """sitemap.xml (every guide page, by address, with its date; the pages that list them,
+    with the latest date) and robots.txt."""
+    dates = [page.updated for page in pages if getattr(page, "updated", None)]
+    listed = [(public_url + quote(page.url), getattr(page, "updated", None)) for page in pages]
+    listed += [(public_url + quote(path), max(dates, default=None)) for path in contents_pages]
+    listed.sort(key=lambda entry: entry[0])
     Path(output, "sitemap.xml").write_bytes(sitemap_xml(listed))
     Path(output, "robots.txt").write_bytes(robots_txt(public_url + "sitemap.xml"))
     return len(listed)

@@ -191,6 +191,9 @@ def guide_config(settings) -> Config:
         hint = f"; did you mean {close[0]}?" if close else ""
         raise GuideSettingsError(f"{unknown[0]} is not a setting of the guide plugin{hint}")
     siteurl = settings.get("SITEURL") or ""
+    if _boolean(settings, "GUIDE_PUBLISH") and not siteurl.startswith(("http://", "https://")):
+        _fail("SITEURL", siteurl, "must be an absolute http(s) address when publishing (GUIDE_PUBLISH), "
+              'like "https://guide.example.org": the sitemap and canonical links need one')
     if siteurl:
         if siteurl.startswith(("http://", "https://")):
             _address("SITEURL", siteurl)

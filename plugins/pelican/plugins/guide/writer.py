@@ -184,8 +184,10 @@ class GuideWriter(Writer):
                 signals.content_written.send(sanitised_join(self.output_path, name), context={**context, **kwargs})
         self.jobs = []
 
-    def finish(self, build_id: str) -> None:
-        """Stamp the site and keep the keys its files were made with."""
+    def finish(self) -> None:
+        """Stamp the site with its build id, a digest of every file's key (so the same
+        sources give the same bytes), and keep the keys its files were made with."""
+        build_id = digest(sorted(self.keys.items()))
         write_stamp(self.output_path, build_id)
         if self.manifest is None:
             return
