@@ -63,5 +63,5 @@ def test_another_pelican_site_uses_the_plugin_and_theme(tmp_path):
     assert "0 warnings, 0 errors" in done.stdout  # the check ran, and passed
     page = (site / "out" / "pages" / "next.html").read_text()  # Pelican's own PAGE_URL
     assert "<title>Next - Other Guide</title>" in page
-    assert 'href="../pages/start.html"' in page and 'aria-current="page"' in page
+    assert 'href="/pages/start.html"' in page and 'aria-current="page"' in page
     assert "Full Stack Python" not in page
