@@ -317,7 +317,8 @@ def summary(state) -> str:
     counted = state.report
     figures = [
         report.plural(len(state.guide_pages), "page"),
-        f"{report.plural(writer.rendered, 'file')} rendered, {writer.reused} reused",
+        f"{report.plural(writer.rendered, 'file')} rendered, {writer.reused} reused, "
+        f"{state.counts.get('checked', 0)} checked",
         report.plural(counted.warnings, "warning"),
         report.plural(counted.errors, "error"),
     ]
