@@ -42,23 +42,16 @@ def content_path(link_path: str, page_source: str) -> str | None:
     return None if path == ".." or path.startswith("../") or path.startswith("/") else path
 
 
-def escaping_links(page, source_relative: str) -> list[str]:
-    """The `{static}`/`{filename}`/`{attach}` links of a page that leave the content folder."""
-    found = []
-    tags: list[str] = []
-    outside_code(page._content, lambda part: tags.extend(_TAG.findall(part)) or part)
-    for tag in tags:
-        for _, _, value in _ATTRIBUTE.findall(tag):
-            placeholder = _PLACEHOLDER.match(value.strip())
-            if placeholder and content_path(urlsplit(placeholder[2]).path, source_relative) is None:
-                found.append(value.strip())
-    return found
-
-
 def site_path(path: str, page_url: str) -> str:
     """The site path a link's path names from the page at `page_url`, as a browser
     resolves it: `..` never climbs above the root."""
-    base = "" if path.startswith("/") else posixpath.dirname(page_url)
+    return _site_path(path, posixpath.dirname(page_url))
+
+
+@functools.lru_cache(maxsize=65536)
+def _site_path(path: str, folder: str) -> str:
+    """site_path() for a page in `folder`: pages of one folder share the answers."""
+    base = "" if path.startswith("/") else folder
     target = posixpath.normpath(posixpath.join("/", base, unquote(path))).lstrip("/")
     if path.endswith("/") or not target:
         target = posixpath.join(target, "index.html")
@@ -67,8 +60,12 @@ def site_path(path: str, page_url: str) -> str:
 
 def relative_link(target: str, page_url: str) -> str:
     """`target` (a site path) as seen from the page at `page_url`."""
-    start = posixpath.dirname(page_url) or "."
-    return posixpath.relpath(target, start) if target else "./"
+    return _relative(target, posixpath.dirname(page_url) or ".")
+
+
+@functools.lru_cache(maxsize=65536)
+def _relative(target: str, folder: str) -> str:
+    return posixpath.relpath(target, folder) if target else "./"
 
 
 class LinkSettler:
@@ -111,8 +108,9 @@ class LinkSettler:
             kind, rest = placeholder.groups()
             parts = urlsplit(rest)
             path = content_path(parts.path, source_relative)
-            if path is None:
-                return match[0]  # reported, and never copied, by the plugin's static check
+            if path is None:  # never read nor copied: order_pages took it off Pelican's list
+                report.error(source, f"link {value} leaves the content folder; the build reads nothing outside it")
+                return match[0]
             target = self.page_sources.get(path, path) if kind == "filename" else path
         elif not value or value.startswith(("#", "//", "data:")) or parts.scheme or parts.netloc:
             return match[0]

@@ -87,6 +87,7 @@ class Guide:
             entry for chapter in self.chapters for entry in self.chapter_lines(chapter) if entry.page is not None
         ]
         self._tops = _digest([_lines(chapter.entries) for chapter in self.chapters])
+        self._views: dict[tuple, tuple] = {}
         self.digest = _digest(self._tops, [_lines(self.chapter_lines(chapter)) for chapter in self.chapters])
 
     @staticmethod
@@ -107,43 +108,59 @@ class Guide:
             for index, entry in enumerate(chapter.entries)
         )
 
+    def _view(self, chapter_number: int | None, section: int | None) -> tuple[tuple[Item, ...], dict, str]:
+        """The sidebar of every page of one chapter and section, before marking the current
+        page: its items, where each page's item is, and a digest of its lines. Made once."""
+        key = (chapter_number, section)
+        if key not in self._views:
+            items: list[Item] = []
+            paths: dict[int, tuple] = {}
+            own: list = []
+            for chapter in self.chapters:
+                for index, entry in enumerate(chapter.entries):
+                    children: tuple = ()
+                    if index == 0 and chapter.number == chapter_number:
+                        lines = []
+                        own.append(_lines(chapter.under))
+                        for position, line in enumerate(chapter.under):
+                            grand: tuple = ()
+                            if chapter.sectioned and line.page.sortorder.section == section:
+                                grand = tuple(Item(child, False) for child in line.children)
+                                own.append(_lines(line.children))
+                                for inner, child in enumerate(line.children):
+                                    paths[id(child.page)] = (len(items), position, inner)
+                            paths[id(line.page)] = (len(items), position)
+                            lines.append(Item(line, False, grand))
+                        children = tuple(lines)
+                    if entry.page is not None:
+                        paths[id(entry.page)] = (len(items),)
+                    items.append(Item(entry, False, children))
+            self._views[key] = (tuple(items), paths, _digest(self._tops, own))
+        return self._views[key]
+
     def sidebar(self, page=None) -> tuple[Item, ...]:
         """The sidebar of `page` (None for a page outside the guide: the index, the 404)."""
-        chapter_number = page.sortorder.chapter if page is not None else None
-        section = page.sortorder.section if page is not None else None
-        items = []
-        for chapter in self.chapters:
-            for index, entry in enumerate(chapter.entries):
-                children = ()
-                if index == 0 and chapter.number == chapter_number:
-                    children = tuple(
-                        Item(
-                            line,
-                            line.page is page,
-                            tuple(Item(child, child.page is page) for child in line.children)
-                            if chapter.sectioned and line.page.sortorder.section == section
-                            else (),
-                        )
-                        for line in chapter.under
-                    )
-                items.append(Item(entry, page is not None and entry.page is page, children))
-        return tuple(items)
+        if page is None:
+            return self._view(None, None)[0]
+        items, paths, _ = self._view(page.sortorder.chapter, page.sortorder.section)
+        path = paths.get(id(page))
+        return _marked(items, path) if path else items
 
     def page_nav(self, page, position: int | None) -> PageNav:
         """The sidebar and pager of a page at `position` in the reading order (None: hidden)."""
         previous = self.reading_order[position - 1] if position else None
         following = self.reading_order[position + 1] if position is not None and position + 1 < len(self.reading_order) else None
-        chapter = next((c for c in self.chapters if c.number == page.sortorder.chapter), None)
-        own = []
-        if chapter is not None:
-            own = [_lines(chapter.under)]
-            if chapter.sectioned:
-                own += [_lines(line.children) for line in chapter.under if line.page.sortorder.section == page.sortorder.section]
-        digest = _digest(
-            self._tops, own, page.url,
-            [(entry.label, entry.url) if entry else None for entry in (previous, following)],
-        )  # fmt: skip
+        view_digest = self._view(page.sortorder.chapter, page.sortorder.section)[2]
+        digest = _digest(view_digest, page.url, [(entry.label, entry.url) if entry else None for entry in (previous, following)])
         return PageNav(self.sidebar(page), previous, following, digest)
+
+
+def _marked(items: tuple[Item, ...], path: tuple) -> tuple[Item, ...]:
+    """`items` with the item at `path` marked current; only that path's tuples are copied."""
+    index, rest = path[0], path[1:]
+    item = items[index]
+    marked = Item(item.entry, True, item.children) if not rest else Item(item.entry, item.current, _marked(item.children, rest))
+    return items[:index] + (marked,) + items[index + 1 :]
 
 
 def ties(pages) -> list[list]:

@@ -19,7 +19,7 @@ from .digests import digest
 from .errors import GuideBuildFailed
 from .generator import SEARCH_PAGE, LLMS_TXT, GuideGenerator, alias_save_as, markdown_copy
 from .gitdates import last_commit_dates, repository_root, source_date_epoch
-from .links import LinkSettler, escaping_links
+from .links import LinkSettler
 from .navigation import Guide, ties
 from .publish import precompress, write_publishing_files
 from .reader import GuideMarkdownReader
@@ -111,11 +111,8 @@ def order_pages(generator) -> None:
     for name in ("pages", "hidden_pages", "draft_pages"):
         setattr(generator, name, [page for page in getattr(generator, name) if not getattr(page, "guide_invalid", False)])
     pages, hidden = generator.pages, generator.hidden_pages
-    everything = [*pages, *hidden, *generator.draft_pages]
-    for page in everything:
-        relative = os.path.relpath(page.source_path, generator.path).replace(os.sep, "/")
-        for link in escaping_links(page, relative):
-            report.error(page.source_path, f"link {link} leaves the content folder; the build reads nothing outside it")
+    # A {static} link that leaves the content folder must never be copied (the links
+    # step names the page); Pelican has listed it among the files to copy.
     static_links = generator.context.get("static_links", set())
     for link in [link for link in static_links if link.startswith("..") or os.path.isabs(link)]:
         static_links.discard(link)
