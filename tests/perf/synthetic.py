@@ -1,70 +1,86 @@
-"""A synthetic guide of N pages made from the Servers text, for the benchmark.
+"""A synthetic guide of N pages shaped like the real one, for the benchmark and the tests.
 
-About ten chapters; some have a landing page (`toc: true`), some only a heading;
-two use 9-digit sortorders; file names are shuffled so they never sort in guide order.
+A quarter of the pages are in chapters of real size (10 to 60 pages), each with its
+`toc: true` page whose sidebartitle carries the chapter's number; chapter 7 is five
+`toc: true` pages, as the guide's meta chapter. The rest is chapter 50, in sections of
+real size (325, 41, 160, 12 pages, again and again), with 9-digit sortorders and a
+highlighted code example on each page, as the guide's code examples. Every body is the
+Servers text; file names are shuffled so they never sort in guide order.
 """
 
 from __future__ import annotations
 
 import random
+from itertools import cycle
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 SERVERS = REPO / "content" / "pages" / "05-deployment" / "servers.markdown"
 
-CHAPTERS = 10
-LANDING_CHAPTERS = frozenset({1, 2, 4, 5, 7, 9})  # the others get a GUIDE_CHAPTERS heading
-NINE_DIGIT_CHAPTERS = frozenset({7, 10})  # sortorders like 070000123
+CHAPTER_SIZES = (11, 21, 26, 59, 39, 10)  # the real guide's chapters 1 to 6
+SECTION_SIZES = (325, 41, 160, 12)  # Django, Flask, SQLAlchemy, the small ones
+EXAMPLE = """
+## Example
+
+```python
+import os
+~~from flask import Flask, jsonify
+app = Flask(__name__)
+
+@app.route("/")
+~~def index():
+    return jsonify(status="ok", pid=os.getpid())
+```
+"""
 
 
 def servers_body() -> str:
     """The Servers text without its metadata block (everything after the first blank line)."""
-    text = SERVERS.read_text(encoding="utf-8")
-    return text.split("\n\n", 1)[1]
+    return SERVERS.read_text(encoding="utf-8").split("\n\n", 1)[1]
 
 
-def chapter_sizes(pages: int, chapters: int = CHAPTERS) -> list[int]:
-    """Uneven chapter sizes that add up to `pages`, so sidebar size can be compared with them."""
-    weights = [1 + (number * 7) % 5 for number in range(1, chapters + 1)]  # 3,5,2,4,1,...
-    sizes = [max(1, pages * weight // sum(weights)) for weight in weights]
-    sizes[-1] += pages - sum(sizes)
-    return sizes
+def plan(pages: int) -> list[tuple[int, int, int, bool]]:
+    """(chapter, section, position, toc) of every page."""
+    shape = []
+    normal = max(pages // 4, 1)
+    chapter = 0
+    sizes = cycle(CHAPTER_SIZES)
+    while len(shape) < normal:
+        chapter += 1 if chapter != 6 else 2  # chapter 7 is the meta chapter
+        size = min(next(sizes), normal - len(shape))
+        shape += [(chapter, 0, position, position == 0) for position in range(size)]
+    shape += [(7, 0, position, True) for position in range(min(5, pages - len(shape)))]
+    section = 0
+    sections = cycle(SECTION_SIZES)
+    while len(shape) < pages:
+        section += 1
+        size = min(next(sections), pages - len(shape))
+        shape += [(50, section, position, False) for position in range(size)]
+    return shape
 
 
-def sortorder(chapter: int, position: int) -> str:
-    if chapter in NINE_DIGIT_CHAPTERS:
-        return f"{chapter:02d}{position:07d}"
-    return f"{chapter:02d}{position:02d}" if position < 100 else f"{chapter:02d}{position}"
-
-
-def write_guide(content: Path, pages: int, seed: int = 4) -> dict[int, int]:
-    """Write `pages` pages under content/pages/; returns {chapter: page count}."""
+def write_guide(content: Path, pages: int, seed: int = 4) -> dict[tuple[int, int], int]:
+    """Write `pages` pages under content/pages/; returns {(chapter, section): page count}."""
     body = servers_body()
     rng = random.Random(seed)
-    sizes = chapter_sizes(pages, min(CHAPTERS, pages))
-    counts = {}
-    number = 0
-    for chapter, size in enumerate(sizes, start=1):
+    counts: dict[tuple[int, int], int] = {}
+    for index, (chapter, section, position, toc) in enumerate(plan(pages)):
+        counts[(chapter, section)] = counts.get((chapter, section), 0) + 1
+        if chapter == 50:
+            slug, order = f"s{section}-example-{position}", f"50{section:03d}{position:04d}"
+            title = f"Example {section}.{position}"
+        else:
+            slug, order = f"c{chapter}-page-{position}", f"{chapter:02d}{position:02d}"
+            title = f"Servers {chapter}.{position}"
+        label = f"{chapter}. Chapter {chapter}" if toc and chapter != 7 else title
+        lines = [f"title: {title}", f"slug: {slug}", f"sortorder: {order}", f"toc: {toc}", f"sidebartitle: {label}"]
+        if index % 3:
+            lines.append(f"meta: {title}, a page of the synthetic guide.")
         folder = content / "pages" / f"ch{chapter:02d}"
         folder.mkdir(parents=True, exist_ok=True)
-        counts[chapter] = size
-        positions = list(range(1, size + 1))
-        rng.shuffle(positions)  # file names carry no order
-        for index, position in enumerate(positions):
-            number += 1
-            landing = chapter in LANDING_CHAPTERS and position == 1
-            slug = f"c{chapter}-page-{position}"
-            lines = [
-                f"title: Servers {chapter}.{position}",
-                f"slug: {slug}",
-                f"sortorder: {sortorder(chapter, position)}",
-                f"toc: {'True' if landing else 'False'}",
-                f"sidebartitle: Servers {chapter}.{position}",
-            ]
-            if number % 3:
-                lines.append(f"meta: Servers page {position} of chapter {chapter}.")
-            name = f"{rng.randrange(16**6):06x}-{index:04d}.markdown"
-            (folder / name).write_text("\n".join(lines) + "\n\n" + body, encoding="utf-8")
+        text = body + (EXAMPLE if chapter == 50 else "")
+        name = f"{rng.randrange(16**6):06x}-{index:05d}.markdown"
+        (folder / name).write_text("\n".join(lines) + "\n\n" + text, encoding="utf-8")
     return counts
 
 

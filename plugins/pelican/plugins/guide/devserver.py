@@ -103,6 +103,7 @@ def refresh_index(output: str) -> None:
     try:
         fresh = os.path.join(output, ".pagefind-next")
         shutil.rmtree(fresh, ignore_errors=True)
+        started = time.perf_counter()
         process = start_index(output, fresh)
         if finish_index(process) is None:
             old = os.path.join(output, ".pagefind-old")
@@ -111,6 +112,7 @@ def refresh_index(output: str) -> None:
                 os.rename(live, old)
             os.rename(fresh, live)
             shutil.rmtree(old, ignore_errors=True)
+            print(f"devserver: search index updated in {time.perf_counter() - started:.2f} s", flush=True)
         else:
             shutil.rmtree(fresh, ignore_errors=True)
     finally:

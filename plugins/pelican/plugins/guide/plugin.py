@@ -271,6 +271,7 @@ def finish(pelican) -> None:
                 link_tree(previous_index, os.path.join(output, SEARCH_FOLDER))
         elif config.search:
             indexing = start_index(output)
+            state.counts["search_started"] = time.perf_counter()
         store = os.path.join(os.path.abspath(settings["CACHE_PATH"]), f"guide-check-{digest(os.path.realpath(folder))}.json") if config.cache else None
         if not settings.get("LOAD_CONTENT_CACHE"):
             store and os.path.exists(store) and os.unlink(store)
@@ -287,6 +288,8 @@ def finish(pelican) -> None:
             lap(state, "check")
         finally:
             failed = finish_index(indexing) if indexing else None
+            if indexing:
+                state.counts["search_seconds"] = time.perf_counter() - state.counts.pop("search_started")
             lap(state, "search index")
         if failed:
             report.error(output, f"the search index could not be built: {failed}")
@@ -304,9 +307,23 @@ def finish(pelican) -> None:
             precompress(output, config.precompress)
         state.writer.finish()
         lap(state, "publishing")
+        save_timings(settings, state)
         print(summary(state), flush=True)
     finally:
         end(settings)
+
+
+def save_timings(settings, state) -> None:
+    """Where this build's time went, by phase, beside the cache (`make bench` reads it)."""
+    if state.config.cache and settings.get("CACHE_PATH"):
+        import json
+
+        figures = {**state.timings, "total": time.perf_counter() - state.started,
+                   "rendered": state.writer.rendered, "reused": state.writer.reused, **state.counts}  # fmt: skip
+        path = os.path.join(settings["CACHE_PATH"], "guide-timings.json")
+        os.makedirs(settings["CACHE_PATH"], exist_ok=True)
+        with open(path, "w", encoding="utf-8") as written:
+            json.dump(figures, written, indent=1)
 
 
 def summary(state) -> str:
