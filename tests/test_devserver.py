@@ -1,23 +1,30 @@
-"""`make devserver`: serves on 127.0.0.1, rebuilds on a save, reloads the page; CSP relaxed only there."""
+"""The author's loop: `make devserver`, `make regenerate` and `make serve`."""
 
 from __future__ import annotations
 
 import re
+import socket
+import subprocess
+import sys
 import time
+import urllib.error
+import urllib.request
+from pathlib import Path
 
 from perf.devserver_latency import ReloadListener, fetch, free_port, start_devserver, wait_for
 
-from guide_build.devserver import LIVERELOAD_SNIPPET
-from guide_theme.stylesheet import sha256_base64
+from conftest import CONFFILE, REPO
+from pelican.plugins.guide.devserver import LIVERELOAD_SNIPPET
+from pelican.plugins.guide.theme import sha256_base64
 
 _CSP = re.compile(r'http-equiv="Content-Security-Policy" content="([^"]*)"')
 _SCRIPT = re.compile(r'<script type="text/javascript">(.*?)</script>', re.DOTALL)
+DEVSERVER = Path(sys.executable).parent / "guide-devserver"
 
 
 def test_devserver_rebuilds_a_saved_page_and_tells_the_browser(guide):
     page = guide.page("05/servers.md", "First text.\n", title="Servers", slug="servers", sortorder="0502")
     guide.page("05/other.md", title="Other", slug="other", sortorder="0503")
-    guide.content.mkdir(parents=True, exist_ok=True)
     port = free_port()
     with open(guide.root / "devserver.log", "w") as log:
         process = start_devserver(guide.content, guide.output, port, log)
@@ -25,23 +32,81 @@ def test_devserver_rebuilds_a_saved_page_and_tells_the_browser(guide):
         url = f"http://127.0.0.1:{port}/servers.html"
         html = wait_for(lambda: fetch(url), timeout=60, step=0.1)
         assert "First text." in html
-        # livereload injects its snippet; the devserver build's CSP allows exactly that one.
+        # livereload injects its snippet; the devserver's builds, only they, allow exactly it.
         script = _SCRIPT.search(html).group(1)
         assert script == LIVERELOAD_SNIPPET
         policy = _CSP.search(html).group(1).replace("&#39;", "'")
         assert f"script-src 'self' 'sha256-{sha256_base64(script)}'" in policy
 
         listener = ReloadListener(port)
-        time.sleep(0.3)
         page.write_text(page.read_text().replace("First text.", "Second text."), encoding="utf-8")
         assert listener.next_reload(timeout=60)["command"] == "reload"
         listener.close()
         assert "Second text." in fetch(url)
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/missing.html", timeout=5)
+            raise AssertionError("a missing page was served")
+        except urllib.error.HTTPError as error:
+            assert error.code == 404 and b"Page not found" in error.read()
     finally:
         process.terminate()
         process.wait(timeout=30)
     log_text = (guide.root / "devserver.log").read_text()
-    assert f"serving {guide.output} on http://127.0.0.1:{port}/" in log_text
+    assert f"devserver: serving {guide.output} on http://127.0.0.1:{port}/" in log_text
+    assert "devserver: rebuilt after servers.md" in log_text
+
+
+def test_a_busy_port_fails_at_once_with_one_line(guide):
+    guide.page("a.md", title="A", slug="a", sortorder="0101")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [str(DEVSERVER), str(guide.content), "-o", str(guide.output), "-s", str(CONFFILE), "-p", str(port)],
+            cwd=REPO, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+    assert done.returncode == 1
+    assert done.stderr == f"error: cannot listen on 127.0.0.1:{port}: Address already in use; choose another with PORT=...\n"
+    assert "serving" not in done.stdout and not guide.output.exists()
+
+
+def test_serve_answers_a_missing_page_with_the_404_page_and_status(guide):
+    guide.page("a.md", title="A", slug="a", sortorder="0101")
+    assert guide.build().returncode == 0
+    port = free_port()
+    server = subprocess.Popen([str(DEVSERVER), "--no-build", str(guide.content), "-o", str(guide.output), "-s", str(CONFFILE), "-p", str(port)],
+                              cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # fmt: skip
+    try:
+        assert "<h1>A</h1>" in wait_for(lambda: fetch(f"http://127.0.0.1:{port}/a.html"), timeout=30)
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/nope.html", timeout=5)
+            raise AssertionError("a missing page was served")
+        except urllib.error.HTTPError as error:
+            assert error.code == 404
+            assert error.read() == (guide.output / "404.html").read_bytes()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_regenerate_reports_a_broken_save_once(guide):
+    page = guide.page("a.md", title="A", slug="a", sortorder="0101")
+    log_path = guide.root / "regenerate.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen([str(DEVSERVER), "--no-serve", str(guide.content), "-o", str(guide.output), "-s", str(CONFFILE),
+                                    "--cache-path", str(guide.root / ".cache")], cwd=REPO, stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+    try:
+        wait_for(lambda: "regenerating" in log_path.read_text(), timeout=60)
+        time.sleep(0.3)
+        page.write_text(page.read_text().replace("sortorder: 0101", "sortorder: 01x1"))
+        wait_for(lambda: "01x1" in log_path.read_text(), timeout=60)
+        time.sleep(2)  # a watcher that retried at once would have printed it many times by now
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    assert log_path.read_text().count('sortorder "01x1" must be digits only') == 1
+    assert "<script" not in (guide.output / "a.html").read_text()  # regenerate builds as make html does
 
 
 def test_html_builds_run_no_script(servers_site):
