@@ -70,6 +70,7 @@ def test_the_unbroken_navigation_passes_the_same_check(shapes):
         ("partials/head-meta.html", '<meta name="description" content="{{ description }}">', "", "meta description is \"None\""),
         ("partials/on-this-page.html", "{% for level, anchor, text in page.headings %}", "{% for level, anchor, text in page.headings[1:] %}", '"On this page" lists 1 headings, expected 2'),
         ("partials/sidebar.html", "table-of-contents.html", "table-of-content.html", 'points to table-of-content.html, which was not written'),
+        ("redirect.html", 'url={{ SITEURL }}/{{ page.url }}"', 'url={{ SITEURL }}/moved-{{ page.url }}"', "servers-old.html: redirects to moved-servers.html, expected servers.html"),
     ],
 )
 def test_breaking_the_theme_fails_the_build_naming_the_page(shapes, tmp_path, template, old, new, line):
