@@ -263,26 +263,8 @@ def finish(pelican) -> None:
         lap(state, "writing templates")
         state.writer.flush()
         lap(state, "rendering")
-        folder = settings.get(PREVIOUS_SITE) or output
-        indexing = None
-        previous_index = os.path.join(folder, SEARCH_FOLDER)
-        if config.search and settings.get(INDEX_LATER) and os.path.isdir(previous_index):
-            if folder != output:
-                link_tree(previous_index, os.path.join(output, SEARCH_FOLDER))
-        elif config.search:
-            indexing = start_index(output)
-            state.counts["search_started"] = time.perf_counter()
-        store = os.path.join(os.path.abspath(settings["CACHE_PATH"]), f"guide-check-{digest(os.path.realpath(folder))}.json") if config.cache else None
-        if not settings.get("LOAD_CONTENT_CACHE"):
-            store and os.path.exists(store) and os.unlink(store)
-        check = SiteCheck(
-            output=output, store=store, siteurl=settings.get("SITEURL", ""), sitename=settings["SITENAME"],
-            public_url=config.public_url, pages=[facts_of(p, True) for p in state.guide_pages],
-            hidden=[facts_of(p, False) for p in state.hidden_pages], chapters=config.chapters,
-            sections=config.sections, theme_pages=state.theme_pages, redirects=state.redirects,
-            # Pagefind takes a core of its own while the pages are checked.
-            reported=state.reported_links, workers=max(1, config.workers - 1) if indexing else config.workers,
-        )  # fmt: skip
+        indexing = start_search(settings, state, output)
+        check = site_check(settings, state, output, workers=max(1, config.workers - 1) if indexing else config.workers)
         try:
             errors, warnings = check.run_pages()
             lap(state, "check")
@@ -311,6 +293,36 @@ def finish(pelican) -> None:
         print(summary(state), flush=True)
     finally:
         end(settings)
+
+
+def start_search(settings, state, output: str):
+    """Pagefind, started on the written site; None when there is nothing to index now (the
+    devserver keeps the previous index and refreshes it after the reload)."""
+    if not state.config.search:
+        return None
+    previous = settings.get(PREVIOUS_SITE) or output
+    previous_index = os.path.join(previous, SEARCH_FOLDER)
+    if settings.get(INDEX_LATER) and os.path.isdir(previous_index):
+        if previous != output:
+            link_tree(previous_index, os.path.join(output, SEARCH_FOLDER))
+        return None
+    state.counts["search_started"] = time.perf_counter()
+    return start_index(output)
+
+
+def site_check(settings, state, output: str, workers: int) -> SiteCheck:
+    config = state.config
+    previous = settings.get(PREVIOUS_SITE) or output
+    store = None
+    if config.cache:  # what passed in the builds of this output folder
+        store = os.path.join(os.path.abspath(settings["CACHE_PATH"]), f"guide-check-{digest(os.path.realpath(previous))}.json")
+    return SiteCheck(
+        output=output, store=store, load=bool(settings.get("LOAD_CONTENT_CACHE")), siteurl=settings.get("SITEURL", ""),
+        sitename=settings["SITENAME"], public_url=config.public_url,
+        pages=[facts_of(page, True) for page in state.guide_pages], hidden=[facts_of(page, False) for page in state.hidden_pages],
+        chapters=config.chapters, sections=config.sections, theme_pages=state.theme_pages, redirects=state.redirects,
+        reported=state.reported_links, workers=workers,
+    )  # fmt: skip
 
 
 def save_timings(settings, state) -> None:

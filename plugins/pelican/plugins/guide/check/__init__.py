@@ -51,10 +51,11 @@ class SiteCheck:
     each redirect page to the page it must reach; `reported` holds (file, target) pairs the
     links step already warned about."""
 
-    def __init__(self, *, output, store, siteurl, sitename, public_url, pages, hidden, chapters,
+    def __init__(self, *, output, store, load, siteurl, sitename, public_url, pages, hidden, chapters,
                  sections, theme_pages, redirects, reported, workers):  # fmt: skip
         self.output = output
         self.store = store
+        self.load = load
         self.siteurl = siteurl
         self.sitename = sitename
         self.public_url = public_url
@@ -112,7 +113,7 @@ class SiteCheck:
     def run_pages(self) -> tuple[list[str], list[str]]:
         """Check every HTML file (in parallel); (errors, warnings), one line each."""
         files = written_files(self.output)
-        stored = self._load() if self.store else {}
+        stored = self._load() if self.store and self.load else {}
         planned = [*self.facts, *self.theme_pages, *self.redirects]
         errors = [f"{path}: was not written" for path in planned if path not in files]
         self.html = sorted(path for path in files if path.endswith(".html"))
