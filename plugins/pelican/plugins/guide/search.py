@@ -26,7 +26,9 @@ def start_index(site: str, into: str | None = None) -> subprocess.Popen:
     """Pagefind, started in the background: it works while the pages are checked."""
     where = ["--output-path", into] if into else ["--output-subdir", FOLDER]
     return subprocess.Popen(
-        [str(get_executable()), "--site", site, *where, "--silent"],
+        # Highlighted code is left out: its words drown the prose in the results, and it
+        # doubles Pagefind's time on a guide of code examples.
+        [str(get_executable()), "--site", site, *where, "--exclude-selectors", "div.highlight", "--silent"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         preexec_fn=die_with_parent,  # it dies with the build, even after SIGKILL
     )  # fmt: skip

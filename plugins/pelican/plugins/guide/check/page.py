@@ -69,9 +69,10 @@ def nav_rows(ordered_list, path: str, siteurl: str) -> list[tuple[Row, bool]]:
     for inner in ordered_list.iterdescendants("ol"):
         depths[inner] = depths.get(inner.getparent().getparent(), 0) + 1
     rows = []
+    folder = posixpath.dirname(path)
     for line in ordered_list.xpath(".//li/*[self::a or self::span][1]"):
         href = line.get("href")
-        url = resolve(href, path, siteurl) if href is not None else None
+        url = None if href is None else path if not href or href[0] in "#?" else _resolve(href, folder, siteurl)
         label = " ".join((line.text or "").split()) if len(line) == 0 else text_of(line)
         rows.append((Row(depths[line.getparent().getparent()], label, url), line.get("aria-current") == "page"))
     return rows
@@ -82,11 +83,12 @@ def links(root, path: str, siteurl: str) -> list[Link]:
     for holder in root.iterfind(".//div[@class='page-body']"):
         body.update(holder.iter("a", "img", "link", "source"))
     found = []
+    folder = posixpath.dirname(path)
     for element in root.iter("a", "img", "link", "source"):
         href = element.get("src" if element.tag in ("img", "source") else "href")
-        if href is None or href.startswith(("#", "data:", "mailto:")):
+        if not href or href.startswith(("#", "?", "data:", "mailto:")):
             continue
-        target = resolve(href, path, siteurl)
+        target = _resolve(href, folder, siteurl)
         if target is None:
             continue
         label = text_of(element) or element.get("alt") or element.get("rel") or element.tag
