@@ -102,3 +102,13 @@ def test_removing_a_page_removes_its_files(warm, tmp_path):
     (warm.content / "pages" / "60" / "x.md").unlink()
     changed, _ = rebuild(warm, tmp_path)
     assert not (warm.output / "stray.html").exists() and not (warm.output / "stray.md").exists()
+
+
+def test_files_of_the_content_folder_are_linked_when_unchanged_and_copied_when_edited(warm, tmp_path):
+    image = warm.output / "img" / "logo.png"
+    before = image.stat().st_ino
+    rebuild(warm, tmp_path)
+    assert image.stat().st_ino == before  # the same file, linked from the previous site
+    (warm.content / "img" / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\na new logo")
+    rebuild(warm, tmp_path)
+    assert image.read_bytes().endswith(b"a new logo")

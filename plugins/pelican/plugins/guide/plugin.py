@@ -8,8 +8,12 @@ when the written site fails the check. Strict mode (GUIDE_STRICT) stops on warni
 
 from __future__ import annotations
 
+import functools
 import os
+import shutil
 import time
+
+from pelican.utils import sanitised_join
 
 from pelican.contents import Page
 
@@ -171,6 +175,31 @@ def check_static_files(generator) -> None:
         kept.append(static)
     generator.staticfiles = kept
     generator.context["staticfiles"] = kept
+    previous = generator.settings.get(PREVIOUS_SITE) or generator.output_path
+    generator._link_or_copy_staticfile = functools.partial(copy_static_file, generator, previous)
+
+
+def copy_static_file(generator, previous: str, static) -> None:
+    """A file of the content folder into the site: linked from the previous site when that
+    copy has the source's size and time (shutil.copy2 keeps the time), else copied."""
+    source = os.path.join(generator.path, static.source_path)
+    target = sanitised_join(generator.output_path, static.save_as)
+    old = os.path.join(previous, static.save_as)
+    try:
+        mine, theirs = os.stat(source), os.stat(old)
+        same = (mine.st_size, mine.st_mtime_ns) == (theirs.st_size, theirs.st_mtime_ns)
+    except OSError:
+        same = False
+    if same and os.path.realpath(old) == os.path.realpath(target):
+        return  # writing in place, and the file is already there
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    if same:
+        try:
+            os.link(old, target)
+            return
+        except OSError:
+            pass
+    shutil.copy2(source, target)
 
 
 def settle_links(generators) -> None:
