@@ -95,7 +95,7 @@ def read_pages(generator) -> None:
     if not paths:
         folders = ", ".join(f"{generator.path}/{folder}" for folder in generator.settings["PAGE_PATHS"])
         report.error(generator.path, f"has no pages: put Markdown files (.md, .markdown) under {folders}")
-    state.counts["read"] = state.reading.prepare(paths)
+    state.counts["pages read"] = state.reading.prepare(paths)
     lap(state, "read")
     state.page_files = set(paths)
 
