@@ -28,6 +28,7 @@ from .body import outside_code
 # Start tags that load or link something; `<` inside code is always escaped, so these are real.
 _TAG = re.compile(r"<(?:a|img|link|source|audio|video|track|area)\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.IGNORECASE)
 _ATTRIBUTE = re.compile(r"""(\s(?:href|src)\s*=\s*)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
+_ELSEWHERE = ("http://", "https://", "mailto:", "#", "//")
 _PLACEHOLDER = re.compile(r"^[{|](filename|static|attach)[}|](.*)$")
 
 
@@ -101,6 +102,8 @@ class LinkSettler:
         page._content = outside_code(page._content, lambda part: _TAG.sub(rewrite_tag, part))
 
     def _attribute(self, match, page, source: str, source_relative: str) -> str:
+        if match[3].startswith(_ELSEWHERE):  # most links of a guide: no parsing needed
+            return match[0]
         value = unescape(match[3]).strip()
         parts = urlsplit(value)
         placeholder = _PLACEHOLDER.match(value)
