@@ -170,17 +170,13 @@ def published_site(tmp_path_factory) -> BuildResult:
 # Reader tests: one Chromium for the whole session, a web server per built site. ------------
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    from tools import CHROMIUM_ARGS, chromium_path
+    """Chromium for one test module, closed when it ends (tools.chromium says why)."""
+    from tools import chromium
 
-    executable = chromium_path()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="session")

@@ -1,14 +1,63 @@
-"""The real site's pages, and where the reader tests keep what they measured (for the README)."""
+"""The pages of the real site, and where the reader tests keep what they measured (for the README).
+
+The pages are worked out from the settings and the content, never listed by hand: every
+template of pelicanconf.py's DIRECT_TEMPLATES, the search page when search is on, and every
+page of the content folder at its PAGE_SAVE_AS. `test_reader_html.py` proves the list is the
+built site's (every .html file that is not a redirect).
+"""
 
 from __future__ import annotations
 
 import json
+import runpy
 
 from tools import REPO
 
-PAGES = ["servers.html", "index.html", "table-of-contents.html", "404.html"]
+CONFFILE = REPO / "pelicanconf.py"
+SEARCH_PAGE = "search.html"
 ARTIFACTS = REPO / "tests" / "artifacts"  # ignored by git
 FIGURES = ARTIFACTS / "reader-figures.json"
+PAGE_EXTENSIONS = (".md", ".markdown", ".mkd", ".mdown")
+
+
+def metadata(path) -> dict[str, str]:
+    """A page's metadata lines (`key: value`, up to the first blank line), keys lowercased."""
+    found = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            break
+        key, _, value = line.partition(":")
+        found[key.strip().lower()] = value.strip()
+    return found
+
+
+def site_pages(conffile=CONFFILE) -> list[str]:
+    settings = runpy.run_path(str(conffile))
+    names = [settings.get(f"{name.upper()}_SAVE_AS", f"{name}.html") for name in settings["DIRECT_TEMPLATES"]]
+    if settings.get("GUIDE_SEARCH", True):
+        names.append(SEARCH_PAGE)
+    content = conffile.parent / settings["PATH"]
+    for folder in settings["PAGE_PATHS"]:
+        for path in sorted((content / folder).rglob("*")):
+            if path.suffix.lower() in PAGE_EXTENSIONS:
+                page = metadata(path)
+                if page.get("status", "published").lower() != "draft":
+                    names.append(settings["PAGE_SAVE_AS"].format(slug=page["slug"]))
+    return sorted(names)
+
+
+def built_pages(output) -> list[str]:
+    """Every HTML page of a built site, redirects (a <meta http-equiv="refresh">) left out."""
+    return sorted(
+        path.relative_to(output).as_posix()
+        for path in output.rglob("*.html")
+        if 'http-equiv="refresh"' not in path.read_text(encoding="utf-8")
+    )
+
+
+PAGES = site_pages()
+# Every page but the search page runs no script and is one request.
+SCRIPT_FREE_PAGES = [name for name in PAGES if name != SEARCH_PAGE]
 
 
 def record(key: str, value) -> None:

@@ -158,6 +158,6 @@ def test_the_contents_page_must_list_every_page_in_order():
 
 
 def test_code_blocks_are_not_parsed_but_the_rest_is():
-    html = '<html><body><h1>T</h1><div class="highlight"><pre><span>x</span><a href="nowhere.html">no</a></pre></div><p><a href="b.html">b</a></p></body></html>'
+    html = '<html><body><h1>T</h1><div class="highlight"><pre tabindex="0"><span>x</span><a href="nowhere.html">no</a></pre></div><p><a href="b.html">b</a></p></body></html>'
     targets = [link.target for link in checks.links(checks.parse(html), "a.html", "")]
     assert targets == ["b.html"]

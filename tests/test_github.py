@@ -92,6 +92,27 @@ def test_workflow_tests_then_publishes_then_deploys_with_the_official_actions():
     assert deploy["steps"][-1]["uses"].startswith("actions/deploy-pages@")
 
 
+def publish_problems(workflow: dict) -> list[str]:
+    """The build job publishes once, with `make publish STRICT=1`: every warning stops it."""
+    runs = [step.get("run", "") for step in workflow["jobs"]["build"]["steps"]]
+    publishing = [run for run in runs if "make publish" in run]
+    if len(publishing) != 1:
+        return [f"{len(publishing)} steps run make publish, expected 1"]
+    if publishing[0].split() != ["make", "publish", "STRICT=1"]:
+        return [f"the publish step runs {publishing[0].strip()!r}, expected 'make publish STRICT=1'"]
+    return []
+
+
+def test_workflow_publishes_in_strict_mode():
+    assert publish_problems(load_workflow()) == []
+
+
+def test_the_publish_check_names_a_workflow_without_strict_mode():
+    text = WORKFLOW.read_text().replace("run: make publish STRICT=1\n", "run: make publish\n")
+    broken = YAML(typ="safe").load(text)
+    assert publish_problems(broken) == ["the publish step runs 'make publish', expected 'make publish STRICT=1'"]
+
+
 def test_workflow_permissions_are_least_privilege():
     workflow = load_workflow()
     assert workflow["permissions"] == {}
@@ -142,7 +163,7 @@ def test_zizmor_finds_nothing():
             "excessive-permissions",
         ),
         (
-            "run: make publish\n",
+            "run: make publish STRICT=1\n",
             'run: echo "${{ github.event.head_commit.message }}"\n',
             "template-injection",
         ),

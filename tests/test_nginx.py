@@ -10,11 +10,17 @@ import shutil
 import socket
 import subprocess
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+import browser_checks as bc
 from conftest import REPO
+from reader import record
+from tools import free_port
+
+
 
 EXAMPLE = REPO / "deploy" / "nginx.conf"
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
@@ -58,24 +64,20 @@ http {{
 """
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def nginx(published_site, tmp_path):
+@contextmanager
+def running_nginx(site: Path, folder: Path, edit=lambda text: text):
+    """nginx serving `site` with the shipped server block (`edit` changes it first); yields
+    its port."""
     if NGINX is None:
         if os.environ.get("CI") == "true":
             pytest.fail("nginx is not installed; .ci/run installs nginx-light with apt-get")
         pytest.skip("nginx is not installed (apt-get install nginx-light)")
     port = free_port()
-    server_block = tmp_path / "servers-guide.conf"
-    server_block.write_text(render_example(published_site.output, port), encoding="utf-8")
-    config = tmp_path / "nginx.conf"
-    config.write_text(main_config(tmp_path, server_block), encoding="utf-8")
-    command = [NGINX, "-p", str(tmp_path), "-c", str(config), "-e", str(tmp_path / "error.log")]
+    server_block = folder / "servers-guide.conf"
+    server_block.write_text(edit(render_example(site, port)), encoding="utf-8")
+    config = folder / "nginx.conf"
+    config.write_text(main_config(folder, server_block), encoding="utf-8")
+    command = [NGINX, "-p", str(folder), "-c", str(config), "-e", str(folder / "error.log")]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 10
@@ -85,7 +87,7 @@ def nginx(published_site, tmp_path):
                 break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    log = tmp_path / "error.log"
+                    log = folder / "error.log"
                     shown = log.read_text() if log.exists() else "no error log was written"
                     pytest.fail(f"nginx did not start: {shown}")
                 time.sleep(0.05)
@@ -93,6 +95,12 @@ def nginx(published_site, tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture
+def nginx(published_site, tmp_path):
+    with running_nginx(published_site.output, tmp_path) as port:
+        yield port
 
 
 def get(port: int, path: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
@@ -125,3 +133,32 @@ def test_missing_path_gets_the_404_page_with_status_404(nginx, published_site):
     status, headers, body = get(nginx, "/no-such-page.html", {"Accept-Encoding": "identity"})
     assert status == 404
     assert body == (published_site.output / "404.html").read_bytes()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_servers_page_as_served_is_one_request_within_14_kib_and_passes_axe(nginx, new_context, scheme):
+    """What a reader's browser gets from the real server: the page is the one request, sent
+    as the precompressed file, within the first round trip, with no WCAG violation."""
+    url = f"http://127.0.0.1:{nginx}/servers.html"
+    seen = bc.visit(new_context(bc.DESKTOP, scheme), url, settle=True)
+    sent = bc.transferred_bytes(seen)
+    record("servers.html bytes sent by nginx (gzip_static)", sum(sent.values()))
+    assert bc.request_problems(seen) == []
+    assert list(sent) == [url]
+    assert seen.responses[0].headers["content-encoding"] == "gzip"
+    assert bc.transfer_problems(seen) == []
+    assert bc.axe_problems(seen.page) == []
+
+
+@pytest.mark.browser
+def test_the_transfer_check_names_a_server_that_sends_the_page_uncompressed(published_site, tmp_path, new_context):
+    """The same site behind nginx without gzip_static: the page goes out whole, over the limit."""
+    def no_gzip(text: str) -> str:
+        assert "    gzip_static on;\n" in text
+        return text.replace("    gzip_static on;\n", "")
+
+    with running_nginx(published_site.output, tmp_path, no_gzip) as port:
+        seen = bc.visit(new_context(), f"http://127.0.0.1:{port}/servers.html", settle=True)
+        problems = bc.transfer_problems(seen)
+    assert any("bytes sent, over the 14336 byte limit" in line for line in problems), problems

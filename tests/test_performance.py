@@ -9,7 +9,7 @@ import pytest
 
 from perf import bench
 from perf.devserver_latency import measure
-from perf.synthetic import plan, write_guide
+from perf.synthetic import plan
 
 
 def test_the_synthetic_guide_has_the_real_guides_shapes():

@@ -19,12 +19,17 @@ import browser_checks as bc
 from html_checks import head_problems, pygments_problems, vnu_errors
 from tools import REPO, serve, vnu_command
 
+
+
 SENTENCE = "Servers run every layer of software that answers the requests of web browsers. "
-# Long enough to wrap, with an external link for print and an in-page heading for the anchors.
+# Long enough to wrap and to scroll past "On this page" (two headings make the list), with an
+# external link for print.
 BODY = (
     "## Why servers\n\n"
     + SENTENCE * 6
     + "\n\nRead [the WSGI specification](https://peps.python.org/pep-3333/) next.\n"
+    + "\n## Where servers run\n\n"
+    + (SENTENCE * 6 + "\n\n") * 6
 )
 TINY_SVG = "data:image/svg+xml,%3Csvg%20xmlns='http://www.w3.org/2000/svg'%20width='8'%20height='8'/%3E"
 
@@ -167,6 +172,22 @@ BROWSER_CASES = {
         width=bc.PHONE,
         theme={"templates/partials/sidebar.html": replace('<details class="sidebar">', '<details class="sidebar" open>')},
     ),
+    '"On this page" open on phones': Broken(
+        lambda seen: bc.on_this_page_problems(seen.page, bc.PHONE),
+        "open before the reader asks",
+        width=bc.PHONE,
+        theme={"templates/partials/on-this-page.html": replace("<details ", "<details open ")},
+    ),
+    '"On this page" scrolls away on wide screens': Broken(
+        lambda seen: bc.on_this_page_problems(seen.page, bc.WIDE),
+        "does not stay in view",
+        theme={"css/30-layout.css": replace("    position: sticky;\n", "")},
+    ),
+    '"On this page" above the text on wide screens': Broken(
+        lambda seen: bc.on_this_page_problems(seen.page, bc.WIDE),
+        "is not beside the text",
+        theme={"css/30-layout.css": replace("    grid-column: 2;\n", "")},
+    ),
     "lines too long to read": Broken(
         page_check(bc.line_length_problems),
         "a line of body text holds",
@@ -218,7 +239,7 @@ def test_nu_checker_reports_invalid_html(guide, tmp_path):
 @pytest.mark.parametrize(
     "line, expect",
     [
-        ('<meta property="og:url" content="{{ GUIDE_CANONICAL_BASE }}{{ canonical_path }}">\n', "og:url is None"),
+        ('<meta property="og:url" content="{{ GUIDE_PUBLIC_URL }}{{ canonical_path }}">\n', "og:url is None"),
         ('<meta name="referrer" content="strict-origin-when-cross-origin">\n', "referrer policy is None"),
         ('<link rel="icon" href="{{ GUIDE_STYLES.favicon }}">\n', "no inline SVG favicon"),
     ],

@@ -34,3 +34,13 @@ def test_served_folder_answers_over_http(tmp_path):
     with tools.serve(tmp_path) as url:
         assert url.startswith("http://127.0.0.1:")
         assert urlopen(url + "page.html").read() == b"<p>hello</p>"
+
+
+def test_served_folder_answers_on_the_port_asked_for(tmp_path):
+    from urllib.request import urlopen
+
+    (tmp_path / "page.html").write_text("<p>here</p>")
+    port = tools.free_port()
+    with tools.serve(tmp_path, port) as url:
+        assert url == f"http://127.0.0.1:{port}/"
+        assert urlopen(url + "page.html").read() == b"<p>here</p>"

@@ -10,6 +10,7 @@ import functools
 import http.server
 import os
 import shutil
+import socket
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -55,16 +56,41 @@ def vnu_command() -> list[str]:
     return [java, "-jar", str(jar)]
 
 
+@contextmanager
+def chromium():
+    """Chromium through Playwright, closed on leaving. While it runs, Playwright's event loop
+    runs in this thread, and tornado's run_sync (the devserver tests) refuses to start: so
+    each browser test module starts its own (a `browser` fixture of module scope) and the
+    loop is gone before the next module."""
+    executable = chromium_path()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
         pass
 
 
+def free_port() -> int:
+    """A port nothing listens on now, for a server whose address must be known before it starts
+    (a site published for that address, say)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 @contextmanager
-def serve(folder: Path):
-    """Serve `folder` over HTTP on 127.0.0.1 (a free port); yields the base URL."""
+def serve(folder: Path, port: int = 0):
+    """Serve `folder` over HTTP on 127.0.0.1 (`port`, or a free one); yields the base URL."""
     handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -62,7 +62,11 @@ def text_of(html: str) -> str:
     return " ".join(unescape(_TAG.sub("", _PERMALINK.sub("", html))).split())
 
 
-CODE_START = '<div class="highlight"><pre>'
+# Code blocks and tables may scroll sideways on a phone: each is a tab stop, so a keyboard
+# can scroll it too (WCAG 2.1.1; axe's scrollable-region-focusable).
+CODE_START = '<div class="highlight"><pre tabindex="0">'
+_PLAIN_CODE_START = '<div class="highlight"><pre>'
+_TABLE = re.compile(r"<table(?=[\s>])(?![^>]*\stabindex=)")
 
 
 def outside_code(html: str, change, code=lambda block: block) -> str:
@@ -79,9 +83,9 @@ def outside_code(html: str, change, code=lambda block: block) -> str:
 
 
 def inspect(html: str, image_hosts: tuple[str, ...] = ()) -> Body:
+    html = html.replace(_PLAIN_CODE_START, CODE_START)
     notes: list[Note] = []
     seen: set[str] = set()
-    styles = 0
     tags: list = []
     outside_code(html, lambda part: tags.extend(_START_TAG.finditer(part)) or part)
     for match in tags:
@@ -110,7 +114,9 @@ def inspect(html: str, image_hosts: tuple[str, ...] = ()) -> Body:
                     )
                 )
     unknown: list[str] = []
-    html = outside_code(html, lambda part: _START_TAG.sub(lambda tag: _style_to_classes(tag[0], unknown), part))
+    html = outside_code(
+        html, lambda part: _TABLE.sub('<table tabindex="0"', _START_TAG.sub(lambda tag: _style_to_classes(tag[0], unknown), part))
+    )
     if unknown:
         notes.append(
             Note(

@@ -13,7 +13,6 @@ import argparse
 import logging
 import os
 import sys
-import time
 import traceback
 
 from jinja2 import TemplateError, TemplateSyntaxError

@@ -159,7 +159,6 @@ def order_pages(generator) -> None:
 def check_static_files(generator) -> None:
     """static_generator_finalized: copy nothing from outside the content folder; name the
     files that look like pages but are not read as pages."""
-    state = state_of(generator.settings)
     root = os.path.realpath(generator.path)
     kept = []
     for static in generator.staticfiles:

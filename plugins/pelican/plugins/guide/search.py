@@ -27,8 +27,8 @@ def start_index(site: str, into: str | None = None) -> subprocess.Popen:
     where = ["--output-path", into] if into else ["--output-subdir", FOLDER]
     return subprocess.Popen(
         # Highlighted code is left out: its words drown the prose in the results, and it
-        # doubles Pagefind's time on a guide of code examples.
-        [str(get_executable()), "--site", site, *where, "--exclude-selectors", "div.highlight", "--silent"],
+        # doubles Pagefind's time on a guide of code examples. So are the headings' "#" links.
+        [str(get_executable()), "--site", site, *where, "--exclude-selectors", "div.highlight, .headerlink", "--silent"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         preexec_fn=die_with_parent,  # it dies with the build, even after SIGKILL
     )  # fmt: skip

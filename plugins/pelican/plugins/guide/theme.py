@@ -26,7 +26,9 @@ from .errors import GuideSettingsError
 CODE_BLOCK = '<div class="highlight">'  # what codehilite wraps each block in
 ENTRY_TEMPLATE = "partials/nav-entry.html"
 _COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
-_SPACE_AROUND = re.compile(r"\s*([{};:,>])\s*")
+# Not around ":": in a selector, ".a :focus" (a descendant) is not ".a:focus".
+_SPACE_AROUND = re.compile(r"\s*([{};,>])\s*")
+_SPACE_AFTER_COLON = re.compile(r":\s+")
 
 
 def sha256_base64(text: str) -> str:
@@ -36,7 +38,8 @@ def sha256_base64(text: str) -> str:
 def minify(css: str) -> str:
     """Comments and spacing out: enough for hand-written CSS with no strings holding them."""
     css = _COMMENT.sub("", css)
-    return _SPACE_AROUND.sub(r"\1", " ".join(css.split())).replace(";}", "}")
+    css = _SPACE_AROUND.sub(r"\1", " ".join(css.split()))
+    return _SPACE_AFTER_COLON.sub(":", css).replace(";}", "}")
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,7 @@ def content_security_policy(css: str, image_hosts=(), script_hashes=(), *, searc
         "form-action 'self'",
     ]
     if search:  # search.html runs Pagefind: its script, its WebAssembly and its worker
-        rules += ["script-src 'self' 'wasm-unsafe-eval'", "worker-src 'self' blob:"]
+        rules += ["script-src 'self' 'wasm-unsafe-eval'", "worker-src 'self'"]
     elif script_hashes:  # the devserver's live-reload snippet
         rules += ["script-src 'self' " + " ".join(f"'sha256-{digest}'" for digest in script_hashes)]
     return "; ".join(rules)
