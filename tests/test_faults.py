@@ -205,6 +205,7 @@ def test_the_cache_is_written_whole_or_not_at_all(guide, monkeypatch):
     target = reading.Reading.__new__(reading.Reading)
     target.cache_file = str(folder / "guide-read-x.pickle")
     target.entries = {"a": (1, "b")}
+    target.memo = {}
     target.changed = True
 
     def explode(*args, **kwargs):

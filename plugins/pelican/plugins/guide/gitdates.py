@@ -23,6 +23,11 @@ def _git(folder: str, *args: str) -> str | None:
 
 
 def repository_root(folder: str) -> str | None:
+    here = os.path.realpath(folder)
+    while not os.path.exists(os.path.join(here, ".git")):  # no git run outside a repository
+        if os.path.dirname(here) == here:
+            return None
+        here = os.path.dirname(here)
     top = _git(folder, "rev-parse", "--show-toplevel")
     return top.strip() if top else None
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import hashlib
 from collections import Counter
 import posixpath
 import re
@@ -24,6 +25,7 @@ from urllib.parse import unquote, urlsplit
 
 from . import report
 from .body import outside_code
+from .digests import digest
 
 # Start tags that load or link something; `<` inside code is always escaped, so these are real.
 _TAG = re.compile(r"<(?:a|img|link|source|audio|video|track|area)\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.IGNORECASE)
@@ -72,8 +74,12 @@ def _relative(target: str, folder: str) -> str:
 class LinkSettler:
     """Rewrites one build's page bodies; `files` is every site path the build writes."""
 
-    def __init__(self, files: set[str], page_sources: dict[str, str], missing_pages_base: str | None):
+    def __init__(self, files: set[str], page_sources: dict[str, str], missing_pages_base: str | None, memo: dict | None = None):
         self.files = files
+        # What settling a page gave in earlier builds, by source: a page whose body, address
+        # and set of files are unchanged is settled the same way, without a scan.
+        self.memo = {} if memo is None else memo
+        self.context_key = digest(sorted(files), sorted(page_sources.items()), missing_pages_base)
         self.page_sources = page_sources  # content path of a page's source -> its site path
         self.base = missing_pages_base
         self.slugs = sorted(path[:-5] for path in files if path.endswith(".html"))
@@ -95,13 +101,27 @@ class LinkSettler:
         return f" (the closest page here is {close[0]}.html)" if close else ""
 
     def settle(self, page, source: str, source_relative: str) -> None:
-        """Rewrite the links of one page's body (never inside highlighted code)."""
-        def rewrite_tag(tag_match) -> str:
-            return _ATTRIBUTE.sub(lambda match: self._attribute(match, page, source, source_relative), tag_match[0])
+        """Rewrite the links of one page's body (never inside highlighted code), and report
+        each link that reaches nothing here (again on every build, as every problem is)."""
+        body = hashlib.blake2b(page._content.encode("utf-8"), digest_size=16).hexdigest()
+        key = (body, page.url, page.save_as, source_relative, self.context_key)
+        known = self.memo.get(source)
+        if known is None or known[0] != key:
+            notes: list[tuple] = []
 
-        page._content = outside_code(page._content, lambda part: _TAG.sub(rewrite_tag, part))
+            def rewrite_tag(tag_match) -> str:
+                return _ATTRIBUTE.sub(lambda match: self._attribute(match, page, source_relative, notes), tag_match[0])
 
-    def _attribute(self, match, page, source: str, source_relative: str) -> str:
+            known = self.memo[source] = (key, outside_code(page._content, lambda part: _TAG.sub(rewrite_tag, part)), notes)
+        _, page._content, notes = known
+        for level, message, target in notes:
+            getattr(report, level)(source, message)
+            if level == "info":
+                self.sent_to_full_guide += 1
+            else:
+                self.reported.add((page.save_as, target))
+
+    def _attribute(self, match, page, source_relative: str, notes: list) -> str:
         if match[3].startswith(_ELSEWHERE):  # most links of a guide: no parsing needed
             return match[0]
         value = unescape(match[3]).strip()
@@ -112,7 +132,7 @@ class LinkSettler:
             parts = urlsplit(rest)
             path = content_path(parts.path, source_relative)
             if path is None:  # never read nor copied: order_pages took it off Pelican's list
-                report.error(source, f"link {value} leaves the content folder; the build reads nothing outside it")
+                notes.append(("error", f"link {value} leaves the content folder; the build reads nothing outside it", value))
                 return match[0]
             target = self.page_sources.get(path, path) if kind == "filename" else path
         elif not value or value.startswith(("#", "//", "data:")) or parts.scheme or parts.netloc:
@@ -124,19 +144,17 @@ class LinkSettler:
             return f"{match[1]}{match[2]}{relative_link(target, page.url)}{suffix}{match[2]}"
         is_page = target.endswith(".html") and not placeholder
         if is_page and self.base:
-            self.sent_to_full_guide += 1
             new = self.base + target + suffix
-            report.info(source, f"{value} is not a page of this site; linking to {new}{self.closest(target)}")
+            notes.append(("info", f"{value} is not a page of this site; linking to {new}{self.closest(target)}", target))
             return f"{match[1]}{match[2]}{new}{match[2]}"
         if is_page:
-            report.error(source, f"link {value} reaches no page of this site{self.closest(target)}; "
-                         "set GUIDE_MISSING_PAGES_BASE to send such links to the complete guide")
+            notes.append(("error", f"link {value} reaches no page of this site{self.closest(target)}; "
+                          "set GUIDE_MISSING_PAGES_BASE to send such links to the complete guide", target))
         else:
             what = "image" if match[1].strip().lower().startswith("src") else "link"
             close = difflib.get_close_matches(target, [f for f in self.files if f[:2] == target[:2]], n=1, cutoff=0.8)
             hint = f"; did you mean /{close[0]}?" if close else ""
-            report.warning(source, f"{what} {value} points to {target}, which is not in the content folder{hint}")
-        self.reported.add((page.save_as, target))
+            notes.append(("warning", f"{what} {value} points to {target}, which is not in the content folder{hint}", target))
         if placeholder:  # Pelican would warn a second time, without naming the page
             return f"{match[1]}{match[2]}{relative_link(target, page.url)}{suffix}{match[2]}"
         return match[0]

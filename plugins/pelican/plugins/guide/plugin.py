@@ -111,7 +111,6 @@ def order_pages(generator) -> None:
     """page_generator_finalized: rules across pages, then the guide's order and navigation."""
     state = state_of(generator.settings)
     config = state.config
-    state.reading.save(state.page_files)
     for name in ("pages", "hidden_pages", "draft_pages"):
         setattr(generator, name, [page for page in getattr(generator, name) if not getattr(page, "guide_invalid", False)])
     pages, hidden = generator.pages, generator.hidden_pages
@@ -153,6 +152,8 @@ def order_pages(generator) -> None:
     state.guide_pages, state.hidden_pages = pages, hidden
     generator.context.update(GUIDE=guide, GUIDE_SIDEBAR=guide.sidebar())
     lap(state, "navigation")
+    if state.report.errors:
+        state.reading.save(state.page_files)  # what was read stays read while the author fixes it
     stop_on_problems(state, "nothing was written", warnings_too=False)  # strict: once all are seen
 
 
@@ -247,20 +248,24 @@ def settle_links(generators) -> None:
     state.theme_pages = [path for path, source in planned.items() if source.startswith(f"{theme}/templates/")]
 
     files = {path for path in planned if not path.endswith("/")}
-    sources = {os.path.relpath(page.source_path, settings["PATH"]).replace(os.sep, "/"): page.save_as for page in pages}
+    relative = {id(page): content_relative(page.source_path, settings["PATH"]) for page in pages}
+    sources = {relative[id(page)]: page.save_as for page in pages}
     lap(state, "static files")
-    settler = LinkSettler(files, sources, config.missing_pages_base)
+    settler = LinkSettler(files, sources, config.missing_pages_base, state.reading.memo)
+    memo_before = {path: entry[0] for path, entry in state.reading.memo.items()}
     for page in pages:
-        settler.settle(page, page.source_path, os.path.relpath(page.source_path, settings["PATH"]).replace(os.sep, "/"))
+        settler.settle(page, page.source_path, relative[id(page)])
     state.report.sent_to_full_guide = settler.sent_to_full_guide
     state.reported_links = settler.reported
+    memo_changed = any(memo_before.get(path) != entry[0] for path, entry in state.reading.memo.items())
+    state.reading.save(state.page_files, memo_changed)
 
     lap(state, "links")
     dates = last_commit_dates(settings["PATH"], settings.get("CACHE_PATH") if config.cache else None)
     latest = source_date_epoch()
     top = repository_root(settings["PATH"]) if config.source_url else None
     for page in pages:
-        updated = dates.get(os.path.realpath(page.source_path))
+        updated = dates.get(os.path.realpath(page.source_path)) if dates else None
         page.updated = min(updated, latest) if updated and latest else updated
         if config.source_url:
             relative = os.path.relpath(os.path.realpath(page.source_path), top or os.path.realpath(settings["PATH"]))
@@ -271,6 +276,13 @@ def settle_links(generators) -> None:
     if config.publish and config.placeholder_url:
         report.warning("publishconf.py", f"the site's address {config.public_url} is a placeholder: set SITEURL to where the site is served")
     stop_on_problems(state, "nothing was written")
+
+
+def content_relative(path: str, folder: str) -> str:
+    """A source path relative to the content folder, with "/" (Pelican's paths are inside it)."""
+    prefix = os.path.join(folder, "")
+    relative = path[len(prefix) :] if path.startswith(prefix) else os.path.relpath(path, folder)
+    return relative.replace(os.sep, "/")
 
 
 def guide_writer(pelican):

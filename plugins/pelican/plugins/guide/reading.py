@@ -39,7 +39,7 @@ _CODEHILITE = ("markdown.extensions.codehilite", "codehilite")
 
 # The caches this process has loaded or written, by file: a devserver keeps its pages in
 # memory between builds instead of reading the pickle again.
-_resident: dict[str, tuple[str, dict]] = {}
+_resident: dict[str, tuple[dict, dict]] = {}
 
 
 class PageRead(NamedTuple):
@@ -178,6 +178,7 @@ class Reading:
         self.root = os.path.realpath(settings["PATH"])
         self.markdown = make_markdown(settings)
         self.entries: dict[str, tuple] = {}
+        self.memo: dict[str, tuple] = {}  # what later steps derived from each page (links.py)
         self.changed = False
         self.cache_file = None
         if config.cache and settings.get("CACHE_PATH"):
@@ -187,26 +188,26 @@ class Reading:
             )[:20]  # fmt: skip
             self.cache_file = os.path.join(os.path.abspath(settings["CACHE_PATH"]), f"guide-read-{key}.pickle")
             if settings.get("LOAD_CONTENT_CACHE"):
-                self.entries = self._load()
+                self.entries, self.memo = self._load()
 
     def _load(self) -> dict:
         resident = _resident.get(self.cache_file)
         if resident is not None:
-            return resident[1]
+            return resident
         try:
             with open(self.cache_file, "rb") as stored:
-                entries = pickle.load(stored)
-            if not isinstance(entries, dict):
+                entries, memo = pickle.load(stored)
+            if not isinstance(entries, dict) or not isinstance(memo, dict):
                 raise ValueError("not a cache of pages")
-            return entries
+            return entries, memo
         except FileNotFoundError:
-            return {}
+            return {}, {}
         except Exception as problem:  # any damage: read every page again
             logger.warning(
                 "%s: the reading cache cannot be read (%s); reading every page again",
                 self.cache_file, type(problem).__name__,
             )  # fmt: skip
-            return {}
+            return {}, {}
 
     @staticmethod
     def stamp(path: str):
@@ -239,25 +240,26 @@ class Reading:
                 self.changed = True
         return len(missing)
 
-    def save(self, present: set[str]) -> None:
+    def save(self, present: set[str], memo_changed: bool = False) -> None:
         """Keep the pages still present; write the cache atomically if anything changed."""
         if self.cache_file is None:
             return
         for path in [path for path in self.entries if path not in present]:
             del self.entries[path]
+            self.memo.pop(path, None)
             self.changed = True
-        key = os.path.basename(self.cache_file)
         _resident.clear()  # one guide in memory at a time
-        _resident[self.cache_file] = (key, self.entries)
-        if not self.changed:
+        _resident[self.cache_file] = (self.entries, self.memo)
+        if not (self.changed or memo_changed):
             return
         folder = os.path.dirname(self.cache_file)
         os.makedirs(folder, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".guide-read-", suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as stored:
-                pickle.dump(self.entries, stored, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((self.entries, self.memo), stored, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temporary, self.cache_file)
+            self.changed = False
         except BaseException:
             os.unlink(temporary)
             raise

@@ -3,12 +3,14 @@ and, in strict mode, on warnings. Every line names the source file the author ed
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 
 logger = logging.getLogger("pelican.plugins.guide")
 
 
+@functools.lru_cache(maxsize=4096)
 def display_path(path: str) -> str:
     """A path as the author typed it: relative to the working folder when inside it."""
     relative = os.path.relpath(path)
