@@ -219,8 +219,10 @@ def report(bench: Bench, sides: dict, pages: int, rounds: int, devserver, hugo) 
     project, plain, lean = sides["project"], sides["plain"], sides["no-search"]
     cold, plain_cold = median(project["cold"], "seconds"), median(plain["cold"], "seconds")
     warm, lean_warm, plain_warm = (median(side["warm"], "seconds") for side in (project, lean, plain))
+    lean_cold = median(lean["cold"], "seconds")
     cpu, plain_cpu = median(project["cold"], "cpu_seconds"), median(plain["cold"], "cpu_seconds")
     memory = max(median(project[kind], "peak_mib") for kind in ("cold", "warm"))
+    lean_memory = max(median(lean[kind], "peak_mib") for kind in ("cold", "warm"))
     plain_memory = max(median(plain[kind], "peak_mib") for kind in ("cold", "warm"))
     last = project["warm"][-1].timings
     median_page, median_sidebar, largest_sidebar = page_sizes(bench.root / "out-project")
@@ -236,6 +238,7 @@ def report(bench: Bench, sides: dict, pages: int, rounds: int, devserver, hugo) 
         "| build | project | plain Pelican | project / plain | target |",
         "| --- | ---: | ---: | ---: | --- |",
         f"| cold (s) | {cold:.2f} | {plain_cold:.2f} | {cold / plain_cold:.2f}x | ≤ 1.0x: {verdict(cold <= plain_cold)} |",
+        f"| cold, search off (s) | {lean_cold:.2f} | {plain_cold:.2f} | {lean_cold / plain_cold:.2f}x | ≤ 1.0x: {verdict(lean_cold <= plain_cold)} |",
         f"| cold, CPU (s) | {cpu:.2f} | {plain_cpu:.2f} | {cpu / plain_cpu:.2f}x | |",
         f"| warm, one body edited (s) | {warm:.2f} | {plain_warm:.2f} | {warm / plain_warm:.2f}x | "
         f"≤ 0.5x and < 1 s: {verdict(warm <= 0.5 * plain_warm and warm < 1)} |",
@@ -243,6 +246,8 @@ def report(bench: Bench, sides: dict, pages: int, rounds: int, devserver, hugo) 
         f"≤ 0.5x and < 1 s: {verdict(lean_warm <= 0.5 * plain_warm and lean_warm < 1)} |",
         f"| peak memory (MiB) | {memory:.0f} | {plain_memory:.0f} | {memory / plain_memory:.2f}x | "
         f"≤ 1.5x: {verdict(memory <= 1.5 * plain_memory)} |",
+        f"| peak memory, search off (MiB) | {lean_memory:.0f} | {plain_memory:.0f} | {lean_memory / plain_memory:.2f}x | "
+        f"≤ 1.5x: {verdict(lean_memory <= 1.5 * plain_memory)} |",
         f"| median page (bytes) | {median_page} | {plain_page} | {median_page / plain_page:.2f}x | |",
         "",
         f"Sidebar: median {median_sidebar} bytes, largest {largest_sidebar} bytes.",
@@ -274,12 +279,11 @@ def run(pages: int, rounds: int, keep: Path | None = None, devserver: bool = Tru
     try:
         bench = Bench(root, pages)
         sides = {name: {"cold": [], "warm": []} for name in ("project", "plain", "no-search")}
-        sides["no-search"]["cold"].append(bench.cold("no-search"))
         for number in range(rounds):
-            order = ("project", "plain") if number % 2 == 0 else ("plain", "project")
+            order = ("project", "plain", "no-search") if number % 2 == 0 else ("plain", "no-search", "project")
             for side in order:
                 sides[side]["cold"].append(bench.cold(side))
-            for side in (*order, "no-search"):
+            for side in order:
                 sides[side]["warm"].append(bench.warm(side))
             print(f"round {number + 1}: " + ", ".join(
                 f"{name} cold {runs['cold'][-1].seconds:.2f} s warm {runs['warm'][-1].seconds:.2f} s" for name, runs in sides.items()
