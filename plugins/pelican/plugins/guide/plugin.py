@@ -13,14 +13,13 @@ import os
 import shutil
 import time
 
-from pelican.utils import sanitised_join
-
 from pelican.contents import Page
+from pelican.utils import sanitised_join
 
 from . import report
 from .check import CONTENTS_PAGES, SiteCheck, facts_of
 from .digests import digest
-from .errors import GuideBuildFailed
+from .errors import GuideBuildFailed, GuideSettingsError
 from .generator import SEARCH_PAGE, LLMS_TXT, GuideGenerator, alias_save_as, markdown_copy
 from .gitdates import last_commit_dates, repository_root, source_date_epoch
 from .links import LinkSettler
@@ -29,7 +28,6 @@ from .publish import precompress, write_publishing_files
 from .reader import GuideMarkdownReader
 from .reading import Reading
 from .search import FOLDER as SEARCH_FOLDER, INDEX_LATER, finish_index, link_tree, start_index
-from .errors import GuideSettingsError
 from .settings import guide_config
 from .state import begin, end, state_of
 from .theme import Stylesheets, configure_environment
