@@ -33,10 +33,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_devserver(content: Path, output: Path, port: int, log) -> subprocess.Popen:
+def start_devserver(content: Path, output: Path, port: int, log, cache: Path | None = None) -> subprocess.Popen:
     command = [
         str(Path(sys.executable).parent / "guide-devserver"), str(content), "-o", str(output),
-        "-s", str(CONFFILE), "--cache-path", str(output.parent / ".cache"),
+        "-s", str(CONFFILE), "--cache-path", str(cache or output.parent / ".cache"),
         "-b", "127.0.0.1", "-p", str(port),
     ]  # fmt: skip
     return subprocess.Popen(command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
@@ -103,17 +103,20 @@ class ReloadListener:
         self.loop.close()
 
 
-def measure(pages: int, saves: int = 3, root: Path | None = None) -> dict:
+def measure(pages: int, saves: int = 3, root: Path | None = None, content: Path | None = None, cache: Path | None = None) -> dict:
+    """Save-to-reload times; `content` and `cache` reuse a guide already written and read."""
     root = Path(tempfile.mkdtemp(prefix="guide-devserver-", dir=root))
     process = None
     try:
-        write_guide(root / "content", pages)
-        page = page_files(root / "content")[pages // 2]
+        if content is None:
+            content = root / "content"
+            write_guide(content, pages)
+        page = page_files(content)[pages // 2]
         slug = next(line.split(": ", 1)[1] for line in page.read_text().splitlines() if line.startswith("slug:"))
         port = free_port()
         log = open(root / "devserver.log", "w")
         started = time.perf_counter()
-        process = start_devserver(root / "content", root / "output", port, log)
+        process = start_devserver(content, root / "output", port, log, cache)
         url = f"http://127.0.0.1:{port}/{slug}.html"
         wait_for(lambda: fetch(url), timeout=300, step=0.2)
         first_build = time.perf_counter() - started
