@@ -61,8 +61,8 @@ def run_build(
     command = [str(GUIDE_BUILD), str(content), "-o", str(output), "-s", str(conffile), *options]
     cache = cache or output.parent / f".cache-{output.name}"
     command += ["--cache-path", str(cache)]
-    for key, value in (settings or {}).items():
-        command += ["-e", f"{key}={value}"]
+    if settings:  # one -e for all: pelican keeps only the last -e
+        command += ["-e", *(f"{key}={value}" for key, value in settings.items())]
     done = subprocess.run(
         command, cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True, text=True, timeout=300
     )
