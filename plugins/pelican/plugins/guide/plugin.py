@@ -31,7 +31,7 @@ from .search import FOLDER as SEARCH_FOLDER, INDEX_LATER, finish_index, link_tre
 from .settings import guide_config
 from .state import begin, end, state_of
 from .theme import Stylesheets, configure_environment
-from .writer import PREVIOUS_SITE, STAMP, GuideWriter
+from .writer import PREVIOUS_SITE, STAMP, GuideWriter, link_or_copy
 
 PUBLISHING_FILES = ("sitemap.xml", "robots.txt")
 
@@ -190,14 +190,11 @@ def copy_static_file(generator, previous: str, static) -> None:
         same = False
     if same and os.path.realpath(old) == os.path.realpath(target):
         return  # writing in place, and the file is already there
-    os.makedirs(os.path.dirname(target), exist_ok=True)
     if same:
-        try:
-            os.link(old, target)
-            return
-        except OSError:
-            pass
-    shutil.copy2(source, target)
+        link_or_copy(old, target)
+    else:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        shutil.copy2(source, target)
 
 
 def settle_links(generators) -> None:

@@ -9,12 +9,12 @@ redirects stay out. The index goes to `pagefind/`, next to `search.html`.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 
 from pagefind_bin import get_executable
 
 from .workers import die_with_parent
+from .writer import link_or_copy
 
 FOLDER = "pagefind"
 # Set by the devserver: a build keeps the previous index and the devserver brings it up
@@ -44,9 +44,5 @@ def link_tree(source: str, target: str) -> None:
     """`target` as a copy of `source` made of hard links (copies where links fail)."""
     for folder, _, names in os.walk(source):
         into = os.path.join(target, os.path.relpath(folder, source))
-        os.makedirs(into, exist_ok=True)
         for name in names:
-            try:
-                os.link(os.path.join(folder, name), os.path.join(into, name))
-            except OSError:
-                shutil.copy2(os.path.join(folder, name), os.path.join(into, name))
+            link_or_copy(os.path.join(folder, name), os.path.join(into, name))

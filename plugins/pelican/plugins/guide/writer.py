@@ -44,6 +44,18 @@ def write_stamp(folder: str, build_id: str) -> None:
         json.dump({"build": build_id, "made_by": "pelican.plugins.guide"}, stamp)
 
 
+def link_or_copy(source: str, target: str) -> None:
+    """`target` as the same file as `source` (a hard link: the sites never write into a
+    file), or a copy where the file system has no hard links. FileNotFoundError if no source."""
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    try:
+        os.link(source, target)
+    except FileNotFoundError:
+        raise
+    except OSError:
+        shutil.copy2(source, target)
+
+
 def _write_atomically(path: str, data: str | bytes) -> None:
     folder = os.path.dirname(path)
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".guide-", suffix=".tmp")
@@ -129,14 +141,10 @@ class GuideWriter(Writer):
         target = sanitised_join(self.output_path, name)
         if self.in_place:
             return os.path.isfile(target)
-        source = os.path.join(self.previous, name)
-        os.makedirs(os.path.dirname(target), exist_ok=True)
         try:
-            os.link(source, target)
+            link_or_copy(os.path.join(self.previous, name), target)
         except FileNotFoundError:
             return False
-        except OSError:  # no hard links here
-            shutil.copy2(source, target)
         return True
 
     def _render(self, index: int) -> tuple[int, int]:
