@@ -261,3 +261,11 @@ def test_a_broken_template_names_the_file_and_line(guide, tmp_path, old, new, li
     result = guide.build(settings={"THEME": json.dumps(str(theme))})
     assert_failed_cleanly(result)
     assert any(line in error for error in result.error_lines), result.stderr
+
+
+def test_an_address_of_another_site_written_without_its_scheme_is_named_so(guide):
+    good_page(guide, body='[clone](git@github.com:owner/repo.git) <a href="&quot;https://example.org/x">x</a>\n')
+    result = guide.build()
+    assert result.returncode == 0
+    hints = [line for line in result.warning_lines if "looks like an address of another site" in line]
+    assert len(hints) == 2, result.stderr

@@ -154,6 +154,8 @@ class LinkSettler:
             what = "image" if match[1].strip().lower().startswith("src") else "link"
             close = difflib.get_close_matches(target, [f for f in self.files if f[:2] == target[:2]], n=1, cutoff=0.8)
             hint = f"; did you mean /{close[0]}?" if close else ""
+            if value.startswith(("'", '"')) or ("@" in value and ":" in value):
+                hint = "; it looks like an address of another site, written without https:// or with a stray quote"
             notes.append(("warning", f"{what} {value} points to {target}, which is not in the content folder{hint}", target))
         if placeholder:  # Pelican would warn a second time, without naming the page
             return f"{match[1]}{match[2]}{relative_link(target, page.url)}{suffix}{match[2]}"
