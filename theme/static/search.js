@@ -12,15 +12,21 @@
   if (!element || typeof PagefindUI !== "function") {
     return;  // the <noscript> text stays, pointing to the table of contents
   }
-  var bundle = new URL(element.getAttribute("data-bundle-path"), document.baseURI).pathname;
-  var search = new PagefindUI({
-    element: "#search",
-    bundlePath: bundle,
-    showImages: false,
-    showSubResults: false,
+  // The index is in shards (pagefind/shards.json lists them): the first is searched, the
+  // others merged into it.
+  var root = new URL(element.getAttribute("data-bundle-path"), document.baseURI);
+  fetch(new URL("shards.json", root)).then(function (answer) { return answer.json(); }).then(function (manifest) {
+    var paths = manifest.shards.map(function (shard) { return new URL(shard.path, root).pathname; });
+    var search = new PagefindUI({
+      element: "#search",
+      bundlePath: paths[0],
+      mergeIndex: paths.slice(1).map(function (path) { return { bundlePath: path }; }),
+      showImages: false,
+      showSubResults: false,
+    });
+    var query = new URLSearchParams(window.location.search).get("q");
+    if (query && query.trim()) {
+      search.triggerSearch(query.trim());
+    }
   });
-  var query = new URLSearchParams(window.location.search).get("q");
-  if (query && query.trim()) {
-    search.triggerSearch(query.trim());
-  }
 })();

@@ -18,7 +18,7 @@ import traceback
 from jinja2 import TemplateError, TemplateSyntaxError
 
 from .errors import GuideError, GuideSettingsError
-from .writer import PREVIOUS_SITE
+from .files import PREVIOUS_SITE
 
 LOGGER = "pelican.plugins.guide"
 
@@ -88,6 +88,7 @@ def build(argv: list[str], adjust=None, out=sys.stdout) -> int:
     from pelican import Pelican
     from pelican.log import LimitFilter, console
 
+    from . import quick
     from .outputdir import Lock, make_staging, refusal, remove_stale_staging, swap
 
     options, pelican_argv = own_options(argv)
@@ -136,7 +137,8 @@ def build(argv: list[str], adjust=None, out=sys.stdout) -> int:
         settings["OUTPUT_PATH"] = staging
         settings[PREVIOUS_SITE] = output
         settings["DELETE_OUTPUT_DIRECTORY"] = False
-        Pelican(settings).run()
+        if not quick.rebuild(settings, staging, output):  # a body edit, or a full build
+            Pelican(settings).run()
         swap(staging, output, retained)
         staging = None
         return 0

@@ -27,7 +27,7 @@ import time
 
 from .build import build, load_settings, own_options
 from .outputdir import Lock
-from .search import FOLDER as SEARCH_FOLDER, INDEX_LATER, finish_index, start_index
+from . import search
 from .theme import sha256_base64
 
 # What livereload 2.7 (requirements.txt pins it) injects before </head> when it serves the
@@ -44,9 +44,20 @@ LIVERELOAD_SNIPPET = (
 )
 
 
-def dev_settings(settings) -> None:
-    settings["GUIDE_DEV_SCRIPT_HASHES"] = [sha256_base64(LIVERELOAD_SNIPPET)]
-    settings[INDEX_LATER] = True
+class DevSettings:
+    """The devserver's changes to each build's settings; it keeps the last build's settings,
+    where the build leaves the search shards it left for later (search.PENDING)."""
+
+    def __init__(self):
+        self.last: dict = {}
+
+    def __call__(self, settings) -> None:
+        settings["GUIDE_DEV_SCRIPT_HASHES"] = [sha256_base64(LIVERELOAD_SNIPPET)]
+        settings[search.INDEX_LATER] = True
+        self.last = settings
+
+    def pending(self):
+        return self.last.pop(search.PENDING, None)
 
 
 def port_problem(host: str, port: int) -> str | None:
@@ -96,25 +107,19 @@ def serve_folder(root: str, host: str, port: int) -> None:
         server.server_close()
 
 
-def refresh_index(output: str) -> None:
-    """Rebuild the search index of the served site, then swap it in (the dev site only)."""
+def refresh_index(output: str, pending) -> None:
+    """Index the search shards a build left stale, in the served site (the dev site only),
+    holding the output's lock so the next build links whole shards."""
+    shards, stale, scratch = pending
     lock = Lock(output)
     lock.acquire(wait=True)
     try:
-        fresh = os.path.join(output, ".pagefind-next")
-        shutil.rmtree(fresh, ignore_errors=True)
         started = time.perf_counter()
-        process = start_index(output, fresh)
-        if finish_index(process) is None:
-            old = os.path.join(output, ".pagefind-old")
-            live = os.path.join(output, SEARCH_FOLDER)
-            if os.path.isdir(live):
-                os.rename(live, old)
-            os.rename(fresh, live)
-            shutil.rmtree(old, ignore_errors=True)
-            print(f"devserver: search index updated in {time.perf_counter() - started:.2f} s", flush=True)
+        failed = search.refresh(output, shards, stale, scratch)
+        if failed:
+            print(f"warning: devserver: the search index could not be updated: {failed}", flush=True)
         else:
-            shutil.rmtree(fresh, ignore_errors=True)
+            print(f"devserver: search index updated in {time.perf_counter() - started:.2f} s", flush=True)
     finally:
         lock.release()
 
@@ -148,13 +153,14 @@ def main(argv: list[str] | None = None) -> None:
     if options.no_build:
         return serve_folder(output, options.bind, options.port)
 
-    adjust = dev_settings if not options.no_serve else None
+    adjust = DevSettings() if not options.no_serve else None
     status = build(build_argv, adjust)
     holder: dict = {"reload": lambda: None}  # the server's reload, once it runs
 
     def after_build() -> None:
-        if adjust is not None:
-            threading.Thread(target=refresh_index, args=(output,), daemon=True).start()
+        pending = adjust.pending() if adjust is not None else None
+        if pending:
+            threading.Thread(target=refresh_index, args=(output, pending), daemon=True).start()
 
     if status == 0:
         after_build()

@@ -38,6 +38,18 @@ def llms_txt(settings, guide, public_url: str) -> bytes:
     return "\n".join(lines).encode("utf-8")
 
 
+def markdown_file(page) -> tuple[str, tuple, object]:
+    """A page's Markdown copy: its name, what it is made from, and how to make it."""
+    source = Path(page.source_path)
+    info = source.stat()
+    return markdown_copy(page), (info.st_mtime_ns, info.st_size), source.read_bytes
+
+
+def llms_file(settings, guide, public_url: str) -> tuple[str, str, object]:
+    data = llms_txt(settings, guide, public_url)
+    return LLMS_TXT, digest(data.decode()), lambda: data
+
+
 class GuideGenerator(Generator):
     def generate_context(self):
         pass
@@ -53,8 +65,5 @@ class GuideGenerator(Generator):
             writer.write_file(SEARCH_PAGE, self.get_template("search"), self.context, relative_urls=relative)
         if state.config.llms_txt:
             for page in (*state.guide_pages, *state.hidden_pages):
-                source = Path(page.source_path)
-                info = source.stat()
-                writer.write_data(markdown_copy(page), (info.st_mtime_ns, info.st_size), source.read_bytes)
-            data = llms_txt(self.settings, state.guide, state.config.public_url)
-            writer.write_data(LLMS_TXT, digest(data.decode()), lambda: data)
+                writer.write_data(*markdown_file(page))
+            writer.write_data(*llms_file(self.settings, state.guide, state.config.public_url))

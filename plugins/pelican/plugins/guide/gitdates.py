@@ -32,6 +32,14 @@ def repository_root(folder: str) -> str | None:
     return top.strip() if top else None
 
 
+def head_commit(folder: str) -> str | None:
+    """The commit checked out in the repository holding `folder`, or None."""
+    if not repository_root(folder):
+        return None
+    head = _git(folder, "rev-parse", "HEAD")
+    return head.strip() if head else None
+
+
 def last_commit_dates(folder: str, cache_folder: str | None) -> dict[str, datetime]:
     """Absolute path of each file under `folder` -> the date of the last commit touching it."""
     folder = os.path.realpath(folder)

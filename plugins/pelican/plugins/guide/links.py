@@ -115,7 +115,7 @@ class LinkSettler:
             known = self.memo[source] = (key, outside_code(page._content, lambda part: _TAG.sub(rewrite_tag, part)), notes)
         _, page._content, notes = known
         for level, message, target in notes:
-            getattr(report, level)(source, message)
+            getattr(report, level)(source, message, page=True)
             if level == "info":
                 self.sent_to_full_guide += 1
             else:

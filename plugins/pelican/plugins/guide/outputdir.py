@@ -17,7 +17,7 @@ import os
 import shutil
 import tempfile
 
-from .writer import STAMP, read_stamp
+from .files import STAMP, read_stamp
 
 STAGING_MARK = ".guide-staging"  # inside every staging folder while it is being built
 _RENAME_EXCHANGE = 2  # <linux/fs.h>

@@ -9,6 +9,7 @@ when the written site fails the check. Strict mode (GUIDE_STRICT) stops on warni
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import shutil
 import time
@@ -21,17 +22,19 @@ from .check import CONTENTS_PAGES, SiteCheck, facts_of
 from .digests import digest
 from .errors import GuideBuildFailed, GuideSettingsError
 from .generator import SEARCH_PAGE, LLMS_TXT, GuideGenerator, alias_save_as, markdown_copy
-from .gitdates import last_commit_dates, repository_root, source_date_epoch
+from .gitdates import head_commit, last_commit_dates, repository_root, source_date_epoch
 from .links import LinkSettler
 from .navigation import Guide, ties
 from .publish import precompress, write_publishing_files
 from .reader import GuideMarkdownReader
 from .reading import Reading
-from .search import FOLDER as SEARCH_FOLDER, INDEX_LATER, finish_index, link_tree, start_index
+from . import search, snapshot
+from .search import FOLDER as SEARCH_FOLDER
 from .settings import guide_config
 from .state import begin, end, state_of
 from .theme import Stylesheets, configure_environment
-from .writer import PREVIOUS_SITE, STAMP, GuideWriter, link_or_copy
+from .files import PREVIOUS_SITE, STAMP, link_or_copy
+from .writer import GuideWriter
 
 PUBLISHING_FILES = ("sitemap.xml", "robots.txt")
 
@@ -83,6 +86,8 @@ def read_pages(generator) -> None:
         cacher.get_cached_data = lambda path, default=None: default
         cacher.cache_data = lambda path, data: None
     state = state_of(generator.settings)
+    if state.config.cache:  # what the next quick build compares the content folder with
+        state.content_stamps = snapshot.content_stamps(generator.path, generator.settings["IGNORE_FILES"])
     state.reading = Reading(generator.settings, state.config)
     extensions = GuideMarkdownReader.file_extensions
     paths = sorted(
@@ -242,9 +247,10 @@ def settle_links(generators) -> None:
                 report.error(static.source_path, f"is in {SEARCH_FOLDER}/, which the search index replaces")
     state.theme_pages = [path for path, source in planned.items() if source.startswith(f"{theme}/templates/")]
 
-    files = {path for path in planned if not path.endswith("/")}
+    state.context_names = set(generators[0].context)
+    files = state.planned_files = {path for path in planned if not path.endswith("/")}
     relative = {id(page): content_relative(page.source_path, settings["PATH"]) for page in pages}
-    sources = {relative[id(page)]: page.save_as for page in pages}
+    sources = state.page_sources = {relative[id(page)]: page.save_as for page in pages}
     lap(state, "static files")
     settler = LinkSettler(files, sources, config.missing_pages_base, state.reading.memo)
     memo_before = {path: entry[0] for path, entry in state.reading.memo.items()}
@@ -304,17 +310,19 @@ def finish(pelican) -> None:
             errors, warnings = check.run_pages()
             lap(state, "check")
         finally:
-            failed = finish_index(indexing) if indexing else None
+            failed = indexing.wait() if indexing else None
             if indexing:
                 state.counts["search_seconds"] = time.perf_counter() - state.counts.pop("search_started")
+                state.counts["search_shards_indexed"] = len(indexing.shards)
             lap(state, "search index")
         if failed:
             report.error(output, f"the search index could not be built: {failed}")
+        elif config.search:
+            search.write_manifest(output, state.search_shards, state.search_stale)
+            if state.search_stale:  # the devserver indexes them after the reload
+                settings[search.PENDING] = (state.search_shards, state.search_stale, state.search_scratch)
         more_errors, more_warnings = check.settle()
-        for line in (*errors, *more_errors):
-            report.logger.error("%s", line)
-        for line in (*warnings, *more_warnings):
-            report.logger.warning("%s", line)
+        report_check(errors + more_errors, warnings + more_warnings)
         state.counts["checked"] = check.checked
         lap(state, "links settled")
         stop_on_problems(state, "the site was not swapped in")
@@ -322,41 +330,81 @@ def finish(pelican) -> None:
             contents = [path for path in CONTENTS_PAGES if path in state.theme_pages]
             state.counts["sitemap"] = write_publishing_files(output, config.public_url, state.guide_pages, contents)
             precompress(output, config.precompress)
-        state.writer.finish()
+        build_id = state.writer.finish()
         lap(state, "publishing")
+        keep_snapshot(settings, state, output, build_id)
         save_timings(settings, state)
         print(summary(state), flush=True)
     finally:
         end(settings)
 
 
+def keep_snapshot(settings, state, output: str, build_id: str) -> None:
+    """What the next build needs to rebuild a body edit quickly (snapshot.py, quick.py).
+    A quick build hands the pages it did not read over as snapshot records already."""
+    config = state.config
+    if not config.cache or config.publish or not settings.get("CACHE_PATH") or state.content_stamps is None:
+        return
+    live = settings.get(PREVIOUS_SITE) or output
+    pages = [(page, True) for page in state.guide_pages] + [(page, False) for page in state.hidden_pages]
+    records = {
+        page.source_path: page if isinstance(page, snapshot.PageRecord) else snapshot.record_of(page, facts_of(page, listed))
+        for page, listed in pages
+    }
+    snapshot.save(snapshot.path_for(settings["CACHE_PATH"], live), snapshot.Snapshot(
+        build=build_id, global_key=state.writer.global_key, head=head_commit(settings["PATH"]),
+        latest=os.environ.get("SOURCE_DATE_EPOCH"), content=state.content_stamps, records=records,
+        keys=dict(state.writer.keys), files=frozenset(state.planned_files), sources=state.page_sources,
+        theme_pages=state.theme_pages, redirects=state.redirects, reported=set(state.reported_links),
+        context=frozenset(state.context_names), lines=list(state.report.lines),
+        sent_to_full_guide=state.report.sent_to_full_guide,
+    ))  # fmt: skip
+
+
+def report_check(errors, warnings) -> None:
+    """The check's lines, each with the page it is about (report.PAGE)."""
+    for level, lines in ((logging.ERROR, errors), (logging.WARNING, warnings)):
+        for page, line in lines:
+            report.logger.log(level, "%s", line, extra={report.PAGE: page} if page else None)
+
+
 def start_search(settings, state, output: str):
-    """Pagefind, started on the written site; None when there is nothing to index now (the
-    devserver keeps the previous index and refreshes it after the reload)."""
+    """The search index's shards: those the previous site holds unchanged are linked, the
+    others indexed in the background (None when there are none). The devserver links
+    stale shards too and indexes them after the reload (search.PENDING)."""
     if not state.config.search:
         return None
+    pages = {page.save_as: state.writer.keys[page.save_as] for page in (*state.guide_pages, *state.hidden_pages)}
+    state.search_shards = search.plan(pages, state.config.search_shard_pages)
     previous = settings.get(PREVIOUS_SITE) or output
-    previous_index = os.path.join(previous, SEARCH_FOLDER)
-    if settings.get(INDEX_LATER) and os.path.isdir(previous_index):
-        if previous != output:
-            link_tree(previous_index, os.path.join(output, SEARCH_FOLDER))
-        return None
+    later = bool(settings.get(search.INDEX_LATER))
     state.counts["search_started"] = time.perf_counter()
-    return start_index(output)
+    state.search_scratch = search.scratch_folder(settings, previous)
+    indexing, state.search_stale = search.start(output, previous, state.search_shards, state.search_scratch, later)
+    if not indexing:
+        state.counts.pop("search_started")
+    return indexing
 
 
 def site_check(settings, state, output: str, workers: int) -> SiteCheck:
-    config = state.config
+    facts = {page.source_path: facts_of(page, True) for page in state.guide_pages}
+    facts.update({page.source_path: facts_of(page, False) for page in state.hidden_pages})
     previous = settings.get(PREVIOUS_SITE) or output
+    return site_check_of(settings, state.config, output, previous, facts, state.theme_pages, state.redirects,
+                         state.reported_links, workers)  # fmt: skip
+
+
+def site_check_of(settings, config, output: str, previous: str, facts: dict, theme_pages, redirects, reported, workers: int) -> SiteCheck:
+    """The check of the site written to `output`, which replaces `previous`; `facts` by source."""
     store = None
     if config.cache:  # what passed in the builds of this output folder
         store = os.path.join(os.path.abspath(settings["CACHE_PATH"]), f"guide-check-{digest(os.path.realpath(previous))}.json")
     return SiteCheck(
         output=output, store=store, load=bool(settings.get("LOAD_CONTENT_CACHE")), siteurl=settings.get("SITEURL", ""),
         sitename=settings["SITENAME"], public_url=config.public_url,
-        pages=[facts_of(page, True) for page in state.guide_pages], hidden=[facts_of(page, False) for page in state.hidden_pages],
-        chapters=config.chapters, sections=config.sections, theme_pages=state.theme_pages, redirects=state.redirects,
-        reported=state.reported_links, workers=workers,
+        pages=[item for item in facts.values() if item.listed], hidden=[item for item in facts.values() if not item.listed],
+        chapters=config.chapters, sections=config.sections, theme_pages=theme_pages, redirects=redirects,
+        reported=reported, workers=workers,
     )  # fmt: skip
 
 

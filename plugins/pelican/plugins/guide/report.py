@@ -18,19 +18,25 @@ def display_path(path: str) -> str:
 
 
 class Report(logging.Handler):
-    """Counts the warnings and errors any logger prints during one build (Pelican's too)."""
+    """Counts the warnings and errors any logger prints during one build (Pelican's too),
+    and keeps each line with the page it is about, if any (a quick build, quick.py, says
+    again what the last build said of the pages it does not read)."""
 
     def __init__(self):
-        super().__init__(logging.WARNING)
+        super().__init__(logging.INFO)
         self.errors = 0
         self.warnings = 0
         self.sent_to_full_guide = 0  # links to pages of the complete guide (info lines)
+        self.lines: list[tuple[int, str, str | None]] = []  # (level, line, the page's source as shown)
 
     def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno < logging.WARNING and record.name != logger.name:
+            return  # other libraries' information is not the build's report
         if record.levelno >= logging.ERROR:
             self.errors += 1
-        else:
+        elif record.levelno >= logging.WARNING:
             self.warnings += 1
+        self.lines.append((record.levelno, record.getMessage(), getattr(record, PAGE, None)))
 
     def attach(self) -> None:
         logging.getLogger().addHandler(self)
@@ -39,16 +45,26 @@ class Report(logging.Handler):
         logging.getLogger().removeHandler(self)
 
 
-def error(source: str, message: str) -> None:
-    logger.error("%s: %s", display_path(source), message)
+PAGE = "guide_page"  # a log record's attribute: the page source (as shown) the line is about
 
 
-def warning(source: str, message: str) -> None:
-    logger.warning("%s: %s", display_path(source), message)
+def _log(level: int, source: str, message: str, page: bool) -> None:
+    shown = display_path(source)
+    logger.log(level, "%s: %s", shown, message, extra={PAGE: shown} if page else None)
 
 
-def info(source: str, message: str) -> None:
-    logger.info("%s: %s", display_path(source), message)
+def error(source: str, message: str, page: bool = False) -> None:
+    """An error about `source`; `page` when it comes from reading or settling that page
+    alone (not from comparing pages)."""
+    _log(logging.ERROR, source, message, page)
+
+
+def warning(source: str, message: str, page: bool = False) -> None:
+    _log(logging.WARNING, source, message, page)
+
+
+def info(source: str, message: str, page: bool = False) -> None:
+    _log(logging.INFO, source, message, page)
 
 
 def plural(count: int, word: str) -> str:

@@ -35,7 +35,14 @@ class BuildState:
     redirects: dict = field(default_factory=dict)  # redirect page -> the page it reaches
     reported_links: set = field(default_factory=set)  # (file, target) already warned about
     writer: Any = None  # writer.GuideWriter
+    search_shards: list = field(default_factory=list)  # search.Shard, the index's plan
+    search_stale: dict = field(default_factory=dict)  # shard name -> the key it was made with
+    search_scratch: str = ""  # where Pagefind's input is written (search.scratch_folder)
     counts: dict = field(default_factory=dict)  # figures for the summary line
+    content_stamps: dict | None = None  # every file of the content folder when reading began
+    planned_files: set = field(default_factory=set)  # every site path the build writes
+    page_sources: dict = field(default_factory=dict)  # content path of a page's source -> its site path
+    context_names: set = field(default_factory=set)  # the variables the templates are given
 
 
 def begin(settings) -> BuildState:
