@@ -205,6 +205,9 @@ def _rebuild(settings, state, found, reads, stamps, staging, output, started) ->
         errors, warnings = check.run_pages(only=written, files=files)
     finally:
         failed = indexing.wait() if indexing else None
+        if indexing:
+            state.counts["search_seconds"] = time.perf_counter() - state.counts.pop("search_started")
+            state.counts["search_shards_indexed"] = len(indexing.shards)
     if failed:
         report.error(staging, f"the search index could not be built: {failed}")
     elif config.search:
