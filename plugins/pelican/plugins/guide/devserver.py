@@ -26,6 +26,7 @@ import threading
 import time
 
 from .build import build, load_settings, own_options
+from .files import RESIDENT
 from .outputdir import Lock
 from . import search
 from .theme import sha256_base64
@@ -48,12 +49,15 @@ class DevSettings:
     """The devserver's changes to each build's settings; it keeps the last build's settings,
     where the build leaves the search shards it left for later (search.PENDING)."""
 
-    def __init__(self):
+    def __init__(self, serving: bool = True):
+        self.serving = serving
         self.last: dict = {}
 
     def __call__(self, settings) -> None:
-        settings["GUIDE_DEV_SCRIPT_HASHES"] = [sha256_base64(LIVERELOAD_SNIPPET)]
-        settings[search.INDEX_LATER] = True
+        settings[RESIDENT] = True  # the next build finds this one's work in memory
+        if self.serving:
+            settings["GUIDE_DEV_SCRIPT_HASHES"] = [sha256_base64(LIVERELOAD_SNIPPET)]
+            settings[search.INDEX_LATER] = True
         self.last = settings
 
     def pending(self):
@@ -153,12 +157,12 @@ def main(argv: list[str] | None = None) -> None:
     if options.no_build:
         return serve_folder(output, options.bind, options.port)
 
-    adjust = DevSettings() if not options.no_serve else None
+    adjust = DevSettings(serving=not options.no_serve)
     status = build(build_argv, adjust)
     holder: dict = {"reload": lambda: None}  # the server's reload, once it runs
 
     def after_build() -> None:
-        pending = adjust.pending() if adjust is not None else None
+        pending = adjust.pending()
         if pending:
             threading.Thread(target=refresh_index, args=(output, pending), daemon=True).start()
 

@@ -10,6 +10,9 @@ import tempfile
 
 STAMP = ".guide-site"  # in every site the build writes: its build id
 PREVIOUS_SITE = "guide_previous_site"  # set by the staged build: the live site to link from
+# Set by the devserver: what a build read and worked out stays in memory for the next one.
+# A single build lets go of it as soon as it is saved, so it never holds a guide twice.
+RESIDENT = "guide_resident"
 
 
 def read_stamp(folder: str) -> str | None:

@@ -33,7 +33,7 @@ from .search import FOLDER as SEARCH_FOLDER
 from .settings import guide_config
 from .state import begin, end, state_of
 from .theme import Stylesheets, configure_environment
-from .files import PREVIOUS_SITE, STAMP, link_or_copy
+from .files import PREVIOUS_SITE, RESIDENT, STAMP, link_or_copy
 from .writer import GuideWriter
 
 PUBLISHING_FILES = ("sitemap.xml", "robots.txt")
@@ -259,7 +259,10 @@ def settle_links(generators) -> None:
     state.report.sent_to_full_guide = settler.sent_to_full_guide
     state.reported_links = settler.reported
     memo_changed = any(memo_before.get(path) != entry[0] for path, entry in state.reading.memo.items())
-    state.reading.save(state.page_files, memo_changed)
+    resident = bool(settings.get(RESIDENT))
+    state.reading.save(state.page_files, memo_changed, resident)
+    if not resident:
+        state.reading.release()
 
     lap(state, "links")
     dates = last_commit_dates(settings["PATH"], settings.get("CACHE_PATH") if config.cache else None)
@@ -358,7 +361,7 @@ def keep_snapshot(settings, state, output: str, build_id: str) -> None:
         theme_pages=state.theme_pages, redirects=state.redirects, reported=set(state.reported_links),
         context=frozenset(state.context_names), lines=list(state.report.lines),
         sent_to_full_guide=state.report.sent_to_full_guide,
-    ))  # fmt: skip
+    ), resident=bool(settings.get(RESIDENT)))  # fmt: skip
 
 
 def report_check(errors, warnings) -> None:

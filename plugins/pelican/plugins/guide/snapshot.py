@@ -99,9 +99,11 @@ def path_for(cache_folder: str, output: str) -> str:
     return os.path.join(os.path.abspath(cache_folder), f"guide-quick-{digest(os.path.realpath(output))}.pickle")
 
 
-def save(path: str, snapshot: Snapshot) -> None:
+def save(path: str, snapshot: Snapshot, resident: bool = False) -> None:
+    """Write the snapshot whole; `resident` (the devserver) keeps it in memory too."""
     _resident.clear()  # one guide in memory at a time
-    _resident[path] = snapshot
+    if resident:
+        _resident[path] = snapshot
     folder = os.path.dirname(path)
     os.makedirs(folder, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".guide-quick-", suffix=".tmp")
