@@ -78,8 +78,8 @@ def base_venv(tmp_path_factory) -> Path:
     return venv
 
 
-def fresh_venv(folder: Path, base: Path) -> Path:
-    venv = folder / "venv"
+def fresh_venv(folder: Path, base: Path, name: str = "venv") -> Path:
+    venv = folder / name
     assert run([sys.executable, "-m", "venv", "--without-pip", str(venv)], cwd=folder).returncode == 0
     (venv / SITE_PACKAGES / "pinned-dependencies.pth").write_text(str(base / SITE_PACKAGES) + "\n")
     return venv
@@ -196,3 +196,19 @@ def test_wheel_and_sdist_hold_the_plugin_and_the_theme_and_pass_twine_check(dist
     assert metadata.get_all("Project-URL")
     scripts = [line.strip() for line in metadata.get_all("Requires-Dist")]
     assert any(line.startswith("pelican") for line in scripts)
+
+
+def test_the_readmes_new_guide_steps_as_a_new_user_takes_them(dists, base_venv, tmp_path):
+    """README, "Use it for another guide": a venv in the new guide's folder, the package in it,
+    `guide-quickstart .`, then `make html`, with nothing activated and no BIN given."""
+    folder = tmp_path / "my-guide"
+    folder.mkdir()
+    venv = fresh_venv(folder, base_venv, ".venv")
+    assert pip_install(venv, str(dists["wheel"])).returncode == 0
+    written = run([str(venv / "bin" / "guide-quickstart"), ".", "--yes"], cwd=folder)
+    assert written.returncode == 0, written.stderr
+    built = run(["make", "html"], cwd=folder, env={"PATH": "/usr/bin:/bin"})
+    assert built.returncode == 0, built.stdout + built.stderr
+    assert built.stdout.startswith(".venv/bin/guide-build content -o output -s pelicanconf.py")
+    assert "guide: 2 pages" in built.stdout and "0 warnings, 0 errors" in built.stdout
+    assert (folder / "output" / "welcome.html").exists()

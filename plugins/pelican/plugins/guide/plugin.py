@@ -26,7 +26,7 @@ from .gitdates import last_commit_dates, repository_root, source_date_epoch
 from .links import LinkSettler
 from .navigation import Guide, ties
 from .publish import precompress, write_publishing_files
-from .reader import GuideMarkdownReader
+from .reader import EXTENSIONS as READER_EXTENSIONS, GuideMarkdownReader
 from .reading import Reading
 from .search import FOLDER as SEARCH_FOLDER, INDEX_LATER, finish_index, link_tree, start_index
 from .settings import guide_config
@@ -90,7 +90,7 @@ def start_run(pelican):
 @unless_idle
 def use_guide_reader(readers) -> None:
     """readers_init: Markdown pages are read by the guide's reader."""
-    for extension in GuideMarkdownReader.file_extensions:
+    for extension in READER_EXTENSIONS:
         readers.reader_classes[extension] = GuideMarkdownReader
 
 
@@ -116,7 +116,7 @@ def read_pages(generator) -> None:
         cacher.cache_data = lambda path, data: None
     state = state_of(generator.settings)
     state.reading = Reading(generator.settings, state.config)
-    extensions = GuideMarkdownReader.file_extensions
+    extensions = list(READER_EXTENSIONS)
     paths = sorted(
         os.path.abspath(os.path.join(generator.path, relative))
         for relative in generator.get_files(generator.settings["PAGE_PATHS"], exclude=generator.settings["PAGE_EXCLUDES"], extensions=extensions)
@@ -202,7 +202,7 @@ def check_static_files(generator) -> None:
             report.error(static.source_path, f"{what}; it is not copied")
             generator.context["static_content"].pop(static.get_relative_source_path(), None)
             continue
-        if static.source_path.lower().endswith(tuple(f".{ext}" for ext in GuideMarkdownReader.file_extensions)):
+        if static.source_path.lower().endswith(tuple(f".{ext}" for ext in READER_EXTENSIONS)):
             where = "its extension has capitals" if os.path.splitext(static.source_path)[1] != os.path.splitext(static.source_path)[1].lower() else "it is outside PAGE_PATHS (pages/)"
             report.warning(static.source_path, f"looks like a page but is copied as a file: {where}")
         kept.append(static)

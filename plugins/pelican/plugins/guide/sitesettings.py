@@ -178,8 +178,10 @@ def apply(settings) -> list[str]:
             )
     left_out = [name for name in ours["DIRECT_TEMPLATES"] if name not in settings["DIRECT_TEMPLATES"]]
     if left_out:
-        warnings.append(f"DIRECT_TEMPLATES {settings['DIRECT_TEMPLATES']!r} leaves out {', '.join(left_out)}: "
-                        "the site will have no such page")  # fmt: skip
+        raise GuideSettingsError(
+            f"DIRECT_TEMPLATES {settings['DIRECT_TEMPLATES']!r} leaves out {', '.join(left_out)}, which the "
+            f"theme's pages link to; the guide's are {ours['DIRECT_TEMPLATES']!r}"
+        )
     for name in ("PAGE_URL", "PAGE_SAVE_AS"):
         if settings[name] != ours[name]:
             warnings.append(
