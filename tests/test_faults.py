@@ -152,6 +152,9 @@ def test_a_second_build_waits_for_the_first_and_says_so(guide):
     assert result.returncode == 0, result.stderr
     assert time.monotonic() - started >= 1.0
     assert f"waiting for another build of {guide.output} to finish..." in result.stderr
+    from pelican.plugins.guide.outputdir import Lock
+
+    assert not Path(Lock(str(guide.output)).path).exists()  # the lock file goes with the build
 
 
 def test_two_publishes_at_once_leave_one_builds_site_compressed_copies_included(guide):

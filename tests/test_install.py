@@ -36,7 +36,9 @@ GIT_IDENTITY = {"GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.org", "GI
 
 def run(command: list[str], cwd: Path, env: dict | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
     # No PYTHONPATH and no VIRTUAL_ENV of the test run: the child sees only its own venv.
-    clean = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    # Nor the make that runs the tests (`make test`): a nested make would say where it is.
+    outer = ("PYTHONPATH", "VIRTUAL_ENV", "MAKEFLAGS", "MAKELEVEL", "MFLAGS")
+    clean = {key: value for key, value in os.environ.items() if key not in outer}
     done = subprocess.run(command, cwd=cwd, env={**clean, **(env or {})}, capture_output=True, text=True, timeout=timeout)
     return done
 

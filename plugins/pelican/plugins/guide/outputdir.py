@@ -62,7 +62,8 @@ def lock_folder() -> str:
 
 
 class Lock:
-    """An exclusive lock per output folder, on a file named by the folder's real path."""
+    """An exclusive lock per output folder, on a file named by the folder's real path, which
+    exists only while a build holds it."""
 
     def __init__(self, output: str):
         real = os.path.realpath(output)
@@ -72,20 +73,36 @@ class Lock:
 
     def acquire(self, wait: bool, waiting=lambda: None) -> bool:
         os.makedirs(os.path.dirname(self.path), exist_ok=True)
-        self._handle = open(self.path, "a")
-        try:
-            fcntl.flock(self._handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return True
-        except BlockingIOError:
-            if not wait:
-                self._handle.close()
-                return False
-        waiting()
-        fcntl.flock(self._handle, fcntl.LOCK_EX)
-        return True
+        told = False
+        while True:
+            handle = open(self.path, "a")
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if not wait:
+                    handle.close()
+                    return False
+                if not told:
+                    waiting()
+                    told = True
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            # The build before removes the file as it lets go (release): a lock taken on the
+            # removed file is no lock, so take the one on the file now at the path.
+            try:
+                held, current = os.fstat(handle.fileno()), os.stat(self.path)
+                if (held.st_dev, held.st_ino) == (current.st_dev, current.st_ino):
+                    self._handle = handle
+                    return True
+            except FileNotFoundError:
+                pass
+            handle.close()
 
     def release(self) -> None:
         if self._handle is not None:
+            try:
+                os.unlink(self.path)  # still held: no lock file is left behind
+            except FileNotFoundError:
+                pass
             self._handle.close()  # closing drops the flock
             self._handle = None
 
