@@ -116,11 +116,14 @@ def write_site(folder: Path) -> Path:
     return folder
 
 
-def where_from(venv: Path, site: Path) -> dict[str, str]:
-    probe = "import json, pelican.plugins.guide as g; print(json.dumps({'module': g.__file__, 'theme': g.theme_path()}))"
-    done = run([str(venv / "bin" / "python"), "-c", probe], cwd=site)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
+# Where the plugin and its theme come from, on the first line; then `pelican content ...`.
+PROBE_THEN_PELICAN = """
+import json, sys
+import pelican.plugins.guide as guide
+print(json.dumps({"module": guide.__file__, "theme": guide.theme_path()}), flush=True)
+from pelican import main
+main(sys.argv[1:])
+"""
 
 
 MODES = {
@@ -140,7 +143,9 @@ def test_plugins_guide_loads_after_each_install(mode, project, dists, base_venv,
     assert done.returncode == 0, done.stdout + done.stderr
     site = write_site(tmp_path / "site")
 
-    found = where_from(venv, site)
+    built = run([str(venv / "bin" / "python"), "-c", PROBE_THEN_PELICAN, "content", "-s", "pelicanconf.py", "-o", "out"], cwd=site)
+    assert built.returncode == 0, built.stdout + built.stderr
+    found = json.loads(built.stdout.splitlines()[0])
     module, theme = Path(found["module"]), Path(found["theme"])
     assert REPO not in module.parents and REPO not in theme.parents  # never this checkout
     if mode.startswith("editable"):  # the package's source, and the checkout's live theme/
@@ -150,8 +155,6 @@ def test_plugins_guide_loads_after_each_install(mode, project, dists, base_venv,
         assert module.parent == venv / SITE_PACKAGES / "pelican" / "plugins" / "guide"
         assert theme == module.parent / "theme"
 
-    built = run([str(venv / "bin" / "python"), "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", "out"], cwd=site)
-    assert built.returncode == 0, built.stdout + built.stderr
     assert "guide: 2 pages" in built.stdout and "0 warnings, 0 errors" in built.stdout  # the check ran and passed
     page = (site / "out" / "start.html").read_text()  # the guide's PAGE_URL, not pages/start.html
     assert 'aria-current="page"' in page and 'href="next.html"' in page

@@ -16,15 +16,18 @@ never asked for the guide (sitesettings.py) gets none of this: the plugin stays 
 
 import sys
 
-from pelican import signals
-
-from . import plugin, report
 from .sitesettings import remember_plugins_setting, theme_path
 
 __all__ = ["register", "theme_path"]
 
 
 def register():
+    # Imported here: Pelican imports every installed namespace plugin, for every site, even
+    # one that never registers this one.
+    from pelican import signals
+
+    from . import plugin, report
+
     remember_plugins_setting(sys._getframe(1))  # Pelican's init_plugins, the caller
     report.one_line_errors()
     signals.initialized.connect(plugin.check_settings)

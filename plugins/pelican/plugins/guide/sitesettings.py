@@ -124,6 +124,7 @@ def _markdown(site: dict) -> tuple[dict, list[str]]:
     """The site's MARKDOWN with the extensions the guide needs added where it left them out,
     and a line for each option the theme relies on that the site set otherwise."""
     merged = copy.deepcopy(site)
+    merged.setdefault("output_format", "html5")
     configs = merged.setdefault("extension_configs", {})
     listed = {_extension_name(extension) for extension in merged.get("extensions", [])}
     lines = []
