@@ -24,7 +24,8 @@ def theme_files() -> list[str]:
     found = []
     for folder, folders, names in os.walk(THEME):
         folders[:] = sorted(name for name in folders if not name.startswith((".", "__pycache__")))
-        found += [os.path.join(folder, name) for name in sorted(names) if not name.startswith(".") and not name.endswith("~")]
+        kept = [name for name in sorted(names) if not name.startswith(".") and not name.endswith("~")]
+        found += [os.path.join(folder, name) for name in kept]
     return found
 
 

@@ -112,10 +112,11 @@ def test_a_setting_the_guide_cannot_build_with_is_one_error_line(tmp_path, setti
     assert plain.returncode == 1 and message in plain.stdout + plain.stderr and "Traceback" not in plain.stdout + plain.stderr
 
 
-def test_a_site_that_never_asked_for_the_guide_builds_as_without_it(tmp_path):
+@pytest.mark.parametrize("theme", ['THEME = "simple"\n', ""], ids=["another-theme", "pelicans-theme"])
+def test_a_site_that_never_asked_for_the_guide_builds_as_without_it(tmp_path, theme):
     """PLUGINS unset (Pelican loads every installed namespace plugin, this one too), no GUIDE_*
-    setting, another theme: the same bytes as a build that loads no plugin at all."""
-    never = write_site(tmp_path / "never", 'THEME = "simple"\nRELATIVE_URLS = True\n')
+    setting, a theme of its own or Pelican's: the same bytes as a build with no plugin at all."""
+    never = write_site(tmp_path / "never", theme + "RELATIVE_URLS = True\n")
     (never / "content" / "first-post.md").write_text("Title: First post\nDate: 2026-01-02\n\nA blog post.\n")
     without = tmp_path / "without"
     shutil.copytree(never, without)
@@ -127,6 +128,15 @@ def test_a_site_that_never_asked_for_the_guide_builds_as_without_it(tmp_path):
     said = idle.stdout + idle.stderr
     assert said.count("guide: idle:") == 1 and "guide: idle:" not in bare.stdout + bare.stderr
     assert not list(never.rglob("guide-*")) and not (never / "out" / ".guide-site").exists()
+
+
+def test_a_site_that_sets_its_theme_itself_gets_the_guides_with_the_documented_line(tmp_path):
+    site = write_site(tmp_path / "own", 'PLUGINS = ["guide"]\nfrom pelican.plugins.guide import theme_path\nTHEME = theme_path()\n')
+    result = run_build(site / "content", site / "out", conffile=site / "pelicanconf.py", cwd=site,
+                       settings={"GUIDE_MISSING_PAGES_BASE": '"https://guide.example.org"'})  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert not result.warning_lines and "0 warnings, 0 errors" in result.summary
+    assert 'aria-current="page"' in (site / "out" / "start.html").read_text()
 
 
 def test_the_first_make_html_says_what_it_installs_and_shows_pips_progress(tmp_path):
@@ -141,5 +151,10 @@ def test_the_first_make_html_says_what_it_installs_and_shows_pips_progress(tmp_p
     installs = [line for line in lines if " -m pip install " in line]
     assert len(installs) == 2 and not any("--quiet" in line or " -q " in line for line in installs)
     assert "editable_mode" not in first.stdout  # setuptools' default editable install serves PLUGINS = ["guide"]
-    later = run_make("html", env={"MAKEFLAGS": "-n"})  # this project's venv, installed: only the build
-    assert [line.split()[0] for line in later.stdout.splitlines()] == [str(REPO / ".venv" / "bin" / "guide-build")]
+    # A venv installed after the files it was installed from: only the build runs.
+    installed = tmp_path / "installed"
+    (installed / "bin").mkdir(parents=True)
+    (installed / "bin" / "python").touch()
+    (installed / ".installed").touch()
+    later = run_make("html", env={"MAKEFLAGS": "-n"}, VENV=str(installed))
+    assert [line.split()[0] for line in later.stdout.splitlines()] == [str(installed / "bin" / "guide-build")]

@@ -55,6 +55,12 @@ def test_a_new_guide_builds_and_passes_the_check_and_git_sees_only_its_sources(t
     assert "2. Writing" in welcome and "1. Getting started" in writing  # both chapters in every sidebar
     assert 'src="img/page-layout.svg"' in writing and (folder / "output" / "img" / "page-layout.svg").exists()
     assert 'class="admonition note"' in welcome
+    helped = make(folder, "help").stdout
+    for target in ("make html", "make devserver", "make publish", "make github", "make clean"):
+        assert target in helped
+    github = make(folder, "github", MAKEFLAGS="-n").stdout  # what it would run: publish, then push
+    assert "guide-build content -o output -s publishconf.py" in github and "ghp-import -n" in github
+    assert "git push origin gh-pages" in github
 
     # Everything the builds keep is ignored by git, and nothing lands in the site root.
     git(folder, "init", "-q")

@@ -42,7 +42,8 @@ def _refuse(parser, table: dict) -> None:
 
 def _build_options(parser) -> None:
     own = parser.add_argument_group("the guide's build")
-    own.add_argument("--strict", action="store_true", help="every warning is an error, as CI publishes (make html STRICT=1)")
+    own.add_argument("--strict", action="store_true",
+                     help="every warning is an error, as CI publishes (make html STRICT=1)")  # fmt: skip
     own.add_argument("--no-wait", action="store_true",
                      help="fail at once when another build holds the output folder, instead of waiting")  # fmt: skip
 
@@ -50,7 +51,8 @@ def _build_options(parser) -> None:
 def _pelican_options(parser) -> None:
     parser.add_argument("path", nargs="?", metavar="CONTENT", help="the content folder (default: PATH in the settings)")
     passed = parser.add_argument_group("Pelican's options, passed on")
-    passed.add_argument("-s", "--settings", metavar="FILE", help="the settings file (default: pelicanconf.py in this folder)")
+    passed.add_argument("-s", "--settings", metavar="FILE",
+                        help="the settings file (default: pelicanconf.py in this folder)")  # fmt: skip
     passed.add_argument("-o", "--output", metavar="FOLDER", help="where the site goes (default: OUTPUT_PATH)")
     passed.add_argument("-t", "--theme-path", metavar="FOLDER", help="another theme (default: THEME, or the guide's)")
     passed.add_argument("-e", "--extra-settings", nargs="*", metavar="NAME=JSON",
@@ -87,7 +89,8 @@ def devserver_parser() -> argparse.ArgumentParser:
     mode = serving.add_mutually_exclusive_group()
     mode.add_argument("--no-serve", action="store_true", help="rebuild on every save, serve nothing (make regenerate)")
     mode.add_argument("--no-build", action="store_true", help="serve the output folder as it is (make serve)")
-    serving.add_argument("-b", "--bind", default="127.0.0.1", metavar="HOST", help="the address to listen on (default: 127.0.0.1)")
+    serving.add_argument("-b", "--bind", default="127.0.0.1", metavar="HOST",
+                         help="the address to listen on (default: 127.0.0.1)")  # fmt: skip
     serving.add_argument("-p", "--port", type=int, default=8000, help="the port to listen on (default: 8000)")
     _build_options(parser)
     _pelican_options(parser)

@@ -78,7 +78,9 @@ def guide_values() -> dict:
 
 
 def _names_guide(plugin) -> bool:
-    return (plugin in PLUGIN_NAMES) if isinstance(plugin, str) else getattr(plugin, "__name__", None) == "pelican.plugins.guide"
+    if isinstance(plugin, str):
+        return plugin in PLUGIN_NAMES
+    return getattr(plugin, "__name__", None) == "pelican.plugins.guide"  # the module itself
 
 
 def _same_folder(first: str, second: str) -> bool:
