@@ -96,7 +96,10 @@ def asked_for(settings) -> bool:
         return True
     if any(key.startswith("GUIDE_") for key in settings):
         return True
-    return _same_folder(settings.get("THEME", ""), theme_path())
+    try:
+        return _same_folder(settings.get("THEME", ""), theme_path())
+    except GuideSettingsError:  # the guide's theme is missing: not this site's concern
+        return False
 
 
 def remember_plugins_setting(caller_frame) -> None:
