@@ -7,7 +7,11 @@ import functools
 import logging
 import os
 
+from .errors import GuideError
+
 logger = logging.getLogger("pelican.plugins.guide")
+# Each link sent to the complete guide, one line each: shown with -v (Pelican's verbose).
+links_logger = logging.getLogger("pelican.plugins.guide.links")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -37,6 +41,27 @@ class Report(logging.Handler):
 
     def detach(self) -> None:
         logging.getLogger().removeHandler(self)
+
+
+class OneLineErrors(logging.Filter):
+    """Plain `pelican` logs the exception that stopped a build with its traceback. A
+    GuideError's message is already the one line to show, so only the traceback goes;
+    with -D (debug) it stays."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, GuideError) and not logging.getLogger("pelican").isEnabledFor(logging.DEBUG):
+            record.exc_info = record.exc_text = None
+            record.msg, record.args = "%s", (" ".join(str(error).split()),)
+            record.levelno, record.levelname = logging.ERROR, "ERROR"
+        return True
+
+
+def one_line_errors() -> None:
+    """On the `pelican` logger, where Pelican's command line logs what stopped a build."""
+    pelican_logger = logging.getLogger("pelican")
+    if not any(isinstance(existing, OneLineErrors) for existing in pelican_logger.filters):
+        pelican_logger.addFilter(OneLineErrors())
 
 
 def error(source: str, message: str) -> None:
