@@ -67,17 +67,22 @@ help:
 	@echo '   PAGES=1000 ROUNDS=3 REAL=path   size and rounds of make bench; REAL adds a real guide'
 
 $(PYTHON):
+	@echo "make: creating the virtual environment $(VENV) with $(PY)"
 	$(PY) -m venv $(VENV)
 
 # The pinned dependencies, then this project itself (editable, in the Pelican plugin
-# namespace, so PLUGINS = ["guide"] finds it and `pelican` works without make).
-$(INSTALLED): requirements.txt pyproject.toml | $(PYTHON)
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check --no-deps -e . --config-settings editable_mode=compat
+# namespace, so PLUGINS = ["guide"] finds it and `pelican` works without make). Shown with
+# pip's progress: it runs on the first `make html`, and again only when these files change.
+$(INSTALLED): requirements.txt pyproject.toml setup.py | $(PYTHON)
+	@echo "make: installing the pinned dependencies (requirements.txt) into $(VENV); about 30 s, once"
+	$(PYTHON) -m pip install --disable-pip-version-check -r requirements.txt
+	@echo "make: installing this project into $(VENV), editable: its code stays in plugins/ and theme/"
+	$(PYTHON) -m pip install --disable-pip-version-check --no-deps -e .
 	@touch $@
 
 $(TEST_INSTALLED): requirements-test.txt $(INSTALLED)
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	@echo "make: installing the test tools (requirements-test.txt) into $(VENV)"
+	$(PYTHON) -m pip install --disable-pip-version-check -r requirements-test.txt
 	@touch $@
 
 $(BENCH_INSTALLED): requirements-bench.txt $(INSTALLED)

@@ -109,6 +109,36 @@ def test_regenerate_reports_a_broken_save_once(guide):
     assert "<script" not in (guide.output / "a.html").read_text()  # regenerate builds as make html does
 
 
+def test_editor_temp_files_neither_start_a_rebuild_nor_are_named(guide):
+    page = guide.page("a.md", title="A", slug="a", sortorder="0101")
+    log_path = guide.root / "regenerate.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen([str(DEVSERVER), "--no-serve", str(guide.content), "-o", str(guide.output), "-s", str(CONFFILE),
+                                    "--cache-path", str(guide.root / ".cache")], cwd=REPO, stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+    try:
+        wait_for(lambda: "regenerating" in log_path.read_text(), timeout=60)
+        time.sleep(0.3)
+        # What editors and tools write beside a file they save, then delete or rename.
+        temporary = ["4913", "sedAb12Cd", ".a.md.swp", "a.md~", "#a.md#", ".#a.md", "a.md.tmp", ".goutputstream-XYZ123"]
+        for name in temporary:
+            (page.parent / name).write_text("x")
+        for name in temporary:
+            (page.parent / name).unlink()
+        time.sleep(2)  # a rebuild they started would have been reported by now
+        assert "rebuilt" not in log_path.read_text()
+        edited = page.parent / "sedQYNFG0"  # sed -i: the new text, renamed over the page
+        edited.write_text(page.read_text().replace("Some text", "New text"))
+        edited.rename(page)
+        wait_for(lambda: "rebuilt after" in log_path.read_text(), timeout=60)
+        time.sleep(0.5)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    rebuilt = [line for line in log_path.read_text().splitlines() if line.startswith("devserver: rebuilt after")]
+    assert len(rebuilt) == 1 and rebuilt[0].startswith("devserver: rebuilt after a.md in "), rebuilt
+    assert "New text" in (guide.output / "a.html").read_text()
+
+
 def test_html_builds_run_no_script(servers_site):
     policy = _CSP.search(servers_site.html("servers.html")).group(1)
     assert "script-src" not in policy and "default-src &#39;none&#39;" in policy

@@ -41,11 +41,12 @@ def warm(tmp_path):
 
 def rebuild_and_compare(guide, tmp_path, quick: bool):
     """The warm build, then a cold one of the same sources: the same files, byte for byte,
-    and the same report; `quick` says which kind the warm build must have been."""
-    result = guide.build(conffile=guide.conffile)
+    and the same report (-v: each link to the complete guide too); `quick` says which kind
+    the warm build must have been."""
+    result = guide.build(conffile=guide.conffile, options=("-v",))
     assert result.returncode == 0, result.stderr
     assert ("quick" in timings(guide)) is quick
-    cold = run_build(guide.content, tmp_path / "cold", conffile=guide.conffile, cache=tmp_path / "cold-cache")
+    cold = run_build(guide.content, tmp_path / "cold", conffile=guide.conffile, cache=tmp_path / "cold-cache", options=("-v",))
     assert cold.returncode == 0, cold.stderr
     assert tree_bytes(guide.output) == tree_bytes(tmp_path / "cold")
     assert problem_lines(result) == problem_lines(cold)

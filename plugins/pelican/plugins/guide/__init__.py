@@ -8,15 +8,28 @@ sidebar, titles and links against what the metadata says, with its own code (che
 indexes it for search (search.py); and, when publishing, writes the sitemap and the
 compressed copies (publish.py). `guide-build` (build.py) stages and swaps the site.
 
-Handlers are module-level functions (Pelican's signals hold weak references).
+Handlers are module-level functions (Pelican's signals hold weak references). A site that
+never asked for the guide (sitesettings.py) gets none of this: the plugin stays idle.
+
+`theme_path()` is the guide's theme folder, for a site that sets THEME itself.
 """
 
-from pelican import signals
+import sys
 
-from . import plugin
+from .sitesettings import remember_plugins_setting, theme_path
+
+__all__ = ["register", "theme_path"]
 
 
 def register():
+    # Imported here: Pelican imports every installed namespace plugin, for every site, even
+    # one that never registers this one.
+    from pelican import signals
+
+    from . import plugin, report
+
+    remember_plugins_setting(sys._getframe(1))  # Pelican's init_plugins, the caller
+    report.one_line_errors()
     signals.initialized.connect(plugin.check_settings)
     signals.get_generators.connect(plugin.start_run)
     signals.readers_init.connect(plugin.use_guide_reader)

@@ -2,6 +2,8 @@
 
     guide-build content -o output -s pelicanconf.py [--strict] [--no-wait] [pelican options]
 
+(`guide-build --help` lists the options: cli.py.)
+
 What it adds to `pelican`: the output folder is only ever a folder the build made
 (outputdir.py), one build at a time per output folder, the new site appears in one
 rename or not at all, and every problem is one line, never a traceback (`-D` shows it).
@@ -9,7 +11,6 @@ rename or not at all, and every problem is one line, never a traceback (`-D` sho
 
 from __future__ import annotations
 
-import argparse
 import logging
 import os
 import sys
@@ -17,8 +18,11 @@ import traceback
 
 from jinja2 import TemplateError, TemplateSyntaxError
 
+from .cli import build_parser, parse, pelican_argv as cli_pelican_argv
 from .errors import GuideError, GuideSettingsError
 from .files import PREVIOUS_SITE
+from .report import links_logger
+from .sitesettings import PLUGINS_AS_WRITTEN, apply, asked_for
 
 LOGGER = "pelican.plugins.guide"
 
@@ -54,20 +58,6 @@ def describe(error: BaseException, settings_file: str | None = None) -> str:
     return message if isinstance(error, GuideError) else f"{type(error).__name__}: {message}"
 
 
-def _settings_argument(argv: list[str]) -> str | None:
-    for flag in ("-s", "--settings"):
-        if flag in argv[:-1]:
-            return argv[argv.index(flag) + 1]
-    return None
-
-
-def own_options(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
-    parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument("--strict", action="store_true", help="every warning is an error")
-    parser.add_argument("--no-wait", action="store_true", help="fail at once if another build holds the output")
-    return parser.parse_known_args(argv)
-
-
 def load_settings(argv: list[str], strict: bool = False):
     """Pelican's own arguments and settings file, as `pelican` reads them."""
     from pelican import get_config, parse_arguments
@@ -80,6 +70,11 @@ def load_settings(argv: list[str], strict: bool = False):
     settings = read_settings(settings_file, override=get_config(args))
     if strict:
         settings["GUIDE_STRICT"] = True
+    # The guide's values of Pelican's settings, as the plugin gives them at the start of the
+    # build, already here: the devserver watches the theme they name.
+    settings[PLUGINS_AS_WRITTEN] = settings.get("PLUGINS")
+    if asked_for(settings):
+        apply(settings)
     return args, settings_file, settings
 
 
@@ -91,12 +86,15 @@ def build(argv: list[str], adjust=None, out=sys.stdout) -> int:
     from . import quick
     from .outputdir import Lock, make_staging, refusal, remove_stale_staging, swap
 
-    options, pelican_argv = own_options(argv)
-    debug = any(flag in pelican_argv for flag in ("-D", "--debug"))
+    options = parse(build_parser(), argv)
+    pelican_argv = cli_pelican_argv(options)
+    debug = options.debug
     root = logging.getLogger()
     root.handlers[:] = [OneLineHandler(debug)]
-    root.setLevel(logging.DEBUG if debug else logging.WARNING)
-    logging.getLogger(LOGGER).setLevel(logging.DEBUG if debug else logging.INFO)
+    root.setLevel(logging.DEBUG if debug else logging.ERROR if options.quiet else logging.WARNING)
+    logging.getLogger(LOGGER).setLevel(logging.DEBUG if debug else logging.ERROR if options.quiet else logging.INFO)
+    # Each link sent to the complete guide is a line with -v; otherwise one line counts them.
+    links_logger.setLevel(logging.INFO if options.verbose or debug else logging.WARNING)
     LimitFilter._raised_messages.clear()  # a devserver reports every build afresh
     console.quiet = True  # the plugin prints its own summary line
 
@@ -113,7 +111,7 @@ def build(argv: list[str], adjust=None, out=sys.stdout) -> int:
     except Exception as error:
         if debug:
             raise
-        return fail(describe(error, pelican_argv and _settings_argument(pelican_argv)))
+        return fail(describe(error, options.settings))
 
     content = settings["PATH"]
     if not os.path.isdir(content):

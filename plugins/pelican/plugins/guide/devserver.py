@@ -2,6 +2,8 @@
 
     guide-devserver [--no-serve | --no-build] [-b HOST] [-p PORT] [pelican arguments]
 
+(`guide-devserver --help` lists the options: cli.py.)
+
 - Default (`make devserver`): build, serve the output folder with live reload, and on
   every save to the content, the theme or the settings file run the same staged build as
   `make html` in this process, its caches warm in memory; then reload the open pages.
@@ -15,7 +17,6 @@ A missing page is answered with `404.html` and status 404, as the published site
 
 from __future__ import annotations
 
-import argparse
 import functools
 import http.server
 import os
@@ -25,10 +26,13 @@ import sys
 import threading
 import time
 
-from .build import build, load_settings, own_options
+from watchfiles import DefaultFilter
+
+from . import search
+from .build import build, load_settings
+from .cli import build_argv as cli_build_argv, devserver_parser, parse, pelican_argv
 from .files import RESIDENT
 from .outputdir import Lock
-from . import search
 from .theme import sha256_base64
 
 # What livereload 2.7 (requirements.txt pins it) injects before </head> when it serves the
@@ -128,6 +132,28 @@ def refresh_index(output: str, pending) -> None:
         lock.release()
 
 
+class EditorFilter(DefaultFilter):
+    """What a save leaves besides the saved file is no change to the guide: swap and backup
+    files, and the temporary files editors and tools write and rename (`sed -i` writes
+    sedXXXXXX, vim tests the folder with 4913). They neither start a build nor are named."""
+
+    ignore_entity_patterns = (
+        *DefaultFilter.ignore_entity_patterns,
+        r"^\.",  # hidden: swap files (.x.swp), .#locks, .goutputstream-*; Pelican ignores them too
+        r"^#.*#$",  # Emacs auto-save
+        r"^\d+$",  # vim's writability test, 4913
+        r"^sed[A-Za-z0-9]{6}$",  # sed -i
+        r"\.(tmp|kate-swp|bak|orig|rej)$",
+    )
+
+
+def changed_names(changes) -> str:
+    """The files a rebuild answers, by name, each once: the first three, then how many more."""
+    names = sorted({os.path.basename(path) for _, path in changes})
+    more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+    return ", ".join(names[:3]) + more
+
+
 def watched_paths(settings, settings_file: str | None) -> list[str]:
     paths = [settings["PATH"], settings["THEME"]]
     if settings_file:
@@ -136,15 +162,10 @@ def watched_paths(settings, settings_file: str | None) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    argv = sys.argv[1:] if argv is None else argv
-    parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument("--no-serve", action="store_true")
-    parser.add_argument("--no-build", action="store_true")
-    parser.add_argument("-b", "--bind", default="127.0.0.1")
-    parser.add_argument("-p", "--port", type=int, default=8000)
-    options, build_argv = parser.parse_known_args(argv)
+    options = parse(devserver_parser(), argv)
+    build_argv = cli_build_argv(options)
     try:
-        _, settings_file, settings = load_settings(own_options(build_argv)[1])
+        _, settings_file, settings = load_settings(pelican_argv(options), options.strict)
     except Exception as error:  # noqa: BLE001 - one line, as guide-build prints it
         from .build import describe
 
@@ -173,12 +194,12 @@ def main(argv: list[str] | None = None) -> None:
         from watchfiles import watch
 
         # inotify: a save is seen within milliseconds. One build per batch of changes.
-        for changes in watch(*watched_paths(settings, settings_file), debounce=50, step=20, rust_timeout=0):
+        for changes in watch(*watched_paths(settings, settings_file), watch_filter=EditorFilter(),
+                             debounce=50, step=20, rust_timeout=0):  # fmt: skip
             started = time.perf_counter()
             if build(build_argv, adjust) == 0:
                 holder["reload"]()
-                names = ", ".join(sorted(os.path.basename(path) for _, path in changes)[:3])
-                print(f"devserver: rebuilt after {names} in {time.perf_counter() - started:.2f} s", flush=True)
+                print(f"devserver: rebuilt after {changed_names(changes)} in {time.perf_counter() - started:.2f} s", flush=True)
                 after_build()
 
     if options.no_serve:

@@ -5,8 +5,9 @@ Pages link the way the guide writes them: `/servers.html`, `/img/logos/nginx.png
 resolved against the set of files the build will write:
 - a link to a page or file of this site becomes relative to the page, so it works
   under any SITEURL, a sub-path included;
-- a link to a page this site lacks goes to GUIDE_MISSING_PAGES_BASE (an info line, with
-  the closest slug of this site), or is an error when that setting is None;
+- a link to a page this site lacks goes to GUIDE_MISSING_PAGES_BASE (counted in one line;
+  `-v` lists each, with the closest slug of this site), or is an error when that setting
+  is None;
 - a missing image or file is a warning naming the source file (an error in strict mode);
 - a `{static}`, `{filename}` or `{attach}` link that leaves the content folder is an error,
   and is never read or copied.
@@ -89,6 +90,7 @@ class LinkSettler:
                 self.by_trigram.setdefault(gram, set()).add(slug)
         self.reported: set[tuple[str, str]] = set()  # (page's file, site path) warned about
         self.sent_to_full_guide = 0
+        self.sent: dict[str, list[str]] = {}  # each page's links to the complete guide, by source
 
     @functools.lru_cache(maxsize=None)
     def closest(self, target: str) -> str:
@@ -115,10 +117,12 @@ class LinkSettler:
             known = self.memo[source] = (key, outside_code(page._content, lambda part: _TAG.sub(rewrite_tag, part)), notes)
         _, page._content, notes = known
         for level, message, target in notes:
-            getattr(report, level)(source, message, page=True)
-            if level == "info":
+            if level == "info":  # configured behaviour, not a problem: listed with -v only
+                report.links_logger.info("%s: %s", report.display_path(source), message)
                 self.sent_to_full_guide += 1
+                self.sent.setdefault(source, []).append(message)
             else:
+                getattr(report, level)(source, message, page=True)
                 self.reported.add((page.save_as, target))
 
     def _attribute(self, match, page, source_relative: str, notes: list) -> str:

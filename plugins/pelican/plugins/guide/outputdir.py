@@ -2,7 +2,8 @@
 
 - `refusal` says why a folder must not be replaced: a file, the content folder or
   anything around it, a git checkout, or a folder of someone else's files (no stamp).
-- `Lock` lets one build at a time write a given output folder (flock on a file beside it).
+- `Lock` lets one build at a time write a given output folder (flock on a file in the
+  user's cache folder).
 - `Staging` is a uniquely named folder beside the output: the build writes there, and
   `swap` puts it in place in one rename (renameat2 RENAME_EXCHANGE), then deletes the old
   site. A killed build leaves a staging folder the next build recognises and removes.
@@ -13,6 +14,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import fcntl
+import hashlib
 import os
 import shutil
 import tempfile
@@ -52,29 +54,55 @@ def refusal(output: str, content: str, default_output: str | None, retained=()) 
     return None
 
 
+def lock_folder() -> str:
+    """The user's cache folder (XDG), not the site's CACHE_PATH: two builds of one output
+    folder take turns whatever their settings, and nothing lands in the site root."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "pelican-guide", "locks")
+
+
 class Lock:
-    """An exclusive lock per output folder, on `.NAME.lock` beside it."""
+    """An exclusive lock per output folder, on a file named by the folder's real path, which
+    exists only while a build holds it."""
 
     def __init__(self, output: str):
-        parent, name = os.path.split(output)
-        self.path = os.path.join(parent, f".{name}.lock")
+        real = os.path.realpath(output)
+        key = hashlib.blake2b(os.fsencode(real), digest_size=8).hexdigest()
+        self.path = os.path.join(lock_folder(), f"{os.path.basename(real)}-{key}.lock")
         self._handle = None
 
     def acquire(self, wait: bool, waiting=lambda: None) -> bool:
-        self._handle = open(self.path, "a")
-        try:
-            fcntl.flock(self._handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return True
-        except BlockingIOError:
-            if not wait:
-                self._handle.close()
-                return False
-        waiting()
-        fcntl.flock(self._handle, fcntl.LOCK_EX)
-        return True
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        told = False
+        while True:
+            handle = open(self.path, "a")
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if not wait:
+                    handle.close()
+                    return False
+                if not told:
+                    waiting()
+                    told = True
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            # The build before removes the file as it lets go (release): a lock taken on the
+            # removed file is no lock, so take the one on the file now at the path.
+            try:
+                held, current = os.fstat(handle.fileno()), os.stat(self.path)
+                if (held.st_dev, held.st_ino) == (current.st_dev, current.st_ino):
+                    self._handle = handle
+                    return True
+            except FileNotFoundError:
+                pass
+            handle.close()
 
     def release(self) -> None:
         if self._handle is not None:
+            try:
+                os.unlink(self.path)  # still held: no lock file is left behind
+            except FileNotFoundError:
+                pass
             self._handle.close()  # closing drops the flock
             self._handle = None
 

@@ -26,11 +26,12 @@ from .gitdates import head_commit, last_commit_dates, repository_root, source_da
 from .links import LinkSettler
 from .navigation import Guide, ties
 from .publish import precompress, write_publishing_files
-from .reader import GuideMarkdownReader
+from .reader import EXTENSIONS as READER_EXTENSIONS, GuideMarkdownReader
 from .reading import Reading
 from . import search, snapshot
 from .search import FOLDER as SEARCH_FOLDER
 from .settings import guide_config
+from . import sitesettings
 from .state import begin, end, state_of
 from .theme import Stylesheets, configure_environment
 from .files import PREVIOUS_SITE, RESIDENT, STAMP, link_or_copy
@@ -47,26 +48,55 @@ def lap(state, phase: str) -> None:
     report.logger.debug("%s took %.3f s", phase, state.timings[phase])
 
 
+IDLE = "guide_idle"  # on the settings of a site that never asked for the guide
+
+
+def unless_idle(handler):
+    """The handler does nothing for a site that never asked for the guide."""
+
+    @functools.wraps(handler)
+    def run(sender, *args, **kwargs):
+        settings = sender.settings if hasattr(sender, "settings") else sender[0].settings
+        return None if settings.get(IDLE) else handler(sender, *args, **kwargs)
+
+    return run
+
+
 def check_settings(pelican) -> None:
-    """initialized: a wrong setting stops the build before anything is read."""
-    guide_config(pelican.settings)
-    if not os.path.isdir(pelican.settings["PATH"]):
-        raise GuideSettingsError(f"the content folder {pelican.settings['PATH']} does not exist")
+    """initialized: idle for a site that never asked for the guide; else the Pelican settings
+    the guide depends on given its values where the site left them, and a wrong setting
+    stops the build before anything is read."""
+    settings = pelican.settings
+    if not sitesettings.asked_for(settings):
+        settings[IDLE] = True
+        report.logger.info("guide: idle: this site does not ask for the guide (PLUGINS is unset, no GUIDE_* "
+                           "setting, THEME is another); it builds as it would without it")  # fmt: skip
+        return
+    settings[sitesettings.NOTES] = sitesettings.apply(settings)
+    pelican.theme = settings["THEME"]  # Pelican read it before plugins were loaded
+    guide_config(settings)
+    if not os.path.isdir(settings["PATH"]):
+        raise GuideSettingsError(f"the content folder {settings['PATH']} does not exist")
 
 
+@unless_idle
 def start_run(pelican):
     """get_generators: a fresh state for this run; the guide's own generator."""
     state = begin(pelican.settings)
+    for line in pelican.settings.pop(sitesettings.NOTES, ()):  # counted now, so strict mode sees them
+        report.logger.warning("%s", line)
     state.styles = Stylesheets(pelican.settings["THEME"], state.config)
     return GuideGenerator
 
 
+@unless_idle
 def use_guide_reader(readers) -> None:
     """readers_init: Markdown pages are read by the guide's reader."""
-    for extension in GuideMarkdownReader.file_extensions:
+    for extension in READER_EXTENSIONS:
         readers.reader_classes[extension] = GuideMarkdownReader
 
 
+@unless_idle
 def configure_generator(generator) -> None:
     """generator_init: autoescaped templates, and what the theme reads."""
     state = state_of(generator.settings)
@@ -78,6 +108,7 @@ def configure_generator(generator) -> None:
     )
 
 
+@unless_idle
 def read_pages(generator) -> None:
     """page_generator_init: read every page the cache cannot answer, on every core."""
     # Pelican's own content caches would answer before the guide's reader is asked, and
@@ -89,7 +120,7 @@ def read_pages(generator) -> None:
     if state.config.cache:  # what the next quick build compares the content folder with
         state.content_stamps = snapshot.content_stamps(generator.path, generator.settings["IGNORE_FILES"])
     state.reading = Reading(generator.settings, state.config)
-    extensions = GuideMarkdownReader.file_extensions
+    extensions = list(READER_EXTENSIONS)
     paths = sorted(
         os.path.abspath(os.path.join(generator.path, relative))
         for relative in generator.get_files(generator.settings["PAGE_PATHS"], exclude=generator.settings["PAGE_EXCLUDES"], extensions=extensions)
@@ -103,6 +134,7 @@ def read_pages(generator) -> None:
     state.page_files = set(paths)
 
 
+@unless_idle
 def require_guide_reader(content) -> None:
     """content_object_init: a page must come from the guide's Markdown reader."""
     if isinstance(content, Page) and not hasattr(content, "sortorder"):
@@ -110,6 +142,7 @@ def require_guide_reader(content) -> None:
         content.guide_invalid = True
 
 
+@unless_idle
 def order_pages(generator) -> None:
     """page_generator_finalized: rules across pages, then the guide's order and navigation."""
     state = state_of(generator.settings)
@@ -160,6 +193,7 @@ def order_pages(generator) -> None:
     stop_on_problems(state, "nothing was written", warnings_too=False)  # strict: once all are seen
 
 
+@unless_idle
 def check_static_files(generator) -> None:
     """static_generator_finalized: copy nothing from outside the content folder; name the
     files that look like pages but are not read as pages."""
@@ -172,7 +206,7 @@ def check_static_files(generator) -> None:
             report.error(static.source_path, f"{what}; it is not copied")
             generator.context["static_content"].pop(static.get_relative_source_path(), None)
             continue
-        if static.source_path.lower().endswith(tuple(f".{ext}" for ext in GuideMarkdownReader.file_extensions)):
+        if static.source_path.lower().endswith(tuple(f".{ext}" for ext in READER_EXTENSIONS)):
             where = "its extension has capitals" if os.path.splitext(static.source_path)[1] != os.path.splitext(static.source_path)[1].lower() else "it is outside PAGE_PATHS (pages/)"
             report.warning(static.source_path, f"looks like a page but is copied as a file: {where}")
         kept.append(static)
@@ -202,6 +236,7 @@ def copy_static_file(generator, previous: str, static) -> None:
         shutil.copy2(source, target)
 
 
+@unless_idle
 def settle_links(generators) -> None:
     """all_generators_finalized: every output planned, collisions refused, links settled,
     dates and edit links worked out. The last stop before anything is written."""
@@ -256,7 +291,8 @@ def settle_links(generators) -> None:
     memo_before = {path: entry[0] for path, entry in state.reading.memo.items()}
     for page in pages:
         settler.settle(page, page.source_path, relative[id(page)])
-    state.report.sent_to_full_guide = settler.sent_to_full_guide
+    state.sent_links = settler.sent
+    report_sent(state, settler.sent_to_full_guide)
     state.reported_links = settler.reported
     memo_changed = any(memo_before.get(path) != entry[0] for path, entry in state.reading.memo.items())
     resident = bool(settings.get(RESIDENT))
@@ -282,6 +318,13 @@ def settle_links(generators) -> None:
     stop_on_problems(state, "nothing was written")
 
 
+def report_sent(state, count: int) -> None:
+    """How many links go to the complete guide, in one line (-v lists each instead)."""
+    state.report.sent_to_full_guide = count
+    if count and not report.links_logger.isEnabledFor(logging.INFO):
+        report.logger.info("%d %s to the complete guide; -v lists them", count, "link goes" if count == 1 else "links go")
+
+
 def content_relative(path: str, folder: str) -> str:
     """A source path relative to the content folder, with "/" (Pelican's paths are inside it)."""
     prefix = os.path.join(folder, "")
@@ -289,11 +332,13 @@ def content_relative(path: str, folder: str) -> str:
     return relative.replace(os.sep, "/")
 
 
+@unless_idle
 def guide_writer(pelican):
     """get_writer: the incremental writer."""
     return GuideWriter
 
 
+@unless_idle
 def finish(pelican) -> None:
     """finalized: render what changed, check the written site while Pagefind indexes it,
     then the publishing files, the stamp, and one summary line."""
@@ -360,7 +405,7 @@ def keep_snapshot(settings, state, output: str, build_id: str) -> None:
         keys=dict(state.writer.keys), files=frozenset(state.planned_files), sources=state.page_sources,
         theme_pages=state.theme_pages, redirects=state.redirects, reported=set(state.reported_links),
         context=frozenset(state.context_names), lines=list(state.report.lines),
-        sent_to_full_guide=state.report.sent_to_full_guide,
+        sent=state.sent_links,
     ), resident=bool(settings.get(RESIDENT)))  # fmt: skip
 
 

@@ -16,7 +16,7 @@ theme that reads a variable this build does not give) makes it a full build.
 
 from __future__ import annotations
 
-import logging
+import copy
 import os
 import re
 import time
@@ -45,13 +45,13 @@ _RUN_CONTEXT = ("generated_content", "static_links", "static_content", "localsit
 
 class _Answers:
     """The reader's source of pages (reader.py asks `state.reading.get`): the pages this
-    build has just read, nothing else."""
+    build has just read, without their notes (reported once this build is sure to be quick)."""
 
     def __init__(self, reads: dict):
         self.reads = reads
 
     def get(self, path: str):
-        return self.reads[path]
+        return self.reads[path]._replace(notes=())
 
 
 def plan(settings, output: str):
@@ -97,18 +97,24 @@ def rebuild(settings, staging: str, output: str) -> bool:
     if planned is None:
         return False
     found, reads, stamps = planned
-    state = begin(settings)
+    # Pelican's own readers, made with the generator, change MARKDOWN in place; a full build
+    # after a quick one that gave up must see the settings as they were.
+    own = {**settings, "MARKDOWN": copy.deepcopy(settings.get("MARKDOWN", {}))}
+    state = begin(own)
     try:
-        return _rebuild(settings, state, found, reads, stamps, staging, output, started)
+        built = _rebuild(own, state, found, reads, stamps, staging, output, started)
     finally:
-        end(settings)
+        end(own)
+    if search.PENDING in own:
+        settings[search.PENDING] = own[search.PENDING]
+    return built
 
 
 def _rebuild(settings, state, found, reads, stamps, staging, output, started) -> bool:
     from pelican.contents import Page
 
-    from .plugin import configure_generator, keep_snapshot, report_check, save_timings, site_check_of, stop_on_problems, summary
-    from .reader import GuideMarkdownReader
+    from .plugin import configure_generator, keep_snapshot, report_check, report_sent, save_timings, site_check_of, stop_on_problems, summary
+    from .reader import EXTENSIONS as READER_EXTENSIONS, GuideMarkdownReader
 
     config = state.config
     state.styles = Stylesheets(settings["THEME"], config)
@@ -116,7 +122,7 @@ def _rebuild(settings, state, found, reads, stamps, staging, output, started) ->
     context.update(generated_content={}, static_links=set(), static_content={}, localsiteurl=settings["SITEURL"])
     generator = GuideGenerator(context, settings, settings["PATH"], settings["THEME"], staging)
     configure_generator(generator)
-    for extension in GuideMarkdownReader.file_extensions:
+    for extension in READER_EXTENSIONS:
         generator.readers.readers[extension] = GuideMarkdownReader(settings)
     state.reading = _Answers(reads)
 
@@ -148,7 +154,10 @@ def _rebuild(settings, state, found, reads, stamps, staging, output, started) ->
     for level, line, about in found.lines:
         if about not in shown:
             report.logger.log(level, "%s", line, extra={report.PAGE: about} if about else None)
-    sent = sum(1 for level, _, about in found.lines if level == logging.INFO and about and about not in shown)
+    sent = {path: messages for path, messages in found.sent.items() if path not in reads}
+    for path, messages in sent.items():
+        for message in messages:
+            report.links_logger.info("%s: %s", report.display_path(path), message)
 
     settler = LinkSettler(set(found.files), found.sources, config.missing_pages_base)
     base = found.global_key
@@ -179,7 +188,8 @@ def _rebuild(settings, state, found, reads, stamps, staging, output, started) ->
         keys[name] = data_key(base, name, source_key)
         _write(staging, name, make())
         written.add(name)
-    state.report.sent_to_full_guide = sent + settler.sent_to_full_guide
+    state.sent_links = {**sent, **settler.sent}
+    report_sent(state, sum(len(messages) for messages in state.sent_links.values()))
     stop_on_problems(state, "the site was not swapped in")
 
     # The search shards of the edited pages, indexed while the rest is linked and checked.

@@ -9,9 +9,15 @@ from . import report
 from .state import state_of
 
 
+EXTENSIONS = ("md", "markdown", "mkd", "mdown")
+
+
 class GuideMarkdownReader(BaseReader):
     enabled = True
-    file_extensions = ["md", "markdown", "mkd", "mdown"]
+    # None here: Pelican gives every subclass of BaseReader it can see its file extensions,
+    # in every site, once the module is imported (and Pelican imports every installed
+    # namespace plugin). The guide's sites get this reader from readers_init instead.
+    file_extensions = []
 
     def read(self, source_path):
         state = state_of(self.settings)

@@ -7,7 +7,11 @@ import functools
 import logging
 import os
 
+from .errors import GuideError
+
 logger = logging.getLogger("pelican.plugins.guide")
+# Each link sent to the complete guide, one line each: shown with -v (Pelican's verbose).
+links_logger = logging.getLogger("pelican.plugins.guide.links")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -23,18 +27,16 @@ class Report(logging.Handler):
     again what the last build said of the pages it does not read)."""
 
     def __init__(self):
-        super().__init__(logging.INFO)
+        super().__init__(logging.WARNING)
         self.errors = 0
         self.warnings = 0
         self.sent_to_full_guide = 0  # links to pages of the complete guide (info lines)
         self.lines: list[tuple[int, str, str | None]] = []  # (level, line, the page's source as shown)
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.levelno < logging.WARNING and record.name != logger.name:
-            return  # other libraries' information is not the build's report
         if record.levelno >= logging.ERROR:
             self.errors += 1
-        elif record.levelno >= logging.WARNING:
+        else:
             self.warnings += 1
         self.lines.append((record.levelno, record.getMessage(), getattr(record, PAGE, None)))
 
@@ -43,6 +45,27 @@ class Report(logging.Handler):
 
     def detach(self) -> None:
         logging.getLogger().removeHandler(self)
+
+
+class OneLineErrors(logging.Filter):
+    """Plain `pelican` logs the exception that stopped a build with its traceback. A
+    GuideError's message is already the one line to show, so only the traceback goes;
+    with -D (debug) it stays."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, GuideError) and not logging.getLogger("pelican").isEnabledFor(logging.DEBUG):
+            record.exc_info = record.exc_text = None
+            record.msg, record.args = "%s", (" ".join(str(error).split()),)
+            record.levelno, record.levelname = logging.ERROR, "ERROR"
+        return True
+
+
+def one_line_errors() -> None:
+    """On the `pelican` logger, where Pelican's command line logs what stopped a build."""
+    pelican_logger = logging.getLogger("pelican")
+    if not any(isinstance(existing, OneLineErrors) for existing in pelican_logger.filters):
+        pelican_logger.addFilter(OneLineErrors())
 
 
 PAGE = "guide_page"  # a log record's attribute: the page source (as shown) the line is about

@@ -60,8 +60,8 @@ class Snapshot:
     redirects: dict[str, str]
     reported: set  # (file, target) the links step warned about
     context: frozenset  # the names of the variables the templates were given
-    lines: list[tuple[int, str]] = field(default_factory=list)  # what the build reported: (level, line)
-    sent_to_full_guide: int = 0
+    lines: list[tuple] = field(default_factory=list)  # its warnings: (level, line, the page's source as shown)
+    sent: dict = field(default_factory=dict)  # source -> the messages of its links to the complete guide
 
 
 def record_of(page, facts) -> PageRecord:

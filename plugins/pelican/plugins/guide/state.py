@@ -43,6 +43,7 @@ class BuildState:
     planned_files: set = field(default_factory=set)  # every site path the build writes
     page_sources: dict = field(default_factory=dict)  # content path of a page's source -> its site path
     context_names: set = field(default_factory=set)  # the variables the templates are given
+    sent_links: dict = field(default_factory=dict)  # source -> its links to the complete guide
 
 
 def begin(settings) -> BuildState:

@@ -1,0 +1,203 @@
+"""Pelican's own settings that the guide depends on, and whether a site asked for the guide.
+
+The guide needs a few of Pelican's settings set its way: its theme, pages at the site root,
+no blog articles, its direct templates, every file of the content folder copied, and the
+Markdown extensions its theme styles. `apply(settings)` gives each one the guide's value
+when the site left it at Pelican's default, here and nowhere else; a site that set one
+otherwise keeps its value, and the build says so in one line naming the setting: an error
+where the guide cannot build that way, a warning where the site comes out different.
+
+A Pelican site that leaves PLUGINS unset gets every installed namespace plugin, this one
+too. `asked_for` tells whether the site asked for the guide (PLUGINS names it, a GUIDE_*
+setting, or THEME is the guide's theme); when it did not, the plugin stays idle.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from pathlib import Path
+
+from pelican.settings import DEFAULT_CONFIG
+
+from .errors import GuideSettingsError
+
+_HERE = Path(__file__).parent
+PLUGIN_NAMES = ("guide", "pelican.plugins.guide")
+# The site's PLUGINS as written, kept by register() (Pelican replaces the setting with the
+# loaded plugins' names before any signal); NAMED when it could not be seen.
+PLUGINS_AS_WRITTEN = "guide_plugins_as_written"
+NAMED = ("guide",)
+NOTES = "guide_settings_notes"  # warnings about the site's own values, reported once counted
+
+# What the theme styles: highlighted code (.highlight), the extra syntax (tables, fenced
+# code, attribute lists), admonitions (!!! note), and heading anchors with the "On this
+# page" list (toc).
+MARKDOWN_EXTENSIONS = {
+    "markdown.extensions.codehilite": {"css_class": "highlight", "guess_lang": False},
+    "markdown.extensions.extra": {},
+    "markdown.extensions.admonition": {},
+    "markdown.extensions.toc": {"permalink": "#", "permalink_title": "Link to this section"},
+}
+# The options of those extensions that the theme relies on, and what goes wrong without them.
+_NEEDED_OPTIONS = {
+    ("markdown.extensions.codehilite", "css_class"): "the theme styles code blocks inside .highlight",
+    ("markdown.extensions.toc", "permalink"): "headings get no anchor links",
+}
+
+
+def theme_path() -> str:
+    """The guide's theme folder, for a site that sets THEME itself:
+    `THEME = pelican.plugins.guide.theme_path()`.
+
+    A wheel carries the theme inside the package. An editable install carries no copy:
+    the theme is then the checkout's own `theme/`, so an edit shows on the next build."""
+    packaged = _HERE / "theme"
+    if (packaged / "templates").is_dir():
+        return str(packaged)
+    # plugins/pelican/plugins/guide/sitesettings.py in a checkout: theme/ is beside plugins/.
+    checkout = Path(__file__).resolve().parents[4] / "theme"
+    if (checkout / "templates").is_dir():
+        return str(checkout)
+    raise GuideSettingsError(f"the guide's theme is missing from {packaged}; reinstall pelican-guide")
+
+
+def guide_values() -> dict:
+    """The guide's value of each Pelican setting it depends on."""
+    return {
+        "THEME": theme_path(),
+        "PAGE_URL": "{slug}.html",
+        "PAGE_SAVE_AS": "{slug}.html",
+        "ARTICLE_PATHS": [],
+        "DIRECT_TEMPLATES": ["index", "table-of-contents", "404"],
+        "STATIC_PATHS": [""],
+        "MARKDOWN": {"extension_configs": copy.deepcopy(MARKDOWN_EXTENSIONS), "output_format": "html5"},
+        # No blog: no feed of articles, which would be an empty file.
+        "FEED_ALL_ATOM": None,
+    }
+
+
+def _names_guide(plugin) -> bool:
+    if isinstance(plugin, str):
+        return plugin in PLUGIN_NAMES
+    return getattr(plugin, "__name__", None) == "pelican.plugins.guide"  # the module itself
+
+
+def _same_folder(first: str, second: str) -> bool:
+    return os.path.realpath(first) == os.path.realpath(second)
+
+
+def asked_for(settings) -> bool:
+    """Did the site ask for the guide? PLUGINS names it, a GUIDE_* setting is set, or THEME is
+    the guide's theme. A site that did none of these (PLUGINS unset, so Pelican loaded every
+    namespace plugin) gets its build as it was without the guide."""
+    plugins = settings.get(PLUGINS_AS_WRITTEN, NAMED)
+    if plugins is not None and any(_names_guide(plugin) for plugin in plugins):
+        return True
+    if any(key.startswith("GUIDE_") for key in settings):
+        return True
+    try:
+        return _same_folder(settings.get("THEME", ""), theme_path())
+    except GuideSettingsError:  # the guide's theme is missing: not this site's concern
+        return False
+
+
+def remember_plugins_setting(caller_frame) -> None:
+    """From register(): the PLUGINS setting as the site wrote it, kept on the settings of the
+    Pelican whose init_plugins is calling. Pelican replaces the setting with the loaded
+    plugins' names once they are registered, and hands plugins nothing earlier."""
+    from pelican import Pelican
+
+    frame = caller_frame
+    for _ in range(5):
+        if frame is None:
+            return
+        owner = frame.f_locals.get("self")
+        if isinstance(owner, Pelican):
+            owner.settings[PLUGINS_AS_WRITTEN] = owner.settings.get("PLUGINS")
+            return
+        frame = frame.f_back
+
+
+def _extension_name(extension) -> str:
+    name = extension if isinstance(extension, str) else f"{type(extension).__module__}"
+    name = name.split(":")[0]
+    return name if "." in name else f"markdown.extensions.{name}"
+
+
+def _markdown(site: dict) -> tuple[dict, list[str]]:
+    """The site's MARKDOWN with the extensions the guide needs added where it left them out,
+    and a line for each option the theme relies on that the site set otherwise."""
+    merged = copy.deepcopy(site)
+    merged.setdefault("output_format", "html5")
+    configs = merged.setdefault("extension_configs", {})
+    listed = {_extension_name(extension) for extension in merged.get("extensions", [])}
+    lines = []
+    for name, options in MARKDOWN_EXTENSIONS.items():
+        present = next((key for key in configs if _extension_name(key) == name), None)
+        if present is None and name not in listed:
+            configs[name] = copy.deepcopy(options)
+            continue
+        given = configs.get(present, {}) if present else {}
+        for (extension, option), consequence in _NEEDED_OPTIONS.items():
+            if extension == name and option in given and given[option] != options[option]:
+                lines.append(
+                    f'MARKDOWN["extension_configs"]["{present}"]["{option}"] is {given[option]!r}, '
+                    f"not the guide's {options[option]!r}: {consequence}"
+                )
+    return merged, lines
+
+
+def _theme_problem(theme: str) -> str | None:
+    missing = [part for part in ("templates/page.html", "css") if not os.path.exists(os.path.join(theme, part))]
+    if not missing:
+        return None
+    return (
+        f"THEME {theme!r} is not the guide's theme (it has no {' or '.join(missing)}): leave THEME unset "
+        "for the guide's, or set THEME = pelican.plugins.guide.theme_path()"
+    )
+
+
+def apply(settings) -> list[str]:
+    """Give each setting the guide depends on its value where the site left Pelican's; return
+    one warning line for each the site set otherwise. Raises GuideSettingsError for a value
+    the guide cannot build with. Running it twice changes nothing more."""
+    ours = guide_values()
+    warnings: list[str] = []
+    for name, value in ours.items():
+        if name not in settings or settings[name] == DEFAULT_CONFIG.get(name):
+            settings[name] = value
+    problem = _theme_problem(settings["THEME"])
+    if problem:
+        raise GuideSettingsError(problem)
+    if settings["ARTICLE_PATHS"]:
+        raise GuideSettingsError(
+            f"ARTICLE_PATHS {settings['ARTICLE_PATHS']!r} must be [] or unset: the guide has pages only "
+            f"(under PAGE_PATHS, {settings.get('PAGE_PATHS')!r}), and its theme has no template for blog articles"
+        )
+    templates = os.path.join(settings["THEME"], "templates")
+    for name in settings["DIRECT_TEMPLATES"]:
+        if not os.path.isfile(os.path.join(templates, f"{name}.html")):
+            raise GuideSettingsError(
+                f"DIRECT_TEMPLATES names {name!r}, which the theme has no template for ({templates}/{name}.html); "
+                f"the guide's are {ours['DIRECT_TEMPLATES']!r}"
+            )
+    left_out = [name for name in ours["DIRECT_TEMPLATES"] if name not in settings["DIRECT_TEMPLATES"]]
+    if left_out:
+        raise GuideSettingsError(
+            f"DIRECT_TEMPLATES {settings['DIRECT_TEMPLATES']!r} leaves out {', '.join(left_out)}, which the "
+            f"theme's pages link to; the guide's are {ours['DIRECT_TEMPLATES']!r}"
+        )
+    for name in ("PAGE_URL", "PAGE_SAVE_AS"):
+        if settings[name] != ours[name]:
+            warnings.append(
+                f"{name} {settings[name]!r} is not the guide's {ours[name]!r}: links written from the site "
+                "root, like /servers.html, will not reach these pages"
+            )
+    if settings["STATIC_PATHS"] != ours["STATIC_PATHS"]:
+        warnings.append(
+            f"STATIC_PATHS {settings['STATIC_PATHS']!r} copies only those folders of the content folder; "
+            "the guide's [''] copies every file that is not a page"
+        )
+    settings["MARKDOWN"], lines = _markdown(settings["MARKDOWN"])
+    return warnings + lines
