@@ -58,10 +58,9 @@ class CacheFiles:
         return None
 
     def save(self, path: str, what: str, data: Any, *, binary: bool = False) -> bool:
-        """Write `data` whole (a temporary file, then a rename); False, with one warning,
-        when it cannot be written. A file already warned about is left quietly."""
-        if path in self.warned:
-            return False
+        """Write `data` whole (a temporary file, then a rename), mending a damaged file;
+        False, with one warning (none if the file was already warned about), when it
+        cannot be written."""
         folder = os.path.dirname(path)
         temporary = None
         try:

@@ -129,9 +129,9 @@ def theme_ids(theme: str) -> frozenset[str]:
 
 
 class TemplateCache(FileSystemBytecodeCache):
-    """Jinja's compiled templates beside the other caches. A damaged file (cut short,
-    garbage, a folder in its place) is one warning and the template compiled again; one
-    that cannot be written is one warning."""
+    """Jinja's compiled templates beside the other caches. Damaged files (cut short,
+    garbage, a folder in their place) are one warning and the templates compiled again;
+    files that cannot be written, one warning."""
 
     def __init__(self, folder: str, caches):
         super().__init__(folder)
@@ -161,16 +161,16 @@ class TemplateCache(FileSystemBytecodeCache):
         bucket.code = code
 
     def _damaged(self, path: str, reason: str) -> None:
-        self.caches.warn(path, f"the compiled template cannot be read ({reason}); compiling it again")
+        # One warning for the folder: its files are damaged together, as a whole cache is.
+        self.caches.warn(self.directory, f"the compiled templates cannot be read ({os.path.basename(path)}: {reason}); "
+                         "compiling them again")  # fmt: skip
 
     def dump_bytecode(self, bucket: Bucket) -> None:
-        path = self._get_cache_filename(bucket)
-        if path in self.caches.warned:
-            return
         try:
             super().dump_bytecode(bucket)
         except OSError as problem:
-            self.caches.warn(path, f"the compiled template cannot be written ({problem.strerror}); the next build compiles it again")
+            self.caches.warn(self.directory, f"the compiled templates cannot be written ({problem.strerror}); "
+                             "the next build compiles them again")  # fmt: skip
 
 
 def configure_environment(env, settings, cache: bool, caches=None) -> None:
