@@ -169,11 +169,12 @@ def test_llms_txt_lists_each_chapter_and_its_pages(guide):
     assert link["href"] == "./servers.md"
 
 
-def test_make_html_builds_any_guide_folder(tmp_path):
-    content = tmp_path / "elsewhere"
+def test_make_html_builds_any_guide_folder_whatever_its_name(tmp_path):
+    """Folders with spaces and letters beyond ASCII, as authors name them."""
+    content = tmp_path / "Mes guides" / "café crème"
     (content / "pages").mkdir(parents=True)
     (content / "pages" / "x.md").write_text(page_source(title="X", slug="x", sortorder="0301"))
-    output = tmp_path / "out"
+    output = tmp_path / "site publié" / "out put"
     done = subprocess.run(
         ["make", "--no-print-directory", "html", f"INPUTDIR={content}", f"OUTPUTDIR={output}", f"PELICANOPTS=--cache-path {tmp_path / 'cache'}"],
         cwd=REPO, capture_output=True, text=True, timeout=300,

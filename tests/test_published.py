@@ -61,8 +61,10 @@ def write_hostile_guide(guide: Guide) -> None:
     page("ids.md", IDS, title="Ids", slug="ids", sortorder="0105")
     page("fr.md", "Du texte.\n", title="Serveurs", slug="serveurs", sortorder="0106", lang="fr")
     page("renamed.md", title="Renamed", slug="renamed", sortorder="0107", aliases="Old-Name")
-    page("hidden.md", "Draft-ish words: zanzibarian.\n", title="Hidden", slug="hidden", sortorder="0108",
+    page("hidden.md", "Unlisted words: zanzibarian.\n", title="Hidden", slug="hidden", sortorder="0108",
          status="hidden", aliases="hidden-old")
+    page("draft.md", "Unfinished words: quixotrope.\n", title="Draft", slug="draft", sortorder="0109",
+         status="draft", aliases="draft-old")
 
 
 @pytest.fixture(scope="module")
@@ -144,6 +146,13 @@ def test_a_hidden_page_is_written_and_reached_by_its_address_but_listed_nowhere(
     assert refresh.endswith("/hidden.html")
 
 
+def test_a_draft_is_in_no_output(site):
+    for name, text in text_files(site.output).items():
+        assert "quixotrope" not in text and "draft" not in name, name
+    # Nor in the search index: it counts the listed pages only (the hidden page's test).
+    assert "Draft" not in site.html("llms.txt") and "draft" not in site.html("sitemap.xml")
+
+
 # 5. Links that run script ----------------------------------------------------------------
 
 
@@ -210,6 +219,9 @@ REFUSED_WHEN_READ = {
     "own.md": (b"title: O\nslug: o\nsortorder: 0104\naliases: old-o, o\n\nText.\n",
                'aliases "old-o, o" holds o, the page\'s own slug: an alias is an old slug that redirects here; remove it'),
     "twice.md": (b"title: W\nslug: w\nsortorder: 0105\naliases: old-w, old-w\n\nText.\n", 'aliases "old-w, old-w" lists old-w twice; keep one'),
+    # Pelican would hide it as a translation of a.md, or move it to pages/start-fr.html.
+    "start-fr.md": (b"title: Commencer\nslug: start\nsortorder: 0106\nlang: fr\n\nTexte.\n",
+                    "has the slug start of content/pages/a.md, in another language (lang fr); the guide writes each page at its own slug"),
 }
 REFUSED_WHEN_PLANNED = {
     "t.md": (b"title: T\nslug: t\nsortorder: 0101\naliases: T\n\nText.\n",

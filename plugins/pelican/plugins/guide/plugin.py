@@ -117,9 +117,9 @@ def order_pages(generator) -> None:
     for name in ("translations", "hidden_translations"):
         for page in getattr(generator, name):
             others = [other for other in (*pages, *hidden) if other.slug == page.slug]
-            with_it = f" as {report.display_path(others[0].source_path)} has" if others else ""
-            report.error(page.source_path, f"has the slug {page.slug}{with_it}, in another language (lang {page.lang}); "
-                         "the guide writes each page at its own slug: give it one")  # fmt: skip
+            of = f" of {report.display_path(others[0].source_path)}" if others else ""
+            report.error(page.source_path, f"has the slug {page.slug}{of}, in another language (lang {page.lang}); "
+                         "the guide writes each page at its own slug, whatever its language: give it its own")  # fmt: skip
         setattr(generator, name, [])
     # A {static} link that leaves the content folder must never be copied (the links
     # step names the page); Pelican has listed it among the files to copy.
