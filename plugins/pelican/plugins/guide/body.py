@@ -50,6 +50,7 @@ _PERMALINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.DOTALL)
 _TAG = re.compile(r"<[^>]*>")
 
 _ID_ATTRIBUTE = re.compile(r"""(\sid\s*=\s*)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
+_ANY_ID = re.compile(r"\sid\s*=", re.IGNORECASE)
 _ANCHOR_HREF = re.compile(r"""(\shref\s*=\s*)(["'])#(.*?)\2""", re.IGNORECASE | re.DOTALL)
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 # Attributes a browser follows as an address, and the schemes that run code or leave the
@@ -206,7 +207,7 @@ def unique_ids(html: str, headings: tuple, reserved) -> tuple[str, tuple]:
             pending[:] = [value, new]
         return tag[: found.start(3)] + new + tag[found.end(3) :]
 
-    if "id=" not in html and "ID=" not in html:
+    if not _ANY_ID.search(html):
         return html, headings
     html = outside_code(html, lambda part: _START_TAG.sub(rename, part))
     if renamed:

@@ -104,7 +104,7 @@ class GuideWriter(Writer):
             self.global_key, name, template.name, body, page.url, page.title,
             page.description, page.headings, getattr(page, "nav", None) and page.nav.digest,
             str(getattr(page, "updated", None)), getattr(page, "edit_url", None),
-            getattr(page, "markdown_url", None),
+            getattr(page, "markdown_url", None), getattr(page, "lang", None), getattr(page, "listed", None),
         )  # fmt: skip
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None,
