@@ -9,7 +9,6 @@ import subprocess
 import pytest
 
 from conftest import Guide
-from pelican.plugins.guide.gitdates import parse_log
 
 NAMES = {"plain.md": "2024-05-01T12:00:00Z", "café.md": "2024-06-02T12:00:00Z", "naïve page.md": "2024-07-03T12:00:00Z"}
 
@@ -75,5 +74,7 @@ def test_a_repository_git_refuses_to_read_leaves_the_dates_out_with_one_warning_
 
 
 def test_the_log_is_read_as_git_writes_it_with_z():
+    from pelican.plugins.guide.gitdates import parse_log
+
     out = b"\x011700000300\x00\ncontent/caf\xc3\xa9.md\x00content/new\nline.md\x00\x011700000200\x00\ncontent/plain.md\x00content/caf\xc3\xa9.md\x00"
     assert parse_log(out) == {"content/café.md": 1700000300, "content/new\nline.md": 1700000300, "content/plain.md": 1700000200}

@@ -159,8 +159,8 @@ class SiteServer(http.server.ThreadingHTTPServer):
 
 def make_server(root: str, host: str, port: int) -> SiteServer:
     handler = type("Handler", (SiteHandler,), {"bound": host})
-    SiteServer.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    return SiteServer((host, port), functools.partial(handler, directory=root))
+    server = type("Server", (SiteServer,), {"address_family": socket.AF_INET6 if ":" in host else socket.AF_INET})
+    return server((host, port), functools.partial(handler, directory=root))
 
 
 def serve_folder(root: str, host: str, port: int) -> None:
