@@ -11,9 +11,8 @@ import shutil
 import markdown
 import pytest
 from bs4 import BeautifulSoup
-from lxml import etree
 
-from conftest import CONFFILE, PUBLISHCONF, REPO, Guide, run_build, tree_bytes
+from conftest import PUBLISHCONF, REPO, Guide, tree_bytes
 from test_bad_input import assert_failed_cleanly
 
 SITEURL = "https://guide.fullstack.test"
