@@ -148,9 +148,8 @@ def test_a_burst_of_requests_is_answered_at_once(server):
     assert min(slowest) < 1.0, slowest
 
 
+@pytest.mark.parametrize("server", ["devserver"], indirect=True)  # make serve has no live reload
 def test_the_live_reload_socket_opens_only_for_the_servers_own_pages(server):
-    if server.kind != "devserver":
-        pytest.skip("make serve has no live reload")
     from tornado.httpclient import HTTPClientError, HTTPRequest
     from tornado.ioloop import IOLoop
     from tornado.websocket import websocket_connect

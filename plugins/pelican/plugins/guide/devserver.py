@@ -47,7 +47,7 @@ def port_problem(host: str, port: int) -> str | None:
     return None
 
 
-def refresh_index(output: str) -> None:
+def refresh_index(output: str, language: str | None = None) -> None:
     """Rebuild the search index of the served site, then swap it in (the dev site only)."""
     lock = Lock(output)
     lock.acquire(wait=True)
@@ -55,7 +55,7 @@ def refresh_index(output: str) -> None:
         fresh = os.path.join(output, ".pagefind-next")
         shutil.rmtree(fresh, ignore_errors=True)
         started = time.perf_counter()
-        process = start_index(output, fresh)
+        process = start_index(output, fresh, language)
         if finish_index(process) is None:
             old = os.path.join(output, ".pagefind-old")
             live = os.path.join(output, SEARCH_FOLDER)
@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> None:
 
     def after_build() -> None:
         if adjust is not None:
-            threading.Thread(target=refresh_index, args=(output,), daemon=True).start()
+            threading.Thread(target=refresh_index, args=(output, settings.get("DEFAULT_LANG")), daemon=True).start()
 
     if status == 0:
         after_build()

@@ -389,7 +389,7 @@ def start_search(settings, state, output: str):
             link_tree(previous_index, os.path.join(output, SEARCH_FOLDER))
         return None
     state.counts["search_started"] = time.perf_counter()
-    return start_index(output)
+    return start_index(output, language=settings.get("DEFAULT_LANG"))
 
 
 def site_check(settings, state, output: str, workers: int) -> SiteCheck:
