@@ -155,7 +155,7 @@ def section_digits(settings) -> dict[int, int]:
     return dict(value)
 
 
-def _strings(settings, name: str, check, expected: str) -> tuple[str, ...]:
+def _strings(settings, name: str, check=bool, expected: str = "non-empty strings") -> tuple[str, ...]:
     """A list of strings, each of which passes `check`; the first that does not is named."""
     value = setting(settings, name)
     if isinstance(value, str) or not isinstance(value, (list, tuple)):
