@@ -22,9 +22,13 @@ FOLDER = "pagefind"
 INDEX_LATER = "guide_index_later"
 
 
-def start_index(site: str, into: str | None = None) -> subprocess.Popen:
-    """Pagefind, started in the background: it works while the pages are checked."""
+def start_index(site: str, into: str | None = None, language: str | None = None) -> subprocess.Popen:
+    """Pagefind, started in the background: it works while the pages are checked. One
+    index for the whole guide, in its DEFAULT_LANG: Pagefind would otherwise keep a page
+    with `lang: fr` in a French index that the guide's search page never loads."""
     where = ["--output-path", into] if into else ["--output-subdir", FOLDER]
+    if language:
+        where += ["--force-language", language.split("-")[0].lower()]
     return subprocess.Popen(
         # Highlighted code is left out: its words drown the prose in the results, and it
         # doubles Pagefind's time on a guide of code examples. So are the headings' "#" links.

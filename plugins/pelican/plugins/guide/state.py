@@ -12,16 +12,19 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from .caches import CacheFiles
 from .report import Report
 from .settings import Config, guide_config
 
 _KEY = "guide_build_state"
+SETTINGS_FILE = "guide_settings_file"  # set by guide-build: the file a warning about a setting names
 
 
 @dataclass
 class BuildState:
     config: Config
     report: Report = field(default_factory=Report)
+    caches: CacheFiles = field(default_factory=CacheFiles)  # this build's cache files, each warned about once
     started: float = field(default_factory=time.perf_counter)
     lap: float = field(default_factory=time.perf_counter)
     timings: dict = field(default_factory=dict)  # phase -> seconds

@@ -21,6 +21,7 @@ from pelican.plugins import signals
 from pelican.utils import path_to_url, get_relative_path, sanitised_join
 from pelican.writers import Writer
 
+from .caches import is_dict_of
 from .digests import code_digest, digest, settings_digest
 from .errors import GuideError
 from .state import state_of
@@ -86,14 +87,13 @@ class GuideWriter(Writer):
     def _load_manifest(self) -> dict[str, str]:
         if self.manifest is None:
             return {}
-        try:
-            with open(self.manifest, encoding="utf-8") as stored:
-                data = json.load(stored)
-        except (OSError, ValueError):
-            return {}
-        if not isinstance(data, dict) or data.get("build") != read_stamp(self.previous):
+        valid = lambda data: (  # noqa: E731
+            isinstance(data, dict) and isinstance(data.get("build"), str) and is_dict_of(data.get("keys"), str, lambda key: isinstance(key, str))
+        )
+        data = self.state.caches.load(self.manifest, "writer's list of files", valid, "rendering every file again")
+        if data is None or data["build"] != read_stamp(self.previous):
             return {}  # the site those keys describe is not the one there now
-        return data.get("keys", {})
+        return data["keys"]
 
     def key(self, name: str, template, kwargs) -> str:
         page = kwargs.get("page")
@@ -104,7 +104,7 @@ class GuideWriter(Writer):
             self.global_key, name, template.name, body, page.url, page.title,
             page.description, page.headings, getattr(page, "nav", None) and page.nav.digest,
             str(getattr(page, "updated", None)), getattr(page, "edit_url", None),
-            getattr(page, "markdown_url", None),
+            getattr(page, "markdown_url", None), getattr(page, "lang", None), getattr(page, "listed", None),
         )  # fmt: skip
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None,
@@ -181,7 +181,7 @@ class GuideWriter(Writer):
         """Link the files that did not change; render the others on every core."""
         todo = [index for index, job in enumerate(self.jobs) if not (job[5] and self._reuse(job[0]))]
         self.reused += len(self.jobs) - len(todo)
-        if todo and self.in_place and self.manifest and os.path.exists(self.manifest):
+        if todo and self.in_place and self.manifest and os.path.isfile(self.manifest):
             os.unlink(self.manifest)  # files are about to change: the old keys no longer hold
         for warnings, errors in forked_map(self._render, todo, self.state.config.workers, weight=self._weight):
             self.state.report.warnings += warnings
@@ -197,7 +197,5 @@ class GuideWriter(Writer):
         sources give the same bytes), and keep the keys its files were made with."""
         build_id = digest(sorted(self.keys.items()))
         write_stamp(self.output_path, build_id)
-        if self.manifest is None:
-            return
-        os.makedirs(os.path.dirname(self.manifest), exist_ok=True)
-        _write_atomically(self.manifest, json.dumps({"build": build_id, "keys": self.keys}))
+        if self.manifest is not None:
+            self.state.caches.save(self.manifest, "writer's list of files", {"build": build_id, "keys": self.keys})
