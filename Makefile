@@ -68,54 +68,54 @@ help:
 
 $(PYTHON):
 	@echo "make: creating the virtual environment $(VENV) with $(PY)"
-	$(PY) -m venv $(VENV)
+	$(PY) -m venv "$(VENV)"
 
 # The pinned dependencies, then this project itself (editable, in the Pelican plugin
 # namespace, so PLUGINS = ["guide"] finds it and `pelican` works without make). Shown with
 # pip's progress: it runs on the first `make html`, and again only when these files change.
 $(INSTALLED): requirements.txt pyproject.toml setup.py | $(PYTHON)
 	@echo "make: installing the pinned dependencies (requirements.txt) into $(VENV); about 30 s, once"
-	$(PYTHON) -m pip install --disable-pip-version-check -r requirements.txt
+	"$(PYTHON)" -m pip install --disable-pip-version-check -r requirements.txt
 	@echo "make: installing this project into $(VENV), editable: its code stays in plugins/ and theme/"
-	$(PYTHON) -m pip install --disable-pip-version-check --no-deps -e .
-	@touch $@
+	"$(PYTHON)" -m pip install --disable-pip-version-check --no-deps -e .
+	@touch "$@"
 
 $(TEST_INSTALLED): requirements-test.txt $(INSTALLED)
 	@echo "make: installing the test tools (requirements-test.txt) into $(VENV)"
-	$(PYTHON) -m pip install --disable-pip-version-check -r requirements-test.txt
-	@touch $@
+	"$(PYTHON)" -m pip install --disable-pip-version-check -r requirements-test.txt
+	@touch "$@"
 
 $(BENCH_INSTALLED): requirements-bench.txt $(INSTALLED)
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
-	@touch $@
+	"$(PYTHON)" -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
+	@touch "$@"
 
 # --ignore-scripts: its install script would fetch a Java runtime; the machine's java runs it.
 # Without npm the HTML check skips with the reason (and fails under CI=true).
 $(VNU_JAR):
 	@if command -v npm >/dev/null; then \
 	  npm install --silent --ignore-scripts --no-audit --no-fund --no-save \
-	    --prefix $(VENV)/vnu-$(VNU_VERSION) vnu-jar@$(VNU_VERSION); \
+	    --prefix "$(VENV)/vnu-$(VNU_VERSION)" vnu-jar@$(VNU_VERSION); \
 	else echo "npm not found: the Nu HTML checker test will skip"; fi
 
 html: $(INSTALLED)
-	$(VENV)/bin/guide-build $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) $(PELICANOPTS)
+	"$(VENV)/bin/guide-build" "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS)
 
 publish: $(INSTALLED)
-	$(VENV)/bin/guide-build $(INPUTDIR) -o $(OUTPUTDIR) -s $(PUBLISHCONF) $(PELICANOPTS)
+	"$(VENV)/bin/guide-build" "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(PUBLISHCONF)" $(PELICANOPTS)
 
 # As pelican-quickstart's Makefile; -n adds .nojekyll so GitHub Pages serves the files as they are.
 github: publish
-	$(VENV)/bin/ghp-import -n -m "Generate Pelican site" -b $(GITHUB_PAGES_BRANCH) "$(OUTPUTDIR)"
-	git push $(GITHUB_PAGES_REMOTE) $(GITHUB_PAGES_BRANCH)
+	"$(VENV)/bin/ghp-import" -n -m "Generate Pelican site" -b "$(GITHUB_PAGES_BRANCH)" "$(OUTPUTDIR)"
+	git push "$(GITHUB_PAGES_REMOTE)" "$(GITHUB_PAGES_BRANCH)"
 
 devserver: $(INSTALLED)
-	$(VENV)/bin/guide-devserver $(INPUTDIR) -o $(DEVOUTPUTDIR) -s $(CONFFILE) $(PELICANOPTS) -b $(BIND) -p $(PORT)
+	"$(VENV)/bin/guide-devserver" "$(INPUTDIR)" -o "$(DEVOUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS) -b "$(BIND)" -p "$(PORT)"
 
 regenerate: $(INSTALLED)
-	$(VENV)/bin/guide-devserver --no-serve $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) $(PELICANOPTS)
+	"$(VENV)/bin/guide-devserver" --no-serve "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS)
 
 serve: $(INSTALLED)
-	$(VENV)/bin/guide-devserver --no-build $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) -b $(BIND) -p $(PORT)
+	"$(VENV)/bin/guide-devserver" --no-build "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" -b "$(BIND)" -p "$(PORT)"
 
 # Only folders the build made (they carry its .guide-site stamp) are removed.
 clean:
@@ -126,9 +126,9 @@ clean:
 	rm -rf "$(CACHEDIR)"
 
 test: $(TEST_INSTALLED) $(VNU_JAR)
-	VNU_JAR=$(VNU_JAR) $(PYTHON) -m pytest $(PYTESTOPTS)
+	VNU_JAR="$(VNU_JAR)" "$(PYTHON)" -m pytest $(PYTESTOPTS)
 
 # This project against plain Pelican (and Hugo) on a synthetic guide, then the devserver's
 # save-to-reload; REAL=path/to/content also times a real guide's cold build.
 bench: $(BENCH_INSTALLED)
-	$(PYTHON) -m tests.perf.bench --pages $(PAGES) --rounds $(ROUNDS) $(if $(REAL),--real $(REAL))
+	"$(PYTHON)" -m tests.perf.bench --pages "$(PAGES)" --rounds "$(ROUNDS)" $(if $(REAL),--real "$(REAL)")

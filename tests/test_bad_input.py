@@ -158,11 +158,12 @@ def test_warnings_for_blemishes_and_strict_mode_makes_them_errors(guide):
 
 
 def test_an_allowed_image_host_is_added_to_the_content_security_policy(guide):
-    good_page(guide, body="![remote](https://images.example.org/x.png)\n")
-    result = guide.build(settings={"GUIDE_IMAGE_HOSTS": '["images.example.org"]'})
+    good_page(guide, body="![remote](https://images.example.org/x.png) ![cdn](https://a.cdn.example.net:8443/y.png)\n")
+    hosts = ["images.example.org", "https://*.cdn.example.net:8443"]
+    result = guide.build(settings={"GUIDE_IMAGE_HOSTS": json.dumps(hosts)})
     assert result.returncode == 0 and not result.warning_lines, result.stderr
     csp = result.soup("good.html").find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
-    assert "img-src 'self' data: https://images.example.org" in csp
+    assert "img-src 'self' data: https://images.example.org https://*.cdn.example.net:8443; " in csp
 
 
 def test_inline_styles_the_theme_knows_become_classes_without_a_warning(guide):
@@ -211,13 +212,51 @@ def test_a_content_folder_that_does_not_exist(guide, tmp_path):
         ("GUIDE_PYGMENTS_STYLES", '["a11y-light", "nope"]', "GUIDE_PYGMENTS_STYLES 'nope' is not a Pygments style installed here"),
         ("GUIDE_SIDEBAR", "1", "GUIDE_SIDEBAR is not a setting of the guide plugin"),
         ("SITEURL", '"https://x.org/guide#frag"', "SITEURL 'https://x.org/guide#frag' must be an absolute http(s) address with no query, fragment"),
-        ("SITEURL", '"/guide with space"', "SITEURL '/guide with space' must not hold #, ?, spaces or quotes"),
+        ("SITEURL", '"/guide with space"', "SITEURL '/guide with space' must be empty or an absolute http(s) address"),
+        # Every link of every page starts with SITEURL; the CSP's img-src lists the hosts.
+        ("SITEURL", '"javascript:alert(1)"', "SITEURL 'javascript:alert(1)' must be empty or an absolute http(s) address"),
+        ("GUIDE_IMAGE_HOSTS", json.dumps(["img.example;script-src\t'unsafe-inline'"]),
+         "GUIDE_IMAGE_HOSTS holds \"img.example;script-src\\t'unsafe-inline'\"; it must hold only host names like"),
     ],
 )
 def test_a_wrong_setting_is_one_line_naming_the_settings_file(guide, setting, value, message):
     good_page(guide)
     result = guide.build(settings={setting: value})
     assert_failed_cleanly(result, f"{CONFFILE}: {message}")
+
+
+@pytest.mark.parametrize(
+    ("settings", "refused"),
+    [
+        ({"SITEURL": "data:text/html,<script>alert(1)</script>"}, "SITEURL"),
+        ({"SITEURL": "JavaScript:alert(1)//"}, "SITEURL"),
+        ({"SITEURL": "//elsewhere.example"}, "SITEURL"),
+        ({"SITEURL": "ftp://files.example.org"}, "SITEURL"),
+        ({"GUIDE_IMAGE_HOSTS": ["img.example.org; script-src *"]}, "GUIDE_IMAGE_HOSTS"),
+        ({"GUIDE_IMAGE_HOSTS": ["img.example.org'"]}, "GUIDE_IMAGE_HOSTS"),
+        ({"GUIDE_IMAGE_HOSTS": ["img.example.org https://evil.example"]}, "GUIDE_IMAGE_HOSTS"),
+        ({"GUIDE_IMAGE_HOSTS": ["img\x07.example.org"]}, "GUIDE_IMAGE_HOSTS"),
+        ({"GUIDE_IMAGE_HOSTS": ["https://img.example.org/path"]}, "GUIDE_IMAGE_HOSTS"),
+        ({"GUIDE_IMAGE_HOSTS": ["images.example.org", ""]}, "GUIDE_IMAGE_HOSTS"),
+        ({"GUIDE_DEV_SCRIPT_HASHES": ["abc'; script-src *"]}, "GUIDE_DEV_SCRIPT_HASHES"),
+        ({"DEFAULT_LANG": 'en"><script>'}, "DEFAULT_LANG"),
+        ({"SITEURL": "https://guide.example.org/docs"}, None),
+        ({"SITEURL": ""}, None),
+        ({"GUIDE_IMAGE_HOSTS": ["images.example.org", "https://cdn.example.org:8443", "*.img.example.net", "http://localhost:8080"]}, None),
+        ({"DEFAULT_LANG": "pt-BR"}, None),
+    ],
+)
+def test_settings_that_reach_every_pages_links_or_policy_are_checked(settings, refused):
+    from pelican.plugins.guide.errors import GuideSettingsError
+    from pelican.plugins.guide.settings import guide_config
+
+    if refused is None:
+        guide_config(settings)
+        return
+    with pytest.raises(GuideSettingsError) as raised:
+        guide_config(settings)
+    message = str(raised.value)
+    assert message.startswith(refused) and "\n" not in message and "must" in message
 
 
 def test_bad_json_given_to_e_is_one_line(guide):
@@ -235,6 +274,36 @@ def test_settings_file_with_a_syntax_error(guide, tmp_path):
     assert any(line.startswith(f"error: {conf}:") for line in result.error_lines), result.stderr
 
 
+@pytest.mark.parametrize("imported", [False, True], ids=["in-the-file", "in-a-file-it-imports"])
+def test_an_exception_in_the_settings_file_names_the_file_and_the_line(guide, tmp_path, imported):
+    good_page(guide)
+    conf = tmp_path / "brokenconf.py"
+    conf.write_text(CONFFILE.read_text() + '\nraise RuntimeError("boom")\n')
+    raised_at = f"{conf}:{len(CONFFILE.read_text().splitlines()) + 2}"
+    if imported:  # as publishconf.py imports pelicanconf.py
+        top = tmp_path / "topconf.py"
+        top.write_text(f"import sys\nsys.path.insert(0, {str(tmp_path)!r})\nfrom brokenconf import *  # noqa\n")
+        conf = top
+    result = guide.build(conffile=conf)
+    assert_failed_cleanly(result)
+    assert result.error_lines == [f"error: {raised_at}: RuntimeError: boom"], result.stderr
+
+
+def test_a_chapter_title_for_a_chapter_with_no_page_is_a_warning_naming_the_settings_file(guide):
+    good_page(guide)  # chapter 1
+    conffile = guide.settings(GUIDE_CHAPTERS={1: "Basics", 9: "Nowhere"}, GUIDE_MISSING_PAGES_BASE=None)
+    result = guide.build(conffile=conffile)
+    assert result.returncode == 0, result.stderr
+    assert result.warning_lines == [
+        f"warning: {conffile}: GUIDE_CHAPTERS names chapter 9 ('Nowhere'), which has no page; "
+        "a page's sortorder starting with 09 puts it there"
+    ]
+    # A site that carries part of a complete guide names that guide's chapters: one info line.
+    part = guide.build(conffile=guide.settings(GUIDE_CHAPTERS={1: "Basics", 9: "Nowhere"}))
+    assert part.returncode == 0 and not part.warning_lines, part.stderr
+    assert f"info: {guide.root / 'guideconf.py'}: GUIDE_CHAPTERS names chapters this site has no page in (9); they are the complete guide's" in part.stderr
+
+
 def test_debug_shows_the_traceback(guide, tmp_path):
     good_page(guide)
     conf = tmp_path / "brokenconf.py"
@@ -247,8 +316,8 @@ def test_debug_shows_the_traceback(guide, tmp_path):
 @pytest.mark.parametrize(
     ("old", "new", "line"),
     [
-        ("{% endblock content %}", "{% endblock %", "page.html:20: template syntax error"),
-        ("{{ page.title }}</h1>", "{{ page.title.nope.deeper }}</h1>", "page.html:11: template error: UndefinedError"),
+        ("{% endblock content %}", "{% endblock %", "page.html:21: template syntax error"),
+        ("{{ page.title }}</h1>", "{{ page.title.nope.deeper }}</h1>", "page.html:12: template error: UndefinedError"),
     ],
 )
 def test_a_broken_template_names_the_file_and_line(guide, tmp_path, old, new, line):

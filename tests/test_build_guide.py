@@ -6,6 +6,9 @@ import base64
 import hashlib
 import subprocess
 
+import markdown
+from bs4 import BeautifulSoup
+
 from conftest import REPO, SEED_CONTENT, page_source, run_build
 from guides import sidebar
 
@@ -55,7 +58,9 @@ def test_the_servers_site_writes_its_pages_search_llms_txt_and_markdown(servers_
         ".guide-site", "404.html", "index.html", "llms.txt", "pagefind", "search.html",
         "servers.html", "servers.md", "table-of-contents.html", "theme",
     ]  # fmt: skip
-    assert (servers_site.output / "servers.md").read_bytes() == (SEED_CONTENT / "pages" / "05-deployment" / "servers.markdown").read_bytes()
+    # The body as written, under the title and description; the rest of the header stays private.
+    body = (SEED_CONTENT / "pages" / "05-deployment" / "servers.markdown").read_text().split("\n\n", 1)[1].lstrip("\n")
+    assert (servers_site.output / "servers.md").read_text() == f"# Servers\n\n> {SERVERS_DESCRIPTION}\n\n{body}"
     assert "1 page, " in servers_site.summary and "0 warnings, 0 errors" in servers_site.summary
     assert "1 link to the complete guide" in servers_site.summary
 
@@ -126,7 +131,10 @@ def test_metadata_is_escaped_everywhere(guide):
     assert sidebar(soup)[1][1] == TRICKY
     assert result.soup("b.html").find("a", rel="prev").get_text(" ", strip=True).endswith(TRICKY)
     assert "Landing &amp; more" in result.html("table-of-contents.html")
-    assert TRICKY in result.html("llms.txt")  # Markdown, not HTML: as written
+    # llms.txt is Markdown: the title reads back as the same text, with no tag and no link.
+    listed = markdown.markdown(result.html("llms.txt"))
+    assert "<script>" not in result.html("llms.txt") and "<script>" not in listed
+    assert [link.get_text() for link in BeautifulSoup(listed, "lxml").find_all("a")][0] == TRICKY
 
 
 def test_pygments_css_only_on_pages_with_code(guide):
@@ -165,11 +173,12 @@ def test_llms_txt_lists_each_chapter_and_its_pages(guide):
     assert link["href"] == "./servers.md"
 
 
-def test_make_html_builds_any_guide_folder(tmp_path):
-    content = tmp_path / "elsewhere"
+def test_make_html_builds_any_guide_folder_whatever_its_name(tmp_path):
+    """Folders with spaces and letters beyond ASCII, as authors name them."""
+    content = tmp_path / "Mes guides" / "café crème"
     (content / "pages").mkdir(parents=True)
     (content / "pages" / "x.md").write_text(page_source(title="X", slug="x", sortorder="0301"))
-    output = tmp_path / "out"
+    output = tmp_path / "site publié" / "out put"
     done = subprocess.run(
         ["make", "--no-print-directory", "html", f"INPUTDIR={content}", f"OUTPUTDIR={output}", f"PELICANOPTS=--cache-path {tmp_path / 'cache'}"],
         cwd=REPO, capture_output=True, text=True, timeout=300,

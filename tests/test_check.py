@@ -100,8 +100,8 @@ GOOD = """<!doctype html><html><head><title>Why Python? - Site</title>
 <li><a href="introduction.html">1. Introduction</a><ol>
 <li><a href="why.html" aria-current="page">Why Python</a></li></ol></li>
 <li><span>5. Deployment</span></li></ol></nav>
-<main><h1>Why Python?</h1><nav aria-label="On this page"><a href="#one">One</a><a href="#two">Two</a></nav>
-<div class="page-body"><p><a href="servers.html">servers</a> <img src="img/x.png" alt="x"></p></div>
+<main><article data-pagefind-body><h1>Why Python?</h1><nav aria-label="On this page"><a href="#one">One</a><a href="#two">Two</a></nav>
+<div class="page-body"><p><a href="servers.html">servers</a> <img src="img/x.png" alt="x"></p></div></article>
 <nav class="pager"><a rel="prev" href="introduction.html">Introduction</a><a rel="next" href="servers.html">Servers</a></nav>
 </main></body></html>"""
 

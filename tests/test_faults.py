@@ -6,9 +6,9 @@ from __future__ import annotations
 import fcntl
 import os
 import pickle
+import shutil
 import signal
 import subprocess
-import threading
 import time
 from pathlib import Path
 
@@ -146,12 +146,19 @@ def test_a_second_build_fails_at_once_with_no_wait(guide):
 def test_a_second_build_waits_for_the_first_and_says_so(guide):
     good_guide(guide)
     handle = hold_lock(guide.output)
-    threading.Timer(1.0, handle.close).start()
-    started = time.monotonic()
-    result = guide.build()
-    assert result.returncode == 0, result.stderr
-    assert time.monotonic() - started >= 1.0
-    assert f"waiting for another build of {guide.output} to finish..." in result.stderr
+    command = [str(GUIDE_BUILD), str(guide.content), "-o", str(guide.output), "-s", str(REPO / "pelicanconf.py"),
+               "--cache-path", str(guide.root / ".cache")]  # fmt: skip
+    build = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        said = build.stderr.readline()  # it says so as soon as it finds the lock taken
+        time.sleep(0.5)
+        assert build.poll() is None  # and waits
+    finally:
+        handle.close()
+    rest, more = build.communicate(timeout=300)
+    assert said == f"waiting for another build of {guide.output} to finish...\n"
+    assert build.returncode == 0, said + more
+    assert (guide.output / "a.html").exists()
     from pelican.plugins.guide.outputdir import Lock
 
     assert not Path(Lock(str(guide.output)).path).exists()  # the lock file goes with the build
@@ -188,6 +195,8 @@ def test_a_damaged_cache_is_one_warning_then_a_full_build(guide):
     before = tree_bytes(guide.output)
     for stored in cache.glob("guide-read-*.pickle"):
         stored.write_bytes(stored.read_bytes()[:20])  # as a build killed mid-write would have
+    for snapshot in cache.glob("guide-quick-*.pickle"):
+        snapshot.unlink()  # no quick build: this one reads the guide
     result = guide.build()
     assert result.returncode == 0, result.stderr
     assert len(result.warning_lines) == 1 and "the reading cache cannot be read (" in result.warning_lines[0]
@@ -216,6 +225,7 @@ def test_the_cache_is_written_whole_or_not_at_all(guide, monkeypatch):
     folder = guide.root / "cache"
     folder.mkdir()
     target = reading.Reading.__new__(reading.Reading)
+    target.caches = reading.CacheFiles()
     target.cache_file = str(folder / "guide-read-x.pickle")
     target.entries = {"a": (1, "b")}
     target.memo = {}
@@ -228,6 +238,127 @@ def test_the_cache_is_written_whole_or_not_at_all(guide, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         target.save({"a"})
     assert list(folder.iterdir()) == []  # no half file, no temporary left
+
+
+# Every cache file the build keeps: damaged any way, one warning, a full build ------------
+
+CACHES = {  # what each file is, as the warning names it
+    "guide-read-*.pickle": "the reading cache cannot be",
+    "guide-check-*.json": "the check's records cannot be",
+    "guide-site-*.json": "the writer's list of files cannot be",
+    "guide-git-*.json": "the git dates cache cannot be",
+    "guide-quick-*.pickle": "the quick build's snapshot cannot be",
+    "guide-timings.json": "the timings cannot be",  # only written
+    "jinja/*.cache": "the compiled templates cannot be",
+}
+
+
+def damage(path: Path, how: str) -> None:
+    data = path.read_bytes()
+    if how == "folder":
+        path.unlink()
+        (path / "inside").mkdir(parents=True)
+        return
+    if how == "shape" or how == "inner shape":
+        if path.suffix == ".json":
+            data = b"[1, 2, 3]" if how == "shape" else b'{"a.html": 5, "build": 7, "keys": [1]}'
+        elif path.suffix == ".pickle":
+            data = pickle.dumps([1, 2, 3] if how == "shape" else ({"a.md": "not a page"}, {}))
+        else:  # Jinja's header and the template's checksum, then data that is no code
+            from jinja2.bccache import bc_magic
+
+            stream = __import__("io").BytesIO(data[len(bc_magic):])
+            pickle.load(stream)
+            data = data[: len(bc_magic) + stream.tell()] + __import__("marshal").dumps([1, 2, 3])
+    else:
+        data = {"empty": b"", "half": data[: len(data) // 2], "garbage": b"\x00\x9c garbage \xff" * 9}[how]
+    path.write_bytes(data)
+
+
+@pytest.fixture(scope="module")
+def cached(tmp_path_factory):
+    """A guide in a git repository, built once: every cache file there is, and the site."""
+    guide = good_guide(Guide(tmp_path_factory.mktemp("caches")))
+    guide.page("c.md", "Text.\n\n```python\nprint(1)\n```\n", title="C", slug="c", sortorder="0102")
+    git = ["git", "-C", str(guide.root), "-c", "user.name=T", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "content"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "pages"], check=True)
+    assert guide.build().returncode == 0
+    cache = guide.root / ".cache-output"
+    pristine = guide.root / "pristine-cache"
+    shutil.copytree(cache, pristine)
+    for pattern in CACHES:
+        assert list(cache.glob(pattern)), pattern
+    return guide, cache, pristine, tree_bytes(guide.output)
+
+
+@pytest.mark.parametrize("how", ["empty", "half", "garbage", "shape", "inner shape", "folder"])
+def test_every_cache_file_damaged_is_one_warning_and_a_full_build(cached, how):
+    guide, cache, pristine, site = cached
+    shutil.rmtree(cache)
+    shutil.copytree(pristine, cache)
+    for pattern in CACHES:
+        for path in cache.glob(pattern):
+            damage(path, how)
+    result = guide.build()
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    for pattern, warning in CACHES.items():
+        said = [line for line in result.warning_lines if warning in line]
+        written_only = pattern == "guide-timings.json" and how != "folder"
+        assert len(said) == (0 if written_only else 1), (pattern, result.stderr)
+    assert len(result.warning_lines) == len(CACHES) - (how != "folder")
+    assert tree_bytes(guide.output) == site  # everything made afresh, the same bytes
+    assert " 0 reused" in result.summary
+    if how == "garbage":  # the build wrote the caches anew: the next one is quiet and warm
+        again = guide.build()
+        assert again.returncode == 0 and not again.warning_lines and "0 files rendered" in again.summary, again.stderr
+
+
+# A read-only file system -----------------------------------------------------------------
+
+
+def test_an_output_folder_on_a_read_only_file_system_is_one_line(guide, tmp_path):
+    """A read-only mount, in a mount namespace of the test's own (no root needed where
+    user namespaces are allowed); skipped with the reason where the kernel refuses."""
+    good_guide(guide)
+    readonly = tmp_path / "readonly"
+    readonly.mkdir()
+    probe = subprocess.run(["unshare", "-rm", "sh", "-c", f"mount -t tmpfs -o ro tmpfs {readonly}"], capture_output=True, text=True)
+    if probe.returncode != 0:
+        pytest.skip(f"no read-only mount here: {probe.stderr.strip()}")
+    output = readonly / "site"
+    command = [str(GUIDE_BUILD), str(guide.content), "-o", str(output), "-s", str(REPO / "pelicanconf.py"),
+               "--cache-path", str(tmp_path / "cache")]  # fmt: skip
+    script = f'mount -t tmpfs -o ro tmpfs "{readonly}" && exec "$@"'
+    done = subprocess.run(["unshare", "-rm", "sh", "-c", script, "sh", *command], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stderr.splitlines() == [
+        f"error: cannot write beside OUTPUTDIR {output}: Read-only file system ({readonly / '.site.lock'}); nothing was touched"
+    ]
+
+
+def test_a_lock_that_cannot_be_made_is_one_line(guide, monkeypatch, capsys):
+    """The same error path, in this process: any OSError making the lock."""
+    import errno
+
+    from pelican.plugins.guide import build, outputdir
+
+    good_guide(guide)
+
+    def refuse(self, wait, waiting=None):
+        raise OSError(errno.EROFS, "Read-only file system", self.path)
+
+    monkeypatch.setattr(outputdir.Lock, "acquire", refuse)
+    status = build.build([str(guide.content), "-o", str(guide.output), "-s", str(REPO / "pelicanconf.py"),
+                          "--cache-path", str(guide.root / "cache")])  # fmt: skip
+    assert status == 1
+    assert capsys.readouterr().err == (
+        f"error: cannot write beside OUTPUTDIR {guide.output}: Read-only file system ({guide.root / '.output.lock'}); nothing was touched\n"
+    )
+    assert not guide.output.exists()
 
 
 # A killed build leaves no process behind, and the next build works ----------------------

@@ -178,3 +178,11 @@ def test_zizmor_names_an_unsafe_workflow(tmp_path, old, new, audit):
     done = zizmor(broken)
     assert done.returncode != 0
     assert audit in done.stdout
+
+
+def test_the_checkout_fetches_the_whole_history():
+    """A shallow clone knows one commit, whose date every page would carry as its "Last
+    updated": the build leaves the dates out then, with a warning, which strict mode stops."""
+    steps = load_workflow()["jobs"]["build"]["steps"]
+    checkout = next(step for step in steps if step.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0

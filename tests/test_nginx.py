@@ -162,3 +162,12 @@ def test_the_transfer_check_names_a_server_that_sends_the_page_uncompressed(publ
         seen = bc.visit(new_context(), f"http://127.0.0.1:{port}/servers.html", settle=True)
         problems = bc.transfer_problems(seen)
     assert any("bytes sent, over the 14336 byte limit" in line for line in problems), problems
+
+
+def test_a_folder_is_never_listed_and_answers_like_a_missing_page(nginx, published_site):
+    """As `make serve` and `make devserver` answer it (tests/test_servers.py)."""
+    for path in ("/theme/", "/pagefind/", "/theme"):
+        status, _, body = get(nginx, path, {"Accept-Encoding": "identity"})
+        assert status in (301, 404) if path == "/theme" else status == 404, (path, status)
+        if status == 404:
+            assert body == (published_site.output / "404.html").read_bytes()

@@ -9,8 +9,12 @@ raw HTML in a page can only fail quietly. Here it fails loudly instead, naming t
 - `style="..."` attributes, which the CSP would block, become theme classes where the
   declarations are the guide's usual ones (spacing, rounded or bordered images), and are
   removed with a warning otherwise.
+- A `javascript:`, `vbscript:` or `data:` link is a warning: the CSP blocks the first
+  two, browsers refuse to open the third.
 - An image from another host is a warning unless GUIDE_IMAGE_HOSTS allows that host.
 - A second `<h1>` is a warning: the theme prints the title as the page's one `<h1>`.
+- Ids are made unique in the page: one the theme uses (`content`, the skip link's
+  target) or one given twice gets a suffix, as the toc extension does (`content_1`).
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ import re
 from html import unescape
 from typing import NamedTuple
 from urllib.parse import urlsplit
+
+from markdown.extensions.toc import unique
 
 # A start tag and its attributes; Markdown escapes every `<` inside code, so these are real tags.
 _START_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
@@ -42,6 +48,16 @@ _H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.DOTALL | re.IGNORECASE)
 _FIRST_PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.DOTALL | re.IGNORECASE)
 _PERMALINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.DOTALL)
 _TAG = re.compile(r"<[^>]*>")
+
+_ID_ATTRIBUTE = re.compile(r"""(\sid\s*=\s*)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
+_ANY_ID = re.compile(r"\sid\s*=", re.IGNORECASE)
+_ANCHOR_HREF = re.compile(r"""(\shref\s*=\s*)(["'])#(.*?)\2""", re.IGNORECASE | re.DOTALL)
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+# Attributes a browser follows as an address, and the schemes that run code or leave the
+# site as a document: `data:` stays allowed where it is an image (img-src allows it).
+_ADDRESS_ATTRIBUTES = ("href", "xlink:href", "action", "formaction", "src")
+_SCRIPT_SCHEMES = ("javascript:", "vbscript:")
+_BLANKS = re.compile(r"[\t\n\r]")
 
 BLOCKED_ELEMENTS = ("script", "iframe", "object", "embed")
 FORBIDDEN_ELEMENTS = ("meta", "base")
@@ -102,10 +118,17 @@ def inspect(html: str, image_hosts: tuple[str, ...] = ()) -> Body:
         if handlers and "on" not in seen:
             seen.add("on")
             notes.append(Note("warning", f"<{tag} {handlers[0]}=...> never runs: the site runs no script"))
+        for name in _ADDRESS_ATTRIBUTES:
+            scheme = _unsafe_scheme(attributes.get(name), name)
+            if scheme and scheme not in seen:
+                seen.add(scheme)
+                value = " ".join(unescape(attributes[name].strip("\"'")).split())
+                notes.append(Note("warning", f'<{tag} {name}="{value[:60]}"> is a {scheme} address, which the '
+                                  "site's Content-Security-Policy or the browser blocks; link to a page or a file"))
         if tag == "img":
             source = unescape(attributes.get("src", "").strip("\"'"))
             host = urlsplit(source).hostname if source.startswith(("http://", "https://", "//")) else None
-            if host and host not in image_hosts:
+            if host and not _allowed(host, image_hosts):
                 notes.append(
                     Note(
                         "warning",
@@ -131,6 +154,65 @@ def inspect(html: str, image_hosts: tuple[str, ...] = ()) -> Body:
         )
     first = _FIRST_PARAGRAPH.search(html)
     return Body(html, tuple(notes), first[1] if first else "")
+
+
+def _allowed(host: str, image_hosts) -> bool:
+    """Whether an image's host is one GUIDE_IMAGE_HOSTS names (`*.example.org`: its subdomains)."""
+    for allowed in image_hosts:
+        name = urlsplit(allowed if "://" in allowed else f"//{allowed}").hostname or ""
+        if host == name or (name.startswith("*.") and host.endswith(name[1:])):
+            return True
+    return False
+
+
+def _unsafe_scheme(value: str | None, attribute: str) -> str | None:
+    """`javascript:` and the like, as a browser reads the address: entities decoded, tabs
+    and line ends dropped, leading spaces and control characters ignored, any case."""
+    if not value:
+        return None
+    address = _BLANKS.sub("", unescape(value.strip("\"'"))).lstrip("".join(map(chr, range(33)))).lower()
+    for scheme in _SCRIPT_SCHEMES:
+        if address.startswith(scheme):
+            return scheme
+    if address.startswith("data:") and attribute != "src":
+        return "data:"
+    return None
+
+
+def unique_ids(html: str, headings: tuple, reserved) -> tuple[str, tuple]:
+    """Each id of the body once in the page: an id in `reserved` (the theme's) or already
+    used gets a suffix (`content_1`), and a renamed heading's own "#" link and its line in
+    "On this page" follow it. Ids inside code blocks are text, and are left alone."""
+    used = set(reserved)
+    renamed: dict[str, str] = {}
+    pending: list = []  # the renamed heading whose permalink comes next
+
+    def rename(match) -> str:
+        tag, name = match[0], match[1].lower()
+        if name in _HEADINGS:
+            pending.clear()
+        found = _ID_ATTRIBUTE.search(tag)
+        if found is None:
+            if name == "a" and pending and (link := _ANCHOR_HREF.search(tag)) and link[3] == pending[0]:
+                tag = tag[: link.start(3)] + pending[1] + tag[link.end(3) :]
+                pending.clear()
+            return tag
+        value = found[3]
+        if value not in used:
+            used.add(value)
+            return tag
+        new = unique(value, used)
+        if name in _HEADINGS:
+            renamed.setdefault(value, new)
+            pending[:] = [value, new]
+        return tag[: found.start(3)] + new + tag[found.end(3) :]
+
+    if not _ANY_ID.search(html):
+        return html, headings
+    html = outside_code(html, lambda part: _START_TAG.sub(rename, part))
+    if renamed:
+        headings = tuple((level, renamed.get(anchor, anchor), text) for level, anchor, text in headings)
+    return html, headings
 
 
 def _style_to_classes(tag: str, unknown: list[str]) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import sysconfig
 import traceback
 
 from jinja2 import TemplateError, TemplateSyntaxError
@@ -23,6 +24,7 @@ from .errors import GuideError, GuideSettingsError
 from .files import PREVIOUS_SITE
 from .report import links_logger
 from .sitesettings import PLUGINS_AS_WRITTEN, apply, asked_for
+from .state import SETTINGS_FILE
 
 LOGGER = "pelican.plugins.guide"
 
@@ -58,6 +60,26 @@ def describe(error: BaseException, settings_file: str | None = None) -> str:
     return message if isinstance(error, GuideError) else f"{type(error).__name__}: {message}"
 
 
+def in_settings(error: BaseException, settings_file: str | None) -> str:
+    """An exception raised while the settings file ran, as one line naming the file and
+    the line (of it, or of a file it imports) where it was raised."""
+    if isinstance(error, (GuideError, SyntaxError)) or not settings_file:
+        return describe(error, settings_file)
+    library = {sysconfig.get_paths()[name] for name in ("stdlib", "purelib", "platlib")}
+    own = [frame for frame in traceback.extract_tb(error.__traceback__)
+           if not any(frame.filename.startswith(folder + os.sep) for folder in library) and not frame.filename.startswith("<")]  # fmt: skip
+    where = f"{own[-1].filename}:{own[-1].lineno}" if own else settings_file
+    return f"{where}: {describe(error)}"
+
+
+def settings_file_of(argv: list[str]) -> str | None:
+    """The settings file `pelican` would read: `-s FILE`, or pelicanconf.py here."""
+    for flag in ("-s", "--settings"):
+        if flag in argv[:-1]:
+            return argv[argv.index(flag) + 1]
+    return "pelicanconf.py" if os.path.isfile("pelicanconf.py") else None
+
+
 def load_settings(argv: list[str], strict: bool = False):
     """Pelican's own arguments and settings file, as `pelican` reads them."""
     from pelican import get_config, parse_arguments
@@ -67,15 +89,23 @@ def load_settings(argv: list[str], strict: bool = False):
     if args.path and not os.path.isdir(args.path):
         raise GuideError(f"the content folder {args.path} does not exist")
     settings_file = args.settings or ("pelicanconf.py" if os.path.isfile("pelicanconf.py") else None)
-    settings = read_settings(settings_file, override=get_config(args))
+    try:
+        settings = read_settings(settings_file, override=get_config(args))
+    except Exception as error:  # noqa: BLE001 - whatever the file raised, named with its line
+        raise SettingsFileError(in_settings(error, settings_file)) from error
     if strict:
         settings["GUIDE_STRICT"] = True
+    settings[SETTINGS_FILE] = settings_file
     # The guide's values of Pelican's settings, as the plugin gives them at the start of the
     # build, already here: the devserver watches the theme they name.
     settings[PLUGINS_AS_WRITTEN] = settings.get("PLUGINS")
     if asked_for(settings):
         apply(settings)
     return args, settings_file, settings
+
+
+class SettingsFileError(GuideError):
+    """The settings file could not be run; the message names it and the line."""
 
 
 def build(argv: list[str], adjust=None, out=sys.stdout) -> int:
@@ -111,7 +141,7 @@ def build(argv: list[str], adjust=None, out=sys.stdout) -> int:
     except Exception as error:
         if debug:
             raise
-        return fail(describe(error, options.settings))
+        return fail(describe(error, settings_file_of(pelican_argv)))
 
     content = settings["PATH"]
     if not os.path.isdir(content):
@@ -123,15 +153,22 @@ def build(argv: list[str], adjust=None, out=sys.stdout) -> int:
     refused = refusal(requested, content, os.path.join(os.path.realpath(project), "output"), retained)
     if refused:
         return fail(refused + "; nothing was touched")
-    os.makedirs(os.path.dirname(output), exist_ok=True)
     lock = Lock(output)
     waited = lambda: print(f"waiting for another build of {requested} to finish...", file=sys.stderr, flush=True)  # noqa: E731
-    if not lock.acquire(wait=not options.no_wait, waiting=waited):
+    try:
+        os.makedirs(os.path.dirname(output), exist_ok=True)
+        locked = lock.acquire(wait=not options.no_wait, waiting=waited)
+    except OSError as error:  # a read-only file system, a folder of someone else's
+        return fail(f"cannot write beside OUTPUTDIR {requested}: {error.strerror} ({error.filename or lock.path}); nothing was touched")
+    if not locked:
         return fail(f"another build is writing {requested} (lock {lock.path}); nothing was touched")
     staging = None
     try:
-        remove_stale_staging(output)
-        staging = make_staging(output)
+        try:
+            remove_stale_staging(output)
+            staging = make_staging(output)
+        except OSError as error:
+            return fail(f"cannot write beside OUTPUTDIR {requested}: {error.strerror} ({error.filename or output}); nothing was touched")
         settings["OUTPUT_PATH"] = staging
         settings[PREVIOUS_SITE] = output
         settings["DELETE_OUTPUT_DIRECTORY"] = False

@@ -12,15 +12,14 @@
   date in the background after each reload.
 - `--no-serve` (`make regenerate`): the same builds, no server.
 - `--no-build` (`make serve`): serve the folder as it is.
-A missing page is answered with `404.html` and status 404, as the published site does.
+Both servers answer as the published site's nginx does (serving.py): a missing page is
+`404.html` with status 404, no folder is listed, nothing outside the folder is served,
+and only requests addressed to the server itself are answered.
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
-import shutil
 import socket
 import sys
 import threading
@@ -29,24 +28,12 @@ import time
 from watchfiles import DefaultFilter
 
 from . import search
-from .build import build, load_settings
+from .build import OneLineHandler, build, load_settings
 from .cli import build_argv as cli_build_argv, devserver_parser, parse, pelican_argv
 from .files import RESIDENT
 from .outputdir import Lock
+from .serving import LIVERELOAD_SNIPPET, live_application, reload_pages, serve_folder
 from .theme import sha256_base64
-
-# What livereload 2.7 (requirements.txt pins it) injects before </head> when it serves the
-# pages and its WebSocket on one port; tests/test_devserver.py compares it with what the
-# server really sends, so an upgrade that changes it fails there.
-LIVERELOAD_SNIPPET = (
-    "(function(){"
-    'var s=document.createElement("script");'
-    "var port=(window.location.port || (window.location.protocol == 'https:' ? 443: 80));"
-    's.src="//"+window.location.hostname+":"+port'
-    '+ "/livereload.js?port=" + port;'
-    "document.head.appendChild(s);"
-    "})();"
-)
 
 
 class DevSettings:
@@ -78,52 +65,15 @@ def port_problem(host: str, port: int) -> str | None:
     return None
 
 
-def not_found_page(root: str) -> bytes:
-    try:
-        with open(os.path.join(root, "404.html"), "rb") as page:
-            return page.read()
-    except OSError:
-        return b"<!doctype html><title>Not found</title><p>Not found."
-
-
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    """Serves the folder as it is; a missing file gets 404.html with status 404."""
-
-    def send_error(self, code, message=None, explain=None):
-        if code != 404:
-            return super().send_error(code, message, explain)
-        body = not_found_page(self.directory)
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
-        pass
-
-
-def serve_folder(root: str, host: str, port: int) -> None:
-    server = http.server.ThreadingHTTPServer((host, port), functools.partial(_Handler, directory=root))
-    print(f"serving {root} on http://{host}:{port}/ (Ctrl-C stops)", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-
-
 def refresh_index(output: str, pending) -> None:
     """Index the search shards a build left stale, in the served site (the dev site only),
     holding the output's lock so the next build links whole shards."""
-    shards, stale, scratch = pending
+    shards, stale, scratch, language = pending
     lock = Lock(output)
     lock.acquire(wait=True)
     try:
         started = time.perf_counter()
-        failed = search.refresh(output, shards, stale, scratch)
+        failed = search.refresh(output, shards, stale, scratch, language)
         if failed:
             print(f"warning: devserver: the search index could not be updated: {failed}", flush=True)
         else:
@@ -167,9 +117,9 @@ def main(argv: list[str] | None = None) -> None:
     try:
         _, settings_file, settings = load_settings(pelican_argv(options), options.strict)
     except Exception as error:  # noqa: BLE001 - one line, as guide-build prints it
-        from .build import describe
+        from .build import describe, settings_file_of
 
-        sys.exit(print(f"error: {describe(error)}", file=sys.stderr) or 1)
+        sys.exit(print(f"error: {describe(error, settings_file_of(build_argv))}", file=sys.stderr) or 1)
     output = os.path.realpath(settings["OUTPUT_PATH"])
     if not options.no_serve:
         problem = port_problem(options.bind, options.port)
@@ -212,16 +162,7 @@ def main(argv: list[str] | None = None) -> None:
 
     import logging
 
-    from livereload import Server
-    from livereload.handlers import LiveReloadHandler, StaticFileHandler
     from tornado import ioloop
-
-    class NotFoundPage(StaticFileHandler):
-        def write_error(self, status_code, **kwargs):
-            if status_code == 404:
-                self.set_header("Content-Type", "text/html; charset=utf-8")
-                return self.finish(not_found_page(output))
-            return super().write_error(status_code, **kwargs)
 
     loop_ready = threading.Event()
 
@@ -230,23 +171,28 @@ def main(argv: list[str] | None = None) -> None:
         rebuild_on_change()
 
     threading.Thread(target=start_watching, daemon=True, name="rebuild").start()
-    # The server's own lines (requests, a 404) are not the build's warnings.
-    for name in ("livereload", "tornado.access", "tornado.application", "tornado.general"):
+    # The server's own lines (requests, a 404) are not the build's warnings; a fault of the
+    # server itself is one line, never a traceback.
+    for name in ("livereload", "tornado.access", "tornado.general"):
         logging.getLogger(name).propagate = False
-    server = Server()
-    server.SFH = NotFoundPage
-    # The rebuild thread watches; livereload would poll the working folder otherwise.
-    server.watch(os.path.join(output, ".devserver-watches-nothing"))
+        logging.getLogger(name).addHandler(logging.NullHandler())
+    faults = logging.getLogger("tornado.application")
+    faults.propagate = False
+    faults.addHandler(OneLineHandler(debug=False))
+    live_application(output, options.bind).listen(options.port, address=options.bind)
+    loop = ioloop.IOLoop.current()
 
     def started() -> None:
-        loop = ioloop.IOLoop.current()
-        # "*": the whole page, even for a CSS change (the CSS is inlined).
-        holder["reload"] = lambda: loop.add_callback(LiveReloadHandler.reload_waiters, "*")
+        # The whole page, even for a CSS change (the CSS is inlined).
+        holder["reload"] = lambda: loop.add_callback(reload_pages)
         loop_ready.set()
         print(f"devserver: serving {output} on http://{options.bind}:{options.port}/", flush=True)
 
-    ioloop.IOLoop.current().add_callback(started)
-    server.serve(host=options.bind, port=options.port, root=output, open_url_delay=None)
+    loop.add_callback(started)
+    try:
+        loop.start()
+    except KeyboardInterrupt:
+        pass
 
 
 if __name__ == "__main__":

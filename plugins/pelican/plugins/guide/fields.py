@@ -22,6 +22,10 @@ REQUIRED_FIELDS = ("title", "slug", "sortorder")
 _KEY_LINE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)$")
 _MORE_LINE = re.compile(r"^[ ]{4,}(?P<value>.*)$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# In a body, tabs and line ends (\r of a Windows file too) are text; the rest is not.
+_BODY_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A language tag as BCP 47 shapes it: "fr", "pt-BR", "zh-Hant-TW", "de-CH-1996".
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 _SLUG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 _TOC_WORDS = {"true": True, "yes": True, "on": True, "1": True, "false": False, "no": False, "off": False, "0": False}
 _TAG = re.compile(r"<[^>]*>")
@@ -160,11 +164,12 @@ def parse_sidebartitle(value: str | None, title: str) -> str:
     return text
 
 
-def parse_aliases(value: str | None) -> tuple[str, ...]:
-    """Old slugs of a renamed page, comma-separated."""
+def parse_aliases(value: str | None, slug: str = "") -> tuple[str, ...]:
+    """Old slugs of a renamed page, comma-separated: each once, none the page's own."""
     if value is None:
         return ()
     aliases = tuple(part.strip() for part in value.split(",") if part.strip())
+    seen: set[str] = set()
     for alias in aliases:
         try:
             parse_slug(alias)
@@ -172,7 +177,33 @@ def parse_aliases(value: str | None) -> tuple[str, ...]:
             raise FieldError(
                 "aliases", value, "must be old slugs separated by commas, like old-name, older-name"
             ) from None
+        if alias == slug:
+            raise FieldError(
+                "aliases", value,
+                f"holds {alias}, the page's own slug: an alias is an old slug that redirects here; remove it",
+            )  # fmt: skip
+        if alias in seen:
+            raise FieldError("aliases", value, f"lists {alias} twice; keep one")
+        seen.add(alias)
     return aliases
+
+
+def parse_lang(value: str) -> str:
+    """The page's language, for its `<html lang>`: a language tag, kept as written."""
+    text = _plain(value)
+    if not LANGUAGE_TAG.fullmatch(text):
+        raise FieldError("lang", value, 'must be a language tag, like fr or pt-BR')
+    return text
+
+
+def control_character(body: str, first_line: int) -> str | None:
+    """Where the body's first control character is (a NUL, an escape...), or None."""
+    found = _BODY_CONTROL.search(body)
+    if found is None:
+        return None
+    line = first_line + body.count("\n", 0, found.start())
+    column = found.start() - (body.rfind("\n", 0, found.start()) + 1) + 1
+    return f"line {line}, column {column} holds a control character, U+{ord(found[0]):04X}; remove it"
 
 
 def parse_description(value: str | None, first_paragraph_html: str) -> str:

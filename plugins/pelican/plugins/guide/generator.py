@@ -1,9 +1,16 @@
 """Files the guide adds to Pelican's: a redirect page for each old slug of a renamed page
-(`aliases:`), `search.html`, `llms.txt` and each page's Markdown as written."""
+(`aliases:`), `search.html`, `llms.txt` and each listed page's Markdown.
+
+Metadata is text here as in the HTML pages: a title or a description is escaped for
+Markdown (and for the HTML a Markdown reader lets through), so `Evil](javascript:x) [x`
+stays words and never becomes a link."""
 
 from __future__ import annotations
 
+import re
+from html import escape
 from pathlib import Path
+from urllib.parse import quote
 
 from pelican.generators import Generator
 
@@ -12,6 +19,8 @@ from .state import state_of
 
 SEARCH_PAGE = "search.html"
 LLMS_TXT = "llms.txt"
+# What Markdown reads as syntax inside a line: emphasis, code, links, images, autolinks.
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]()!|~#])")
 
 
 def alias_save_as(settings, alias: str) -> str:
@@ -25,29 +34,40 @@ def markdown_copy(page) -> str:
     return page.save_as.rsplit(".", 1)[0] + ".md"
 
 
+def markdown_text(text: str) -> str:
+    """Plain text as Markdown that reads back as the same text: HTML's characters as
+    entities, Markdown's punctuation escaped, on one line."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", escape(" ".join(str(text).split()), quote=False))
+
+
 def llms_txt(settings, guide, public_url: str) -> bytes:
     """llmstxt.org: the site's name, a summary, then each chapter with its pages."""
     base = public_url or ""
     summary = settings.get("SITESUBTITLE") or f"The pages of {settings['SITENAME']}, in reading order."
-    lines = [f"# {settings['SITENAME']}", "", f"> {' '.join(summary.split())}", ""]
+    lines = [f"# {markdown_text(settings['SITENAME'])}", "", f"> {markdown_text(summary)}", ""]
     for chapter in guide.chapters:
-        lines += [f"## {chapter.entries[0].label}", ""]
+        lines += [f"## {markdown_text(chapter.entries[0].label)}", ""]
         for page in (entry.page for entry in guide.chapter_lines(chapter) if entry.page is not None):
-            lines.append(f"- [{page.title}]({base}{page.markdown_url}): {page.description}")
+            address = base + quote(page.markdown_url, safe="/")
+            lines.append(f"- [{markdown_text(page.title)}]({address}): {markdown_text(page.description)}")
         lines.append("")
     return "\n".join(lines).encode("utf-8")
 
 
-def markdown_file(page) -> tuple[str, tuple, object]:
-    """A page's Markdown copy: its name, what it is made from, and how to make it."""
-    source = Path(page.source_path)
-    info = source.stat()
-    return markdown_copy(page), (info.st_mtime_ns, info.st_size), source.read_bytes
+def markdown_file(page, body) -> tuple[str, tuple, object]:
+    """A page's Markdown copy: its name, what it is made from, and how to make it from
+    `body()`, the page's text as published (reading.published_body)."""
+    info = Path(page.source_path).stat()
+    source_key = (info.st_mtime_ns, info.st_size, page.title, page.description)
+    return markdown_copy(page), source_key, lambda: markdown_page(page.title, page.description, body())
 
 
 def llms_file(settings, guide, public_url: str) -> tuple[str, str, object]:
     data = llms_txt(settings, guide, public_url)
     return LLMS_TXT, digest(data.decode()), lambda: data
+def markdown_page(title: str, description: str, body: str) -> bytes:
+    """A page's Markdown copy: its title and description as a small header, then its body."""
+    return f"# {markdown_text(title)}\n\n> {markdown_text(description)}\n\n{body}".encode("utf-8")
 
 
 class GuideGenerator(Generator):
@@ -58,12 +78,12 @@ class GuideGenerator(Generator):
         state = state_of(self.settings)
         relative = self.settings["RELATIVE_URLS"]
         redirect = self.get_template("redirect")
-        for page in state.guide_pages:
+        for page in (*state.guide_pages, *state.hidden_pages):
             for alias in page.aliases:
                 writer.write_file(alias_save_as(self.settings, alias), redirect, self.context, page=page, relative_urls=relative)
         if state.config.search:
             writer.write_file(SEARCH_PAGE, self.get_template("search"), self.context, relative_urls=relative)
         if state.config.llms_txt:
-            for page in (*state.guide_pages, *state.hidden_pages):
-                writer.write_data(*markdown_file(page))
+            for page in state.guide_pages:  # a hidden page is listed nowhere: no copy of it either
+                writer.write_data(*markdown_file(page, lambda page=page: state.reading.published_body(page.source_path)))
             writer.write_data(*llms_file(self.settings, state.guide, state.config.public_url))

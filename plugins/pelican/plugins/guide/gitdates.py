@@ -1,76 +1,97 @@
 """When each page was last changed: one `git log` for the whole build, never one per page.
 
 The answer depends only on the commit checked out, so it is kept in the cache folder
-under that commit's id. Outside a git repository there are no dates.
+under that commit's id. Outside a git repository there are no dates. Where git cannot
+give right dates, there are none either, and `Repository.problem` says why, once: a
+shallow clone (every file would carry the date of its one commit) or a repository git
+refuses to read (another user's, without `safe.directory`).
 """
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from .caches import CacheFiles, is_dict_of
 from .digests import digest
 
 
-def _git(folder: str, *args: str) -> str | None:
+def _git(folder: str, *args: str) -> tuple[bool, bytes, str]:
+    """(succeeded, stdout, what git said on stderr, on one line)."""
     try:
-        done = subprocess.run(["git", "-C", folder, *args], capture_output=True, text=True, timeout=120, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return done.stdout if done.returncode == 0 else None
+        done = subprocess.run(["git", "-C", folder, *args], capture_output=True, timeout=120, check=False)
+    except (OSError, subprocess.TimeoutExpired) as problem:
+        return False, b"", str(problem)
+    complaint = " ".join(done.stderr.decode("utf-8", "replace").split())
+    return done.returncode == 0, done.stdout, complaint.removeprefix("fatal: ")
 
 
-def repository_root(folder: str) -> str | None:
+@dataclass(frozen=True)
+class Repository:
+    top: str | None = None  # the work tree's top folder
+    head: str | None = None
+    problem: str | None = None  # why there are no dates, though the folder is in a repository
+
+
+def _inside_repository(folder: str) -> bool:
     here = os.path.realpath(folder)
     while not os.path.exists(os.path.join(here, ".git")):  # no git run outside a repository
         if os.path.dirname(here) == here:
-            return None
+            return False
         here = os.path.dirname(here)
-    top = _git(folder, "rev-parse", "--show-toplevel")
-    return top.strip() if top else None
+    return True
 
 
-def head_commit(folder: str) -> str | None:
-    """The commit checked out in the repository holding `folder`, or None."""
-    if not repository_root(folder):
-        return None
-    head = _git(folder, "rev-parse", "HEAD")
-    return head.strip() if head else None
+def repository(folder: str) -> Repository:
+    """The repository holding `folder`, in one git run; an empty one outside any."""
+    if not _inside_repository(folder):
+        return Repository()
+    ok, out, complaint = _git(folder, "rev-parse", "--show-toplevel", "--is-shallow-repository", "HEAD")
+    lines = os.fsdecode(out).splitlines()
+    if not ok or len(lines) != 3:
+        if "HEAD" in complaint or "unknown revision" in complaint:
+            return Repository()  # a repository with no commit yet: nothing has a date
+        return Repository(problem=f"git cannot read the repository: {complaint or 'it gave no reason'}")
+    top, shallow, head = lines
+    if shallow == "true":
+        return Repository(top, head, "the repository is a shallow clone, so git knows only the latest commit's date "
+                                     "(fetch the whole history: git fetch --unshallow, or fetch-depth: 0 in actions/checkout)")
+    return Repository(top, head)
 
 
-def last_commit_dates(folder: str, cache_folder: str | None) -> dict[str, datetime]:
+def parse_log(out: bytes) -> dict[str, int]:
+    """`git log -z --format=%x01%ct --name-only` -> each path's newest commit time. With -z,
+    names are NUL-ended and never quoted (café.md stays café.md)."""
+    stamps: dict[str, int] = {}
+    moment = 0
+    for token in os.fsdecode(out).split("\0"):
+        if token.startswith("\n"):  # the line end between a commit's time and its first name
+            token = token[1:]
+        if token.startswith("\x01"):
+            moment = int(token[1:])
+        elif token and token not in stamps:
+            stamps[token] = moment  # the log is newest first
+    return stamps
+
+
+def last_commit_dates(folder: str, where: Repository, cache_folder: str | None, caches: CacheFiles | None = None) -> dict[str, datetime]:
     """Absolute path of each file under `folder` -> the date of the last commit touching it."""
-    folder = os.path.realpath(folder)
-    top = repository_root(folder)
-    head = _git(folder, "rev-parse", "HEAD") if top else None
-    if not top or not head:
+    if not where.top or not where.head or where.problem:
         return {}
-    cache = os.path.join(cache_folder, f"guide-git-{digest(folder, head.strip())}.json") if cache_folder else None
-    stamps = None
-    if cache:
-        try:
-            with open(cache, encoding="utf-8") as stored:
-                stamps = json.load(stored)
-        except (OSError, ValueError):
-            stamps = None
+    folder = os.path.realpath(folder)
+    caches = caches or CacheFiles()
+    cache = os.path.join(cache_folder, f"guide-git-{digest(folder, where.head)}.json") if cache_folder else None
+    valid = lambda data: is_dict_of(data, str, lambda moment: isinstance(moment, int) and not isinstance(moment, bool))  # noqa: E731
+    stamps = caches.load(cache, "git dates cache", valid, "asking git again") if cache else None
     if stamps is None:
-        log = _git(top, "log", "--format=%x00%ct", "--name-only", "--no-renames", "--", os.path.relpath(folder, top)) or ""
-        stamps = {}
-        moment = 0
-        for line in log.splitlines():
-            if line.startswith("\0"):
-                moment = int(line[1:])
-            elif line and line not in stamps:
-                stamps[line] = moment  # the log is newest first
-        if cache:
-            os.makedirs(cache_folder, exist_ok=True)
-            temporary = f"{cache}.{os.getpid()}.tmp"
-            with open(temporary, "w", encoding="utf-8") as stored:
-                json.dump(stamps, stored)
-            os.replace(temporary, cache)
-    return {os.path.join(top, name): datetime.fromtimestamp(moment, tz=timezone.utc) for name, moment in stamps.items()}
+        ok, out, _ = _git(where.top, "-c", "core.quotePath=false", "log", "-z", "--format=%x01%ct", "--name-only",
+                          "--no-renames", "--", os.path.relpath(folder, where.top))  # fmt: skip
+        stamps = parse_log(out) if ok else {}
+        if cache and ok:
+            caches.save(cache, "git dates cache", stamps)
+    return {os.path.join(where.top, name): datetime.fromtimestamp(moment, tz=timezone.utc) for name, moment in stamps.items()}
 
 
 def source_date_epoch() -> datetime | None:

@@ -4,6 +4,8 @@
   removed and the line number goes into the fence's `hl_lines`, so Pygments wraps the
   line in `<span class="hll">` (the guide's own build did this with sed on the HTML).
 - Pygments' HTML formatter works out its style table once per style, not once per block.
+- HTML comments (`<!-- a note for co-authors -->`) are left out of what is published,
+  the page and its Markdown copy alike; inside code they are code, and stay.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from pygments.formatters.html import HtmlFormatter
 MARKER = "~~"
 _FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})[ ]*(?P<info>.*?)[ ]*$")
 _HL_LINES = re.compile(r"""hl_lines=(["'])(?P<lines>.*?)\1""")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_MARKED = re.compile(r"<!--guide-comment-(\d+):")
 
 
 class HighlightedLines(Preprocessor):
@@ -58,6 +62,33 @@ def _with_hl_lines(fence: str, info: str, marked: list[int]) -> str:
     if info.startswith("{") and info.endswith("}"):
         return f'{fence}{{{info[1:-1].strip()} hl_lines="{numbers}"}}'
     return f'{fence}{info} hl_lines="{numbers}"'
+
+
+def without_comments(text: str, markdown) -> str:
+    """`text` less the HTML comments Markdown would pass on as raw HTML. Those inside a
+    fenced or indented code block or a code span are code, which Markdown escapes, and
+    stay. Markdown itself tells the two apart: each comment is marked, and the text
+    converted once; a mark that comes out as raw HTML is a comment. (Only pages that hold
+    `<!--` pay for the extra conversion.)"""
+    found = list(_COMMENT.finditer(text))
+    if not found:
+        return text
+    marked, position = [], 0
+    for number, comment in enumerate(found):
+        # Same lines, same spacing: the blocks Markdown sees are the author's.
+        marked += [text[position : comment.start()], f"<!--guide-comment-{number}:", re.sub(r"\S", "x", comment[0][4:-3]), "-->"]
+        position = comment.end()
+    marked.append(text[position:])
+    markdown.reset()
+    raw = {int(number) for number in _MARKED.findall(markdown.convert("".join(marked)))}
+    markdown.reset()
+    kept, position = [], 0
+    for number, comment in enumerate(found):
+        if number in raw:
+            kept.append(text[position : comment.start()])
+            position = comment.end()
+    kept.append(text[position:])
+    return "".join(kept)
 
 
 class StyleTableOnce(HtmlFormatter):

@@ -22,7 +22,7 @@ from .check import CONTENTS_PAGES, SiteCheck, facts_of
 from .digests import digest
 from .errors import GuideBuildFailed, GuideSettingsError
 from .generator import SEARCH_PAGE, LLMS_TXT, GuideGenerator, alias_save_as, markdown_copy
-from .gitdates import head_commit, last_commit_dates, repository_root, source_date_epoch
+from .gitdates import last_commit_dates, repository, source_date_epoch
 from .links import LinkSettler
 from .navigation import Guide, ties
 from .publish import precompress, write_publishing_files
@@ -32,7 +32,7 @@ from . import search, snapshot
 from .search import FOLDER as SEARCH_FOLDER
 from .settings import guide_config
 from . import sitesettings
-from .state import begin, end, state_of
+from .state import SETTINGS_FILE, begin, end, state_of
 from .theme import Stylesheets, configure_environment
 from .files import PREVIOUS_SITE, RESIDENT, STAMP, link_or_copy
 from .writer import GuideWriter
@@ -100,7 +100,7 @@ def use_guide_reader(readers) -> None:
 def configure_generator(generator) -> None:
     """generator_init: autoescaped templates, and what the theme reads."""
     state = state_of(generator.settings)
-    configure_environment(generator.env, generator.settings, state.config.cache)
+    configure_environment(generator.env, generator.settings, state.config.cache, state.caches)
     generator.context.update(
         GUIDE_STYLES=state.styles,
         GUIDE_PUBLIC_URL=state.config.public_url,
@@ -119,7 +119,7 @@ def read_pages(generator) -> None:
     state = state_of(generator.settings)
     if state.config.cache:  # what the next quick build compares the content folder with
         state.content_stamps = snapshot.content_stamps(generator.path, generator.settings["IGNORE_FILES"])
-    state.reading = Reading(generator.settings, state.config)
+    state.reading = Reading(generator.settings, state.config, state.caches)
     extensions = list(READER_EXTENSIONS)
     paths = sorted(
         os.path.abspath(os.path.join(generator.path, relative))
@@ -150,6 +150,15 @@ def order_pages(generator) -> None:
     for name in ("pages", "hidden_pages", "draft_pages"):
         setattr(generator, name, [page for page in getattr(generator, name) if not getattr(page, "guide_invalid", False)])
     pages, hidden = generator.pages, generator.hidden_pages
+    # `lang` sets a page's <html lang>; Pelican would also move a page in another language
+    # to PAGE_LANG_SAVE_AS, or hide it as a translation of a page with its slug.
+    for name in ("translations", "hidden_translations"):
+        for page in getattr(generator, name):
+            others = [other for other in (*pages, *hidden) if other.slug == page.slug]
+            of = f" of {report.display_path(others[0].source_path)}" if others else ""
+            report.error(page.source_path, f"has the slug {page.slug}{of}, in another language (lang {page.lang}); "
+                         "the guide writes each page at its own slug, whatever its language: give it its own")  # fmt: skip
+        setattr(generator, name, [])
     # A {static} link that leaves the content folder must never be copied (the links
     # step names the page); Pelican has listed it among the files to copy.
     static_links = generator.context.get("static_links", set())
@@ -171,11 +180,13 @@ def order_pages(generator) -> None:
                 f"sortorder puts it in chapter {number}, which has no `toc: true` page and no title in "
                 f"GUIDE_CHAPTERS; its sidebar heading reads \"Chapter {number}\"",
             )  # fmt: skip
+    unused_chapters(generator.settings, config, pages)
 
     for page in (*pages, *hidden):
         # Pelican works a page's URL and file name out of the settings on every use; the
         # sidebars, links and keys use them thousands of times. The writer refuses two
-        # files with one name itself.
+        # files with one name itself. Every page is written at its slug, whatever its lang.
+        page.in_default_lang = True
         page.override_url, page.override_save_as = page.url, page.save_as
     lap(state, "read")
     guide = Guide(pages, config.chapters, config.sections)
@@ -183,7 +194,10 @@ def order_pages(generator) -> None:
     for page in (*pages, *hidden):
         page.nav = guide.page_nav(page, positions.get(id(page)))
         page.stylesheet = state.styles.for_page(page._content)
-        page.markdown_url = markdown_copy(page) if config.llms_txt else None
+        # A hidden page is written and reached by its address, and listed nowhere: not in
+        # the sidebar, llms.txt, the search index or the sitemap, and it has no Markdown copy.
+        page.listed = id(page) in positions
+        page.markdown_url = markdown_copy(page) if config.llms_txt and page.listed else None
     state.guide = guide
     state.guide_pages, state.hidden_pages = pages, hidden
     generator.context.update(GUIDE=guide, GUIDE_SIDEBAR=guide.sidebar())
@@ -191,6 +205,24 @@ def order_pages(generator) -> None:
     if state.report.errors:
         state.reading.save(state.page_files)  # what was read stays read while the author fixes it
     stop_on_problems(state, "nothing was written", warnings_too=False)  # strict: once all are seen
+
+
+def unused_chapters(settings, config, pages) -> None:
+    """A GUIDE_CHAPTERS title for a chapter with no page is shown nowhere: a mistyped
+    number, or a chapter since removed. When the site carries part of a complete guide
+    (GUIDE_MISSING_PAGES_BASE), the other chapters are that guide's: one info line."""
+    present = {page.sortorder.chapter for page in pages}
+    unused = [number for number in config.chapters if number not in present]
+    if not unused or not pages:
+        return
+    where = settings.get(SETTINGS_FILE) or "pelicanconf.py"
+    if config.missing_pages_base:
+        numbers = ", ".join(map(str, unused))
+        report.info(where, f"GUIDE_CHAPTERS names chapters this site has no page in ({numbers}); they are the complete guide's")
+        return
+    for number in unused:
+        report.warning(where, f"GUIDE_CHAPTERS names chapter {number} ({config.chapters[number]!r}), which has no page; "
+                       f"a page's sortorder starting with {number:02d} puts it there")  # fmt: skip
 
 
 @unless_idle
@@ -246,11 +278,23 @@ def settle_links(generators) -> None:
     if state.guide is None:
         return
     planned: dict[str, str] = {}
+    folded: dict[str, str] = {}  # each path in lower case -> the path planned
 
     def plan(path: str, source: str) -> None:
-        if path in planned and planned[path] != source:
-            report.error(source, f"would be written to {path}, which {report.display_path(planned[path])} writes too; rename one")
-        planned.setdefault(path, source)
+        """One output file and the source that makes it; two sources for one file, or two
+        files that differ only in case (one replaces the other on macOS and Windows), are
+        errors naming both."""
+        if path in planned:
+            if planned[path] != source:
+                report.error(source, f"would be written to {path}, which {report.display_path(planned[path])} writes too; rename one")
+            return
+        other = folded.get(path.lower())
+        if other is not None:
+            by = "it also writes" if planned[other] == source else f"{report.display_path(planned[other])} writes"
+            report.error(source, f"would be written to {path}, which differs only in case from {other}, which {by}; "
+                         "on a case-insensitive file system (macOS, Windows) one replaces the other: rename one")  # fmt: skip
+        planned[path] = source
+        folded.setdefault(path.lower(), path)
 
     theme = settings["THEME"]
     for name in settings["DIRECT_TEMPLATES"]:
@@ -267,10 +311,10 @@ def settle_links(generators) -> None:
     pages = [*state.guide_pages, *state.hidden_pages]
     for page in pages:
         plan(page.save_as, page.source_path)
-        if config.llms_txt:
-            plan(markdown_copy(page), page.source_path)
+        if page.markdown_url:
+            plan(page.markdown_url, page.source_path)
     state.redirects = {}
-    for page in state.guide_pages:
+    for page in pages:
         for alias in page.aliases:
             path = alias_save_as(settings, alias)
             plan(path, page.source_path)
@@ -301,9 +345,12 @@ def settle_links(generators) -> None:
         state.reading.release()
 
     lap(state, "links")
-    dates = last_commit_dates(settings["PATH"], settings.get("CACHE_PATH") if config.cache else None)
+    where = repository(settings["PATH"])
+    if where.problem:
+        report.warning(settings["PATH"], f"\"Last updated\" dates are left out: {where.problem}")
+    dates = last_commit_dates(settings["PATH"], where, settings.get("CACHE_PATH") if config.cache else None, state.caches)
     latest = source_date_epoch()
-    top = repository_root(settings["PATH"]) if config.source_url else None
+    top = where.top
     for page in pages:
         updated = dates.get(os.path.realpath(page.source_path)) if dates else None
         page.updated = min(updated, latest) if updated and latest else updated
@@ -368,7 +415,7 @@ def finish(pelican) -> None:
         elif config.search:
             search.write_manifest(output, state.search_shards, state.search_stale)
             if state.search_stale:  # the devserver indexes them after the reload
-                settings[search.PENDING] = (state.search_shards, state.search_stale, state.search_scratch)
+                settings[search.PENDING] = (state.search_shards, state.search_stale, state.search_scratch, settings.get("DEFAULT_LANG") or "en")
         more_errors, more_warnings = check.settle()
         report_check(errors + more_errors, warnings + more_warnings)
         state.counts["checked"] = check.checked
@@ -400,13 +447,13 @@ def keep_snapshot(settings, state, output: str, build_id: str) -> None:
         for page, listed in pages
     }
     snapshot.save(snapshot.path_for(settings["CACHE_PATH"], live), snapshot.Snapshot(
-        build=build_id, global_key=state.writer.global_key, head=head_commit(settings["PATH"]),
+        build=build_id, global_key=state.writer.global_key, head=repository(settings["PATH"]).head,
         latest=os.environ.get("SOURCE_DATE_EPOCH"), content=state.content_stamps, records=records,
         keys=dict(state.writer.keys), files=frozenset(state.planned_files), sources=state.page_sources,
         theme_pages=state.theme_pages, redirects=state.redirects, reported=set(state.reported_links),
         context=frozenset(state.context_names), lines=list(state.report.lines),
         sent=state.sent_links,
-    ), resident=bool(settings.get(RESIDENT)))  # fmt: skip
+    ), state.caches, resident=bool(settings.get(RESIDENT)))  # fmt: skip
 
 
 def report_check(errors, warnings) -> None:
@@ -422,13 +469,15 @@ def start_search(settings, state, output: str):
     stale shards too and indexes them after the reload (search.PENDING)."""
     if not state.config.search:
         return None
-    pages = {page.save_as: state.writer.keys[page.save_as] for page in (*state.guide_pages, *state.hidden_pages)}
+    # The pages of the guide; a hidden page is listed nowhere, the search index included.
+    pages = {page.save_as: state.writer.keys[page.save_as] for page in state.guide_pages}
     state.search_shards = search.plan(pages, state.config.search_shard_pages)
     previous = settings.get(PREVIOUS_SITE) or output
     later = bool(settings.get(search.INDEX_LATER))
     state.counts["search_started"] = time.perf_counter()
     state.search_scratch = search.scratch_folder(settings, previous)
-    indexing, state.search_stale = search.start(output, previous, state.search_shards, state.search_scratch, later)
+    language = settings.get("DEFAULT_LANG") or "en"
+    indexing, state.search_stale = search.start(output, previous, state.search_shards, state.search_scratch, language, later)
     if not indexing:
         state.counts.pop("search_started")
     return indexing
@@ -438,17 +487,18 @@ def site_check(settings, state, output: str, workers: int) -> SiteCheck:
     facts = {page.source_path: facts_of(page, True) for page in state.guide_pages}
     facts.update({page.source_path: facts_of(page, False) for page in state.hidden_pages})
     previous = settings.get(PREVIOUS_SITE) or output
-    return site_check_of(settings, state.config, output, previous, facts, state.theme_pages, state.redirects,
+    return site_check_of(settings, state, output, previous, facts, state.theme_pages, state.redirects,
                          state.reported_links, workers)  # fmt: skip
 
 
-def site_check_of(settings, config, output: str, previous: str, facts: dict, theme_pages, redirects, reported, workers: int) -> SiteCheck:
+def site_check_of(settings, state, output: str, previous: str, facts: dict, theme_pages, redirects, reported, workers: int) -> SiteCheck:
     """The check of the site written to `output`, which replaces `previous`; `facts` by source."""
+    config = state.config
     store = None
     if config.cache:  # what passed in the builds of this output folder
         store = os.path.join(os.path.abspath(settings["CACHE_PATH"]), f"guide-check-{digest(os.path.realpath(previous))}.json")
     return SiteCheck(
-        output=output, store=store, load=bool(settings.get("LOAD_CONTENT_CACHE")), siteurl=settings.get("SITEURL", ""),
+        output=output, store=store, caches=state.caches, load=bool(settings.get("LOAD_CONTENT_CACHE")), siteurl=settings.get("SITEURL", ""),
         sitename=settings["SITENAME"], public_url=config.public_url,
         pages=[item for item in facts.values() if item.listed], hidden=[item for item in facts.values() if not item.listed],
         chapters=config.chapters, sections=config.sections, theme_pages=theme_pages, redirects=redirects,
@@ -459,14 +509,9 @@ def site_check_of(settings, config, output: str, previous: str, facts: dict, the
 def save_timings(settings, state) -> None:
     """Where this build's time went, by phase, beside the cache (`make bench` reads it)."""
     if state.config.cache and settings.get("CACHE_PATH"):
-        import json
-
         figures = {**state.timings, "total": time.perf_counter() - state.started,
                    "rendered": state.writer.rendered, "reused": state.writer.reused, **state.counts}  # fmt: skip
-        path = os.path.join(settings["CACHE_PATH"], "guide-timings.json")
-        os.makedirs(settings["CACHE_PATH"], exist_ok=True)
-        with open(path, "w", encoding="utf-8") as written:
-            json.dump(figures, written, indent=1)
+        state.caches.save(os.path.join(os.path.abspath(settings["CACHE_PATH"]), "guide-timings.json"), "timings", figures)
 
 
 def summary(state) -> str:

@@ -24,16 +24,17 @@ import time
 from jinja2 import meta
 
 from . import report, search, snapshot
+from .caches import CacheFiles
 from .check import SiteCheck, facts_of
 from .files import STAMP, link_or_copy, read_stamp
 from .generator import GuideGenerator, alias_save_as, llms_file, markdown_copy, markdown_file
-from .gitdates import head_commit
+from .gitdates import repository
 from .links import LinkSettler
 from .navigation import Guide
-from .reading import make_markdown, read_page
+from .reading import make_markdown, published_body, read_page
 from .settings import guide_config
-from .state import begin, end
-from .theme import Stylesheets
+from .state import CACHE_FILES, begin, end
+from .theme import Stylesheets, theme_ids
 from .writer import data_key, finish_site, global_key, manifest_path, page_key, render_file
 
 # Pelican's own link placeholders ({index}, {tag}...) that only its content objects
@@ -54,18 +55,18 @@ class _Answers:
         return self.reads[path]._replace(notes=())
 
 
-def plan(settings, output: str):
+def plan(settings, output: str, caches: CacheFiles):
     """(snapshot, {source: page read}, content stamps) when a quick build can rebuild the
     site at `output`, else None (-D says why). Reads the edited pages; writes nothing."""
     config = guide_config(settings)
     if not (config.cache and settings.get("CACHE_PATH") and settings.get("LOAD_CONTENT_CACHE")) or config.publish:
         return _full("the cache is off, or the site is published")
-    found = snapshot.load(snapshot.path_for(settings["CACHE_PATH"], output))
+    found = snapshot.load(snapshot.path_for(settings["CACHE_PATH"], output), caches)
     if found is None or read_stamp(output) != found.build:
         return _full("no snapshot of the site there")
     if global_key(settings) != found.global_key:
         return _full("the settings, the theme or the code changed")
-    if os.environ.get("SOURCE_DATE_EPOCH") != found.latest or head_commit(settings["PATH"]) != found.head:
+    if os.environ.get("SOURCE_DATE_EPOCH") != found.latest or repository(settings["PATH"]).head != found.head:
         return _full("another git commit or SOURCE_DATE_EPOCH")
     stamps = snapshot.content_stamps(settings["PATH"], settings["IGNORE_FILES"])
     if stamps.keys() != found.content.keys():
@@ -75,13 +76,14 @@ def plan(settings, output: str):
     if any(path not in found.records for path in edited):
         return _full("a file that is no page changed")
     markdown = make_markdown(settings)
-    reads = {path: read_page(path, os.path.realpath(root), markdown, config) for path in edited}
+    reserved = theme_ids(settings["THEME"])
+    reads = {path: read_page(path, os.path.realpath(root), markdown, config, reserved) for path in edited}
     for path, read in reads.items():
         if not read.usable:
             return _full(f"{report.display_path(path)} has an error")
         if _PELICAN_PLACEHOLDER.search(read.html):
             return _full(f"{report.display_path(path)} has a link placeholder of Pelican's")
-    return found, reads, stamps
+    return found, reads, stamps, markdown
 
 
 def _full(reason: str) -> None:
@@ -93,16 +95,17 @@ def rebuild(settings, staging: str, output: str) -> bool:
     """Build the site into `staging` quickly, if it can be; False (and nothing written)
     when a full build is needed."""
     started = time.perf_counter()
-    planned = plan(settings, output)
+    caches = settings[CACHE_FILES] = CacheFiles()  # a full build after this warns once per file too
+    planned = plan(settings, output, caches)
     if planned is None:
         return False
-    found, reads, stamps = planned
+    found, reads, stamps, markdown = planned
     # Pelican's own readers, made with the generator, change MARKDOWN in place; a full build
     # after a quick one that gave up must see the settings as they were.
     own = {**settings, "MARKDOWN": copy.deepcopy(settings.get("MARKDOWN", {}))}
     state = begin(own)
     try:
-        built = _rebuild(own, state, found, reads, stamps, staging, output, started)
+        built = _rebuild(own, state, found, reads, stamps, markdown, staging, output, started)
     finally:
         end(own)
     if search.PENDING in own:
@@ -110,7 +113,7 @@ def rebuild(settings, staging: str, output: str) -> bool:
     return built
 
 
-def _rebuild(settings, state, found, reads, stamps, staging, output, started) -> bool:
+def _rebuild(settings, state, found, reads, stamps, markdown, staging, output, started) -> bool:
     from pelican.contents import Page
 
     from .plugin import configure_generator, keep_snapshot, report_check, report_sent, save_timings, site_check_of, stop_on_problems, summary
@@ -136,8 +139,8 @@ def _rebuild(settings, state, found, reads, stamps, staging, output, started) ->
         if snapshot.identity(page.metadata) != old.identity or page.get_static_links() - found.files:
             return _full(f"{report.display_path(path)} has other fields or files") or False
         page.override_url, page.override_save_as = page.url, page.save_as
-        page.updated, page.edit_url = old.updated, old.edit_url
-        page.markdown_url = markdown_copy(page) if config.llms_txt else None
+        page.updated, page.edit_url, page.listed = old.updated, old.edit_url, old.listed
+        page.markdown_url = markdown_copy(page) if config.llms_txt and page.listed else None
         records[path] = page
         edited.append((page, old))
     state.guide_pages = [records[path] for path in records if found.records[path].listed]
@@ -172,14 +175,13 @@ def _rebuild(settings, state, found, reads, stamps, staging, output, started) ->
         page.stylesheet = state.styles.for_page(page._content)
         template = generator.get_template(page.template)
         jobs = [(page.save_as, template)]
-        if old.listed:
-            jobs += [(alias_save_as(settings, alias), generator.get_template("redirect")) for alias in page.aliases]
+        jobs += [(alias_save_as(settings, alias), generator.get_template("redirect")) for alias in page.aliases]
         for name, used in jobs:
             keys[name] = page_key(base, name, used.name, page)
             render_file(staging, name, used, context, relative, {"page": page}, in_place=False)
             written.add(name)
-        if config.llms_txt:
-            name, source_key, make = markdown_file(page)
+        if page.markdown_url:  # a hidden page has no copy
+            name, source_key, make = markdown_file(page, lambda page=page: published_body(page.source_path, markdown))
             keys[name] = data_key(base, name, source_key)
             _write(staging, name, make())
             written.add(name)
@@ -195,12 +197,13 @@ def _rebuild(settings, state, found, reads, stamps, staging, output, started) ->
     # The search shards of the edited pages, indexed while the rest is linked and checked.
     indexing = None
     if config.search:
-        indexed = {record.save_as: keys[record.save_as] for record in records.values()}
+        indexed = {record.save_as: keys[record.save_as] for record in state.guide_pages}
         state.search_shards = search.plan(indexed, config.search_shard_pages)
         state.counts["search_started"] = time.perf_counter()
         state.search_scratch = search.scratch_folder(settings, output)
         later = bool(settings.get(search.INDEX_LATER))
-        indexing, state.search_stale = search.start(staging, output, state.search_shards, state.search_scratch, later)
+        language = settings.get("DEFAULT_LANG") or "en"
+        indexing, state.search_stale = search.start(staging, output, state.search_shards, state.search_scratch, language, later)
     files = _link_the_rest(output, staging, written)
 
     facts = {path: record.facts for path, record in found.records.items()}
@@ -208,7 +211,7 @@ def _rebuild(settings, state, found, reads, stamps, staging, output, started) ->
         facts[page.source_path] = facts_of(page, old.listed)
     reported = {pair for pair in found.reported if pair[0] not in {page.save_as for page, _ in edited}} | settler.reported
     check: SiteCheck = site_check_of(
-        settings, config, staging, output, facts, found.theme_pages, found.redirects, reported,
+        settings, state, staging, output, facts, found.theme_pages, found.redirects, reported,
         workers=1 if indexing else config.workers,
     )  # fmt: skip
     try:
@@ -223,13 +226,13 @@ def _rebuild(settings, state, found, reads, stamps, staging, output, started) ->
     elif config.search:
         search.write_manifest(staging, state.search_shards, state.search_stale)
         if state.search_stale:
-            settings[search.PENDING] = (state.search_shards, state.search_stale, state.search_scratch)
+            settings[search.PENDING] = (state.search_shards, state.search_stale, state.search_scratch, settings.get("DEFAULT_LANG") or "en")
     more_errors, more_warnings = check.settle(files | _index_files(staging) | {STAMP}, only=written)
     report_check(errors + more_errors, warnings + more_warnings)
     state.counts["checked"] = check.checked
     stop_on_problems(state, "the site was not swapped in")
 
-    build_id = finish_site(staging, manifest_path(settings, output), keys)
+    build_id = finish_site(staging, manifest_path(settings, output), keys, state.caches)
     state.planned_files, state.page_sources, state.content_stamps = set(found.files), found.sources, stamps
     state.theme_pages, state.redirects, state.reported_links = found.theme_pages, found.redirects, reported
     state.context_names = found.context

@@ -8,9 +8,10 @@ its warnings on every build, and strict mode sees them.
 
 The cache is one pickle per content folder and configuration, written atomically (a
 temporary file, then a rename), so a killed build cannot leave half a file; one that
-cannot be read is treated as absent, with a warning. Its name carries a digest of all
-that changes what reading produces: the content folder, the MARKDOWN and guide settings,
-this plugin's code and the versions of Pelican, Markdown and Pygments.
+cannot be read is treated as absent, with a warning (caches.py). Its name carries a
+digest of all that changes what reading produces: the content folder, the MARKDOWN and
+guide settings, the theme's ids, this plugin's code and the versions of Pelican,
+Markdown and Pygments.
 """
 
 from __future__ import annotations
@@ -18,8 +19,6 @@ from __future__ import annotations
 import copy
 import glob
 import os
-import pickle
-import tempfile
 from pathlib import Path
 from typing import NamedTuple
 
@@ -27,10 +26,11 @@ from markdown import Markdown
 from pelican.utils import get_date
 
 from . import fields
-from .body import Note, inspect, text_of
+from .body import Note, inspect, text_of, unique_ids
+from .caches import CacheFiles, is_dict_of
 from .digests import code_digest, digest
-from .markdown_ext import GuideMarkdown, StyleTableOnce
-from .report import logger
+from .markdown_ext import GuideMarkdown, StyleTableOnce, without_comments
+from .theme import theme_ids
 from .workers import forked_map
 
 CACHE_FILES_KEPT = 8  # caches of other content folders or settings, newest first
@@ -88,7 +88,7 @@ def _decode(raw: bytes) -> tuple[str, str | None]:
         )
 
 
-def read_page(path: str, root: str, markdown: Markdown, config) -> PageRead:
+def read_page(path: str, root: str, markdown: Markdown, config, reserved_ids=frozenset()) -> PageRead:
     """One page file, read, converted and typed; problems become notes."""
     notes: list[Note] = []
 
@@ -134,13 +134,19 @@ def read_page(path: str, root: str, markdown: Markdown, config) -> PageRead:
         metadata["sortorder"] = fields.parse_sortorder(given["sortorder"], config.sections)
         metadata["toc"] = fields.parse_toc(given.get("toc"))
         metadata["sidebartitle"] = fields.parse_sidebartitle(given.get("sidebartitle"), metadata["title"])
-        metadata["aliases"] = fields.parse_aliases(given.get("aliases"))
+        metadata["aliases"] = fields.parse_aliases(given.get("aliases"), metadata["slug"])
+        if given.get("lang"):
+            metadata["lang"] = fields.parse_lang(given["lang"])
     except fields.FieldError as problem:
         return fail(str(problem))
     if metadata["slug"] != metadata["slug"].lower():
         notes.append(Note("warning", f"slug {fields.quote(metadata['slug'])} has capital letters; the page "
                           f"is written as {metadata['slug']}.html and URLs are case-sensitive"))
-    for name in ("status", "lang", "summary", *fields.OVERRIDE_FIELDS):
+    for alias in metadata["aliases"]:
+        if alias != alias.lower():
+            notes.append(Note("warning", f"aliases {fields.quote(alias)} has capital letters; the redirect "
+                              f"is written as {alias}.html and URLs are case-sensitive"))
+    for name in ("status", "summary", *fields.OVERRIDE_FIELDS):
         if given.get(name) and name in allowed:
             metadata[name] = given[name]
     for name in ("date", "modified"):
@@ -150,16 +156,33 @@ def read_page(path: str, root: str, markdown: Markdown, config) -> PageRead:
             except (ValueError, OverflowError):
                 return fail(f"{name} {fields.quote(given[name])} is not a date; write it like 2024-05-01 or 2024-05-01 14:30")
 
+    control = fields.control_character(header.body, header.body_line)
+    if control:
+        return fail(control)
     markdown.reset()
-    html = markdown.convert(header.body)
+    html = markdown.convert(without_comments(header.body, markdown))
     body = inspect(html, config.image_hosts)
     notes += body.notes
     try:
         metadata["description"] = fields.parse_description(given.get("meta"), body.first_paragraph)
     except fields.FieldError as problem:
         return fail(str(problem))
-    metadata["headings"] = _headings(getattr(markdown, "toc_tokens", []))
-    return PageRead(body.html, metadata, tuple(notes))
+    html, metadata["headings"] = unique_ids(body.html, _headings(getattr(markdown, "toc_tokens", [])), reserved_ids)
+    return PageRead(html, metadata, tuple(notes))
+
+
+def published_body(path: str, markdown: Markdown) -> str:
+    """A page's body as written, less its HTML comments, as its Markdown copy publishes it;
+    its metadata header (reviewers, notes, any key of the author's) is left out."""
+    body = fields.parse_header(Path(path).read_bytes().decode("utf-8-sig")).body
+    return without_comments(body, markdown).lstrip("\n")
+
+
+def _valid_cache(data) -> bool:
+    entries, memo = data
+    return is_dict_of(
+        entries, str, lambda entry: isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[1], PageRead)
+    ) and is_dict_of(memo, str, lambda entry: isinstance(entry, tuple) and len(entry) == 3 and isinstance(entry[1], str))
 
 
 def _size(path: str) -> int:
@@ -172,11 +195,13 @@ def _size(path: str) -> int:
 class Reading:
     """The pages of one build: from the cache, or read now, on every core."""
 
-    def __init__(self, settings, config):
+    def __init__(self, settings, config, caches: CacheFiles | None = None):
         self.settings = settings
         self.config = config
+        self.caches = caches or CacheFiles()
         self.root = os.path.realpath(settings["PATH"])
         self.markdown = make_markdown(settings)
+        self.reserved_ids = theme_ids(settings["THEME"])
         self.entries: dict[str, tuple] = {}
         self.memo: dict[str, tuple] = {}  # what later steps derived from each page (links.py)
         self.changed = False
@@ -184,30 +209,19 @@ class Reading:
         if config.cache and settings.get("CACHE_PATH"):
             key = digest(
                 self.root, settings.get("MARKDOWN", {}), config.sections, config.metadata_overrides,
-                config.image_hosts, code_digest(),
+                config.image_hosts, sorted(self.reserved_ids), code_digest(),
             )[:20]  # fmt: skip
             self.cache_file = os.path.join(os.path.abspath(settings["CACHE_PATH"]), f"guide-read-{key}.pickle")
             if settings.get("LOAD_CONTENT_CACHE"):
                 self.entries, self.memo = self._load()
 
-    def _load(self) -> dict:
+    def _load(self) -> tuple[dict, dict]:
         resident = _resident.get(self.cache_file)
         if resident is not None:
             return resident
-        try:
-            with open(self.cache_file, "rb") as stored:
-                entries, memo = pickle.load(stored)
-            if not isinstance(entries, dict) or not isinstance(memo, dict):
-                raise ValueError("not a cache of pages")
-            return entries, memo
-        except FileNotFoundError:
-            return {}, {}
-        except Exception as problem:  # any damage: read every page again
-            logger.warning(
-                "%s: the reading cache cannot be read (%s); reading every page again",
-                self.cache_file, type(problem).__name__,
-            )  # fmt: skip
-            return {}, {}
+        valid = lambda data: isinstance(data, tuple) and len(data) == 2 and _valid_cache(data)  # noqa: E731
+        stored = self.caches.load(self.cache_file, "reading cache", valid, "reading every page again", binary=True)
+        return stored if stored is not None else ({}, {})
 
     @staticmethod
     def stamp(path: str):
@@ -218,7 +232,10 @@ class Reading:
         return (info.st_mtime_ns, info.st_size, info.st_ino)
 
     def _read(self, path: str) -> PageRead:
-        return read_page(path, self.root, self.markdown, self.config)
+        return read_page(path, self.root, self.markdown, self.config, self.reserved_ids)
+
+    def published_body(self, path: str) -> str:
+        return published_body(path, self.markdown)
 
     def get(self, path: str) -> PageRead:
         stamp = self.stamp(path)
@@ -259,17 +276,13 @@ class Reading:
             _resident[self.cache_file] = (self.entries, self.memo)
         if not (self.changed or memo_changed):
             return
-        folder = os.path.dirname(self.cache_file)
-        os.makedirs(folder, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".guide-read-", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as stored:
-                pickle.dump((self.entries, self.memo), stored, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.cache_file)
+        if self.caches.save(self.cache_file, "reading cache", (self.entries, self.memo), binary=True):
             self.changed = False
-        except BaseException:
-            os.unlink(temporary)
-            raise
-        caches = sorted(glob.glob(os.path.join(folder, "guide-read-*.pickle")), key=os.path.getmtime, reverse=True)
+        folder = os.path.dirname(self.cache_file)
+        caches = sorted((path for path in glob.glob(os.path.join(folder, "guide-read-*.pickle")) if os.path.isfile(path)),
+                        key=os.path.getmtime, reverse=True)  # fmt: skip
         for old in caches[CACHE_FILES_KEPT:]:
-            os.unlink(old)
+            try:
+                os.unlink(old)
+            except OSError:
+                pass

@@ -21,6 +21,10 @@ def display_path(path: str) -> str:
     return path if relative.startswith("..") else relative
 
 
+PAGE = "guide_page"  # a log record's attribute: the page source (as shown) the line is about
+TRANSIENT = "guide_transient"  # a log record's attribute: about this build alone (a damaged cache)
+
+
 class Report(logging.Handler):
     """Counts the warnings and errors any logger prints during one build (Pelican's too),
     and keeps each line with the page it is about, if any (a quick build, quick.py, says
@@ -38,7 +42,8 @@ class Report(logging.Handler):
             self.errors += 1
         else:
             self.warnings += 1
-        self.lines.append((record.levelno, record.getMessage(), getattr(record, PAGE, None)))
+        if not getattr(record, TRANSIENT, False):
+            self.lines.append((record.levelno, record.getMessage(), getattr(record, PAGE, None)))
 
     def attach(self) -> None:
         logging.getLogger().addHandler(self)
@@ -68,7 +73,6 @@ def one_line_errors() -> None:
         pelican_logger.addFilter(OneLineErrors())
 
 
-PAGE = "guide_page"  # a log record's attribute: the page source (as shown) the line is about
 
 
 def _log(level: int, source: str, message: str, page: bool) -> None:

@@ -43,7 +43,7 @@ MANIFEST = "shards.json"  # in FOLDER
 # Set by the devserver: a build keeps the previous shards and the devserver indexes the
 # stale ones after the reload, so a save is not held up by indexing.
 INDEX_LATER = "guide_index_later"
-PENDING = "guide_search_pending"  # what a devserver build left to index: (shards, stale, scratch)
+PENDING = "guide_search_pending"  # what a devserver build left to index: (shards, stale, scratch, language)
 # Highlighted code is left out: its words drown the prose in the results, and it doubles
 # Pagefind's time on a guide of code examples. So are the headings' "#" links.
 EXCLUDED = "div.highlight, .headerlink"
@@ -147,10 +147,12 @@ def scratch_folder(settings, output: str) -> str:
     return os.path.join(os.path.abspath(cache), f"guide-search-input-{digest(os.path.realpath(output))}")
 
 
-def index_shard(sites: tuple[str, ...], shard: Shard, into: str, scratch: str) -> str | None:
+def index_shard(sites: tuple[str, ...], shard: Shard, into: str, scratch: str, language: str) -> str | None:
     """Index one shard into the folder `into`, each page read from the first of `sites`
     that holds it (a quick build's new site holds only the pages it wrote); None when it
-    succeeded, else what Pagefind printed."""
+    succeeded, else what Pagefind printed. One index language for the whole guide, its
+    DEFAULT_LANG: Pagefind would otherwise keep a page with `lang: fr` in a French index
+    that the guide's search never loads."""
     source = scratch
     shutil.rmtree(source, ignore_errors=True)
     shutil.rmtree(into, ignore_errors=True)
@@ -166,7 +168,8 @@ def index_shard(sites: tuple[str, ...], shard: Shard, into: str, scratch: str) -
         if not shard.pages:
             os.makedirs(source)
         done = subprocess.run(
-            [str(get_executable()), "--site", source, "--output-path", into, "--exclude-selectors", EXCLUDED, "--silent"],
+            [str(get_executable()), "--site", source, "--output-path", into, "--exclude-selectors", EXCLUDED,
+             "--force-language", language.split("-")[0].lower(), "--silent"],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             preexec_fn=die_with_parent,  # it dies with the build, even after SIGKILL
         )  # fmt: skip
@@ -185,10 +188,11 @@ class Indexing:
     """The shards to index again, indexed one after the other in a thread (Pagefind uses
     the core the check leaves); `wait()` returns the first failure, or None."""
 
-    def __init__(self, sites: tuple[str, ...], shards: list[Shard], scratch: str):
+    def __init__(self, sites: tuple[str, ...], shards: list[Shard], scratch: str, language: str):
         self.sites = sites
         self.shards = shards
         self.scratch = scratch
+        self.language = language
         self.failure: str | None = None
         self._thread = threading.Thread(target=self._run, name="search-index", daemon=True)
         self._thread.start()
@@ -196,7 +200,7 @@ class Indexing:
     def _run(self) -> None:
         for shard in self.shards:
             try:
-                failed = index_shard(self.sites, shard, os.path.join(self.sites[0], FOLDER, shard.name), self.scratch)
+                failed = index_shard(self.sites, shard, os.path.join(self.sites[0], FOLDER, shard.name), self.scratch, self.language)
             except Exception as error:  # noqa: BLE001 - reported by wait(), never lost with the thread
                 failed = f"{type(error).__name__}: {error}"
             if failed:
@@ -208,7 +212,7 @@ class Indexing:
         return self.failure
 
 
-def start(site: str, previous: str, shards: list[Shard], scratch: str, later: bool = False) -> tuple[Indexing | None, dict[str, str]]:
+def start(site: str, previous: str, shards: list[Shard], scratch: str, language: str, later: bool = False) -> tuple[Indexing | None, dict[str, str]]:
     """Link each shard the previous site holds with the same key (in place: keep it);
     index the others in the background. With `later` (the devserver), a stale shard the
     previous site holds is kept too; returned with the key it was made with, it is
@@ -225,10 +229,10 @@ def start(site: str, previous: str, shards: list[Shard], scratch: str, later: bo
                 stale[shard.name] = known[shard.name]
         else:
             todo.append(shard)
-    return (Indexing((site, previous), todo, scratch) if todo else None), stale
+    return (Indexing((site, previous), todo, scratch, language) if todo else None), stale
 
 
-def refresh(site: str, shards: list[Shard], stale: dict[str, str], scratch: str) -> str | None:
+def refresh(site: str, shards: list[Shard], stale: dict[str, str], scratch: str, language: str) -> str | None:
     """The devserver's stale shards, indexed in the served site, each swapped in with one
     rename; then the manifest. None when all succeeded (or a newer build has replaced the
     index since: it left its own), else the first failure."""
@@ -237,7 +241,7 @@ def refresh(site: str, shards: list[Shard], stale: dict[str, str], scratch: str)
     for shard in (shard for shard in shards if shard.name in stale):
         live = os.path.join(site, FOLDER, shard.name)
         fresh, old = f"{live}.next", f"{live}.old"
-        failed = index_shard((site,), shard, fresh, scratch)
+        failed = index_shard((site,), shard, fresh, scratch, language)
         if failed:
             shutil.rmtree(fresh, ignore_errors=True)
             return failed

@@ -58,6 +58,12 @@ DEFAULTS = {
 
 # Hosts reserved for examples (RFC 2606, RFC 6761): an address there is a placeholder.
 _PLACEHOLDER_HOSTS = re.compile(r"(^|\.)(example\.(com|net|org)|invalid|localhost|test)$")
+# What a CSP source may name for images: a host (a leading "*." for its subdomains),
+# optionally with a scheme and a port. Nothing that could end the directive or add one.
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_IMAGE_HOST = re.compile(rf"(?:https?://)?(?:\*\.)?{_LABEL}(?:\.{_LABEL})*(?::\d{{1,5}})?")
+_SHA256_BASE64 = re.compile(r"[A-Za-z0-9+/]{43}=")
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 
 
 @dataclass(frozen=True)
@@ -153,12 +159,14 @@ def section_digits(settings) -> dict[int, int]:
     return dict(value)
 
 
-def _strings(settings, name: str, check=lambda item: True, expected: str = "") -> tuple[str, ...]:
+def _strings(settings, name: str, check=bool, expected: str = "non-empty strings") -> tuple[str, ...]:
+    """A list of strings, each of which passes `check`; the first that does not is named."""
     value = setting(settings, name)
     if isinstance(value, str) or not isinstance(value, (list, tuple)):
-        _fail(name, value, f"must be a list of strings{expected}")
-    if not all(isinstance(item, str) and item and check(item) for item in value):
-        _fail(name, value, f"must be a list of strings{expected}")
+        _fail(name, value, f"must be a list of {expected}")
+    for item in value:
+        if not isinstance(item, str) or not check(item):
+            raise GuideSettingsError(f"{name} holds {item!r}; it must hold only {expected}")
     return tuple(value)
 
 
@@ -166,6 +174,29 @@ def _whole(settings, name: str, least: int) -> int:
     value = setting(settings, name)
     if isinstance(value, bool) or not isinstance(value, int) or value < least:
         _fail(name, value, f"must be a whole number from {least}")
+    return value
+
+
+def _siteurl(settings) -> str:
+    """SITEURL starts every link of a page: empty (links relative to the page) or an
+    absolute http(s) address, never a scheme that runs code (`javascript:`, `data:`)."""
+    siteurl = settings.get("SITEURL") or ""
+    if not isinstance(siteurl, str):
+        _fail("SITEURL", siteurl, 'must be empty or an absolute http(s) address, like "https://guide.example.org"')
+    if _boolean(settings, "GUIDE_PUBLISH") and not siteurl.startswith(("http://", "https://")):
+        _fail("SITEURL", siteurl, "must be an absolute http(s) address when publishing (GUIDE_PUBLISH), "
+              'like "https://guide.example.org": the sitemap and canonical links need one')
+    if siteurl and not siteurl.lower().startswith(("http://", "https://")):
+        _fail("SITEURL", siteurl, 'must be empty or an absolute http(s) address, like "https://guide.example.org"')
+    if siteurl:
+        _address("SITEURL", siteurl)
+    return siteurl
+
+
+def _language(settings) -> str:
+    value = settings.get("DEFAULT_LANG", "en")
+    if not isinstance(value, str) or not _LANGUAGE_TAG.fullmatch(value):
+        _fail("DEFAULT_LANG", value, 'must be a language tag, like "en" or "pt-BR": it is every page\'s <html lang>')
     return value
 
 
@@ -201,15 +232,8 @@ def guide_config(settings) -> Config:
         close = difflib.get_close_matches(unknown[0], DEFAULTS, n=1)
         hint = f"; did you mean {close[0]}?" if close else ""
         raise GuideSettingsError(f"{unknown[0]} is not a setting of the guide plugin{hint}")
-    siteurl = settings.get("SITEURL") or ""
-    if _boolean(settings, "GUIDE_PUBLISH") and not siteurl.startswith(("http://", "https://")):
-        _fail("SITEURL", siteurl, "must be an absolute http(s) address when publishing (GUIDE_PUBLISH), "
-              'like "https://guide.example.org": the sitemap and canonical links need one')
-    if siteurl:
-        if siteurl.startswith(("http://", "https://")):
-            _address("SITEURL", siteurl)
-        elif any(char in siteurl for char in "#? \t\"'<>\\"):
-            _fail("SITEURL", siteurl, "must not hold #, ?, spaces or quotes")
+    siteurl = _siteurl(settings)
+    _language(settings)
     base = setting(settings, "GUIDE_MISSING_PAGES_BASE")
     public = _address("GUIDE_PUBLIC_URL", setting(settings, "GUIDE_PUBLIC_URL"))
     if not public and siteurl.startswith(("http://", "https://")):
@@ -223,8 +247,9 @@ def guide_config(settings) -> Config:
         public_url=public,
         source_url=_address("GUIDE_SOURCE_URL", source) or None,
         image_hosts=_strings(
-            settings, "GUIDE_IMAGE_HOSTS", lambda host: "/" not in host and " " not in host,
-            ', host names like "images.example.org"',
+            settings, "GUIDE_IMAGE_HOSTS", _IMAGE_HOST.fullmatch,
+            'host names like "images.example.org", optionally with a scheme and a port, like '
+            '"https://images.example.org:8443"',
         ),  # fmt: skip
         metadata_overrides=_boolean(settings, "GUIDE_METADATA_OVERRIDES"),
         search=_boolean(settings, "GUIDE_SEARCH"),
@@ -232,12 +257,12 @@ def guide_config(settings) -> Config:
         llms_txt=_boolean(settings, "GUIDE_LLMS_TXT"),
         publish=_boolean(settings, "GUIDE_PUBLISH"),
         precompress=_strings(
-            settings, "GUIDE_PRECOMPRESS", lambda ext: ext.startswith(".") and ext not in (".gz", ".br"),
-            ', file extensions like ".html"',
+            settings, "GUIDE_PRECOMPRESS", lambda ext: len(ext) > 1 and ext.startswith(".") and ext not in (".gz", ".br"),
+            'file extensions like ".html"',
         ),  # fmt: skip
         cache=_boolean(settings, "GUIDE_CACHE"),
         workers=_workers(settings),
         pygments_styles=_styles(settings),
-        dev_script_hashes=_strings(settings, "GUIDE_DEV_SCRIPT_HASHES", expected=" (sha256 in base64)"),
+        dev_script_hashes=_strings(settings, "GUIDE_DEV_SCRIPT_HASHES", _SHA256_BASE64.fullmatch, "sha256 digests in base64"),
         siteurl=siteurl.rstrip("/"),
     )

@@ -10,8 +10,6 @@ damaged file, and the next build is a full one.
 from __future__ import annotations
 
 import os
-import pickle
-import tempfile
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,40 +97,18 @@ def path_for(cache_folder: str, output: str) -> str:
     return os.path.join(os.path.abspath(cache_folder), f"guide-quick-{digest(os.path.realpath(output))}.pickle")
 
 
-def save(path: str, snapshot: Snapshot, resident: bool = False) -> None:
+def save(path: str, snapshot: Snapshot, caches, resident: bool = False) -> None:
     """Write the snapshot whole; `resident` (the devserver) keeps it in memory too."""
     _resident.clear()  # one guide in memory at a time
     if resident:
         _resident[path] = snapshot
-    folder = os.path.dirname(path)
-    os.makedirs(folder, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".guide-quick-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stored:
-            pickle.dump(snapshot, stored, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
+    caches.save(path, "quick build's snapshot", snapshot, binary=True)
 
 
-def load(path: str) -> Snapshot | None:
-    """The snapshot, or None when there is none or it cannot be read (a full build then)."""
+def load(path: str, caches) -> Snapshot | None:
+    """The snapshot, or None when there is none or (with one warning) it cannot be read:
+    the next build is a full one, which writes it anew."""
     resident = _resident.get(path)
     if resident is not None:
         return resident
-    try:
-        with open(path, "rb") as stored:
-            snapshot = pickle.load(stored)
-    except Exception:  # absent or damaged: the next build is a full one, which writes it anew
-        return None
-    return snapshot if isinstance(snapshot, Snapshot) else None
-
-
-def forget(path: str) -> None:
-    """No snapshot for this output any more (a build that will not write one)."""
-    _resident.pop(path, None)
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
+    return caches.load(path, "quick build's snapshot", lambda data: isinstance(data, Snapshot), "a full build", binary=True)

@@ -12,16 +12,19 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from .caches import CacheFiles
 from .report import Report
 from .settings import Config, guide_config
 
 _KEY = "guide_build_state"
+SETTINGS_FILE = "guide_settings_file"  # set by guide-build: the file a warning about a setting names
 
 
 @dataclass
 class BuildState:
     config: Config
     report: Report = field(default_factory=Report)
+    caches: CacheFiles = field(default_factory=CacheFiles)  # this build's cache files, each warned about once
     started: float = field(default_factory=time.perf_counter)
     lap: float = field(default_factory=time.perf_counter)
     timings: dict = field(default_factory=dict)  # phase -> seconds
@@ -46,8 +49,13 @@ class BuildState:
     sent_links: dict = field(default_factory=dict)  # source -> its links to the complete guide
 
 
+CACHE_FILES = "guide_cache_files"  # a CacheFiles a build was handed (quick.py: what it warned about)
+
+
 def begin(settings) -> BuildState:
     state = BuildState(guide_config(settings))
+    if settings.get(CACHE_FILES) is not None:
+        state.caches = settings[CACHE_FILES]
     state.report.attach()
     settings[_KEY] = state
     return state

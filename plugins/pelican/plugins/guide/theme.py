@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import marshal
 import os
+import pickle
 import re
+from io import BytesIO
+from types import CodeType
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
 from jinja2 import FileSystemBytecodeCache
+from jinja2.bccache import Bucket, bc_magic
 from markupsafe import Markup
 from pygments.formatters import HtmlFormatter
 from pygments.styles import get_style_by_name
@@ -29,6 +34,8 @@ _COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 # Not around ":": in a selector, ".a :focus" (a descendant) is not ".a:focus".
 _SPACE_AROUND = re.compile(r"\s*([{};,>])\s*")
 _SPACE_AFTER_COLON = re.compile(r":\s+")
+# An id the theme writes as it is: id="content", not id="{{ x }}".
+_LITERAL_ID = re.compile(r"""\bid\s*=\s*(["'])([^"'{}<>]+)\1""")
 
 
 def sha256_base64(text: str) -> str:
@@ -49,7 +56,7 @@ class Stylesheet:
 
 
 def content_security_policy(css: str, image_hosts=(), script_hashes=(), *, search: bool = False) -> str:
-    images = " ".join(["'self'", "data:", *(f"https://{host}" for host in image_hosts)])
+    images = " ".join(["'self'", "data:", *(host if "://" in host else f"https://{host}" for host in image_hosts)])
     rules = [
         "default-src 'none'",
         f"style-src 'sha256-{sha256_base64(css)}'" + (" 'self'" if search else ""),
@@ -111,15 +118,75 @@ class NavLines:
         return line
 
 
-def configure_environment(env, settings, cache: bool) -> None:
+def theme_ids(theme: str) -> frozenset[str]:
+    """Every id the theme's templates write as it is (`<main id="content">`, the search
+    field's): a page's body must not use them."""
+    found = set()
+    for path in sorted(Path(theme, "templates").rglob("*")):
+        if path.is_file():
+            found.update(match[2].strip() for match in _LITERAL_ID.finditer(path.read_text(encoding="utf-8", errors="replace")))
+    return frozenset(found)
+
+
+class TemplateCache(FileSystemBytecodeCache):
+    """Jinja's compiled templates beside the other caches. Damaged files (cut short,
+    garbage, a folder in their place) are one warning and the templates compiled again;
+    files that cannot be written, one warning."""
+
+    def __init__(self, folder: str, caches):
+        super().__init__(folder)
+        self.caches = caches
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        path = self._get_cache_filename(bucket)
+        try:
+            with open(path, "rb") as stored:
+                raw = stored.read()
+        except FileNotFoundError:
+            return
+        except OSError as problem:
+            return self._damaged(path, "a folder is in its place" if os.path.isdir(path) else problem.strerror)
+        if not raw.startswith(bc_magic):
+            # Another Jinja's or Python's file is compiled again quietly; anything else is damage.
+            return None if raw.startswith(bc_magic[:2]) else self._damaged(path, "it is damaged")
+        stored = BytesIO(raw[len(bc_magic) :])
+        try:
+            if pickle.load(stored) != bucket.checksum:
+                return  # the template was edited
+            code = marshal.load(stored)
+            if not isinstance(code, CodeType):
+                raise TypeError("not compiled code")
+        except Exception:  # noqa: BLE001 - cut short or garbage: compile it again
+            return self._damaged(path, "it is damaged")
+        bucket.code = code
+
+    def _damaged(self, path: str, reason: str) -> None:
+        # One warning for the folder: its files are damaged together, as a whole cache is.
+        self.caches.warn(self.directory, f"the compiled templates cannot be read ({os.path.basename(path)}: {reason}); "
+                         "compiling them again")  # fmt: skip
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError as problem:
+            self.caches.warn(self.directory, f"the compiled templates cannot be written ({problem.strerror}); "
+                             "the next build compiles them again")  # fmt: skip
+
+
+def configure_environment(env, settings, cache: bool, caches=None) -> None:
     """Autoescape every template (metadata is text); read each template once per build,
     its compiled code kept beside the cache."""
     env.autoescape = True
     env.auto_reload = False
     if cache and settings.get("CACHE_PATH"):
         folder = os.path.join(settings["CACHE_PATH"], "jinja")
-        os.makedirs(folder, exist_ok=True)
-        env.bytecode_cache = FileSystemBytecodeCache(folder)
+        try:
+            os.makedirs(folder, exist_ok=True)
+            if not os.path.isdir(folder):
+                raise NotADirectoryError(folder)
+            env.bytecode_cache = TemplateCache(folder, caches)
+        except OSError:
+            caches.warn(folder, "the compiled templates' folder cannot be used (a file is in its place); compiling every template")
     env.globals["nav"] = NavLines(env)
 
 

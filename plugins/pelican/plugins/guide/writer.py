@@ -11,7 +11,6 @@ asked for every file. The output is byte for byte a cold build's.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from typing import Callable
 
@@ -19,6 +18,7 @@ from pelican.plugins import signals
 from pelican.utils import path_to_url, get_relative_path, sanitised_join
 from pelican.writers import Writer
 
+from .caches import is_dict_of
 from .digests import code_digest, digest, settings_digest
 from .files import PREVIOUS_SITE, STAMP, link_or_copy, read_stamp, write_atomically, write_stamp  # noqa: F401
 from .errors import GuideError
@@ -38,14 +38,13 @@ def manifest_path(settings, previous: str) -> str | None:
     return os.path.join(os.path.abspath(settings["CACHE_PATH"]), f"guide-site-{digest(os.path.realpath(previous))}.json")
 
 
-def finish_site(output: str, manifest: str | None, keys: dict[str, str]) -> str:
+def finish_site(output: str, manifest: str | None, keys: dict[str, str], caches) -> str:
     """Stamp the site with its build id, a digest of every file's key (so the same sources
     give the same bytes), and keep the keys its files were made with; the build id."""
     build_id = digest(sorted(keys.items()))
     write_stamp(output, build_id)
     if manifest is not None:
-        os.makedirs(os.path.dirname(manifest), exist_ok=True)
-        write_atomically(manifest, json.dumps({"build": build_id, "keys": keys}))
+        caches.save(manifest, "writer's list of files", {"build": build_id, "keys": keys})
     return build_id
 
 
@@ -57,7 +56,7 @@ def page_key(base: str, name: str, template_name: str, page) -> str:
         base, name, template_name, body, page.url, page.title,
         page.description, page.headings, getattr(page, "nav", None) and page.nav.digest,
         str(getattr(page, "updated", None)), getattr(page, "edit_url", None),
-        getattr(page, "markdown_url", None),
+        getattr(page, "markdown_url", None), getattr(page, "lang", None), getattr(page, "listed", None),
     )  # fmt: skip
 
 
@@ -104,14 +103,13 @@ class GuideWriter(Writer):
     def _load_manifest(self) -> dict[str, str]:
         if self.manifest is None:
             return {}
-        try:
-            with open(self.manifest, encoding="utf-8") as stored:
-                data = json.load(stored)
-        except (OSError, ValueError):
-            return {}
-        if not isinstance(data, dict) or data.get("build") != read_stamp(self.previous):
+        valid = lambda data: (  # noqa: E731
+            isinstance(data, dict) and isinstance(data.get("build"), str) and is_dict_of(data.get("keys"), str, lambda key: isinstance(key, str))
+        )
+        data = self.state.caches.load(self.manifest, "writer's list of files", valid, "rendering every file again")
+        if data is None or data["build"] != read_stamp(self.previous):
             return {}  # the site those keys describe is not the one there now
-        return data.get("keys", {})
+        return data["keys"]
 
     def key(self, name: str, template, kwargs) -> str:
         page = kwargs.get("page")
@@ -178,7 +176,7 @@ class GuideWriter(Writer):
         """Link the files that did not change; render the others on every core."""
         todo = [index for index, job in enumerate(self.jobs) if not (job[5] and self._reuse(job[0]))]
         self.reused += len(self.jobs) - len(todo)
-        if todo and self.in_place and self.manifest and os.path.exists(self.manifest):
+        if todo and self.in_place and self.manifest and os.path.isfile(self.manifest):
             os.unlink(self.manifest)  # files are about to change: the old keys no longer hold
         for warnings, errors in forked_map(self._render, todo, self.state.config.workers, weight=self._weight):
             self.state.report.warnings += warnings
@@ -191,4 +189,4 @@ class GuideWriter(Writer):
 
     def finish(self) -> str:
         """Stamp the site and keep the keys its files were made with; the build id."""
-        return finish_site(self.output_path, self.manifest, self.keys)
+        return finish_site(self.output_path, self.manifest, self.keys, self.state.caches)

@@ -2,8 +2,8 @@
 
 Every HTML file the build wrote is parsed once and compared with what `expected.py`
 works out from the typed metadata alone: each guide page's sidebar (lines, labels,
-depth, order, links, `aria-current`), title, `<h1>`, description, pager and "On this
-page"; the table of contents and the index list every page; the theme's other pages
+depth, order, links, `aria-current`), title, `<h1>`, description, language, pager, "On
+this page" and whether search indexes it; no id twice in any page; the table of contents and the index list every page; the theme's other pages
 carry the guide's sidebar; every redirect reaches its page; and every `<a href>`,
 `<img src>` and `<link href>` inside the site reaches a written file.
 
@@ -14,10 +14,9 @@ not parsed again; its links are settled against the new set of files all the sam
 
 from __future__ import annotations
 
-import json
 import os
-import tempfile
 
+from ..caches import CacheFiles, is_dict_of
 from ..digests import code_digest, digest
 from ..report import display_path
 from ..workers import forked_map
@@ -33,7 +32,7 @@ def facts_of(page, listed: bool) -> Facts:
         url=page.url, save_as=page.save_as, source=display_path(page.source_path), title=page.title,
         sidebartitle=page.sidebartitle, description=page.description, chapter=order.chapter,
         section=order.section, position=order.position, slug=page.slug, toc=page.toc,
-        listed=listed, headings=tuple(page.headings),
+        listed=listed, headings=tuple(page.headings), lang=page.lang,
     )  # fmt: skip
 
 
@@ -52,9 +51,10 @@ class SiteCheck:
     links step already warned about."""
 
     def __init__(self, *, output, store, load, siteurl, sitename, public_url, pages, hidden, chapters,
-                 sections, theme_pages, redirects, reported, workers):  # fmt: skip
+                 sections, theme_pages, redirects, reported, workers, caches: CacheFiles | None = None):  # fmt: skip
         self.output = output
         self.store = store
+        self.caches = caches or CacheFiles()
         self.load = load
         self.siteurl = siteurl
         self.sitename = sitename
@@ -81,7 +81,7 @@ class SiteCheck:
         with open(os.path.join(self.output, path), encoding="utf-8") as written:
             root = checks.parse(written.read())
         facts = self.facts.get(path)
-        problems = []
+        problems = checks.duplicate_ids(root)
         sidebar_urls = set()
         if facts is not None:
             rows = self.expected.sidebar(facts)[0]
@@ -105,11 +105,8 @@ class SiteCheck:
         return problems, links
 
     def _load(self) -> dict:
-        try:
-            with open(self.store, encoding="utf-8") as stored:
-                return json.load(stored)
-        except (OSError, ValueError, TypeError):
-            return {}
+        stored = self.caches.load(self.store, "check's records", _valid_records, "checking every page again")
+        return stored if stored is not None else {}
 
     def run_pages(self, only: set[str] | None = None, files: set[str] | None = None) -> tuple[list[tuple], list[tuple]]:
         """Check every HTML file (in parallel); (errors, warnings), one (page, line) each:
@@ -167,9 +164,18 @@ class SiteCheck:
         return errors, warnings
 
     def _save(self, records: dict) -> None:
-        folder = os.path.dirname(self.store)
-        os.makedirs(folder, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".guide-check-", suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as written:
-            json.dump(records, written)
-        os.replace(temporary, self.store)
+        self.caches.save(self.store, "check's records", records)
+
+
+def _valid_records(data) -> bool:
+    """{page: [[inode, size, mtime], key, [[target, in body, label], ...]]}, as _save wrote it."""
+
+    def record(value) -> bool:
+        return (
+            isinstance(value, list) and len(value) == 3
+            and isinstance(value[0], list) and len(value[0]) == 3 and all(isinstance(n, int) for n in value[0])
+            and isinstance(value[1], str) and isinstance(value[2], list)
+            and all(isinstance(link, list) and len(link) == 3 and isinstance(link[0], str) for link in value[2])
+        )  # fmt: skip
+
+    return is_dict_of(data, str, record)

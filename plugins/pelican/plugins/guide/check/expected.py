@@ -27,6 +27,7 @@ class Facts(NamedTuple):
     toc: bool
     listed: bool  # False for hidden pages
     headings: tuple  # (level, id, text) of each h2 and h3
+    lang: str = ""  # its <html lang>; "" is not checked
 
 
 class Row(NamedTuple):

@@ -135,9 +135,27 @@ def check_sidebar(root, path: str, siteurl: str, rows: tuple[Row, ...], current:
     return problems
 
 
+def duplicate_ids(root) -> list[str]:
+    """Every id used more than once in the page (a link to it, or the skip link, would
+    reach the first only)."""
+    seen: set[str] = set()
+    twice: list[str] = []
+    for value in root.xpath("//@id"):
+        if value in seen and value not in twice:
+            twice.append(value)
+        seen.add(value)
+    return [f'id "{value}" is used more than once in the page; ids must be unique' for value in twice]
+
+
 def check_guide_page(root, facts: Facts, siteurl: str, sitename: str, rows, neighbours) -> list[str]:
     path = facts.save_as
     problems = []
+    if facts.lang and root.get("lang") != facts.lang:
+        problems.append(f'<html lang> is "{root.get("lang")}", expected "{facts.lang}"')
+    indexed = bool(root.xpath("//*[@data-pagefind-body]"))
+    if indexed != facts.listed:
+        problems.append("is marked for the search index (data-pagefind-body), though it is hidden" if indexed
+                        else "is not marked for the search index (no data-pagefind-body)")
     title = text_of(next(root.iter("title"), None))
     if title != f"{facts.title} - {sitename}":
         problems.append(f'<title> is "{title}", expected "{facts.title} - {sitename}"')
