@@ -206,15 +206,16 @@ def order_pages(generator) -> None:
 def unused_chapters(settings, config, pages) -> None:
     """A GUIDE_CHAPTERS title for a chapter with no page is shown nowhere: a mistyped
     number, or a chapter since removed. When the site carries part of a complete guide
-    (GUIDE_MISSING_PAGES_BASE), the other chapters are that guide's: one info line."""
+    (GUIDE_MISSING_PAGES_BASE), the other chapters are that guide's: one line with -v."""
     present = {page.sortorder.chapter for page in pages}
     unused = [number for number in config.chapters if number not in present]
     if not unused or not pages:
         return
     where = settings.get(SETTINGS_FILE) or "pelicanconf.py"
-    if config.missing_pages_base:
+    if config.missing_pages_base:  # listed with -v, as the links that go to that guide
         numbers = ", ".join(map(str, unused))
-        report.info(where, f"GUIDE_CHAPTERS names chapters this site has no page in ({numbers}); they are the complete guide's")
+        report.links_logger.info("%s: GUIDE_CHAPTERS names chapters this site has no page in (%s); they are the complete guide's",
+                                 report.display_path(where), numbers)  # fmt: skip
         return
     for number in unused:
         report.warning(where, f"GUIDE_CHAPTERS names chapter {number} ({config.chapters[number]!r}), which has no page; "
