@@ -46,4 +46,7 @@ def code_digest() -> str:
 
 
 def settings_digest(settings) -> str:
-    return digest({key: value for key, value in settings.items() if key.isupper() and key not in NOT_IN_OUTPUT})
+    return digest({
+        key: value for key, value in settings.items()
+        if key.isupper() and key not in NOT_IN_OUTPUT and not key.startswith("GUIDE_LINKCHECK_")  # make linkcheck's own
+    })  # fmt: skip

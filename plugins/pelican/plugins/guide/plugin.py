@@ -20,6 +20,7 @@ from . import report
 from .check import CONTENTS_PAGES, SiteCheck, facts_of
 from .digests import digest
 from .errors import GuideBuildFailed, GuideSettingsError
+from .linkcheck.sources import save_page_sources
 from .generator import SEARCH_PAGE, LLMS_TXT, GuideGenerator, alias_save_as, markdown_copy
 from .gitdates import last_commit_dates, repository_root, source_date_epoch
 from .links import LinkSettler
@@ -323,6 +324,8 @@ def finish(pelican) -> None:
             state.counts["sitemap"] = write_publishing_files(output, config.public_url, state.guide_pages, contents)
             precompress(output, config.precompress)
         state.writer.finish()
+        # Which source each page came from, for `make linkcheck`'s report.
+        save_page_sources(settings["CACHE_PATH"], settings.get(PREVIOUS_SITE) or output, output, [*state.guide_pages, *state.hidden_pages])
         lap(state, "publishing")
         save_timings(settings, state)
         print(summary(state), flush=True)
