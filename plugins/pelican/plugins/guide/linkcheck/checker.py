@@ -185,7 +185,7 @@ class Checker:
             else:
                 permanent = False
             if seen.count(target) >= 2:
-                loop = seen[seen.index(target) :] + [target]
+                loop = seen[len(seen) - 1 - seen[::-1].index(target) :] + [target]
                 return Outcome(BROKEN, "redirect loop: " + " → ".join(map(_shorten, loop[:6])), answer.status)
             seen.append(target)
             current = target
