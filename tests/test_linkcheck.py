@@ -544,3 +544,44 @@ def test_a_wrong_linkcheck_setting_stops_the_build_too(links_site, tmp_path):
         f"error: {links_site.conffile}: GUIDE_LINKCHECK_RETRIES -1 must be a whole number from 0; {tmp_path / 'output'} was left as it was"
     ]
     assert not (tmp_path / "output").exists()
+
+
+# How it is run ----------------------------------------------------------------------------
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_is_a_bar_on_a_terminal_and_tenths_elsewhere():
+    terminal = Terminal()
+    bar = Progress(40, terminal)
+    for _ in range(40):
+        bar.advance(Outcome("broken"))
+    bar.close()
+    drawn = terminal.getvalue()
+    assert "linkcheck" in drawn and "40/40" in drawn and "40 broken" in drawn and "━" in drawn
+    pipe = io.StringIO()
+    lines = Progress(3, pipe)
+    for _ in range(3):
+        lines.advance(Outcome("ok"))
+    tenths = [line.split(" (")[0] for line in pipe.getvalue().splitlines()]
+    assert tenths == [f"linkcheck: {tenth}%" for tenth in range(10, 101, 10)]  # 3 URLs: some tenths share one
+
+
+def test_make_linkcheck_builds_then_checks_and_writes_json(site, tmp_path):
+    guide = Guide(tmp_path / "guide")
+    guide.page("a.md", f"Text.\n\nSee [the gone page]({site.base}/gone404).\n", title="A", slug="a", sortorder="0101", toc="true")
+    conffile = guide.settings(GUIDE_SEARCH=False, GUIDE_LINKCHECK_IGNORE=[], GUIDE_LINKCHECK_TIMEOUT=2)
+    report_json = tmp_path / "links.json"
+    done = run_make(
+        "linkcheck", INPUTDIR=str(guide.content), OUTPUTDIR=str(guide.output), CONFFILE=str(conffile),
+        PELICANOPTS=f"--cache-path {tmp_path / 'cache'}", JSON=str(report_json),
+    )  # fmt: skip
+    assert done.returncode != 0
+    assert done.stdout.splitlines()[1].startswith("guide: 1 page")  # the build first
+    assert f'  8: broken (404 Not Found): "the gone page" {site.base}/gone404' in done.stdout.splitlines()
+    assert json.loads(report_json.read_text())["summary"]["broken"] == 1
+    dry = subprocess.run(["make", "-n", "html", "publish"], cwd=REPO, capture_output=True, text=True)  # never part of a build
+    assert "guide-build" in dry.stdout and "guide-linkcheck" not in dry.stdout
