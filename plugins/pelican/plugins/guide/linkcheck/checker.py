@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import re
+import resource
 import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -109,6 +110,18 @@ def _shorten(url: str, limit: int = 100) -> str:
     return url if len(url) <= limit else url[: limit - 1] + "…"
 
 
+def more_open_files() -> None:
+    """Connections kept open to a thousand hosts between their URLs: the soft limit on open
+    files raised to the hard one (Linux often starts at 1,024)."""
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        wanted = 65536 if hard == resource.RLIM_INFINITY else hard
+        if soft != resource.RLIM_INFINITY and soft < wanted:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+    except (ValueError, OSError):
+        pass
+
+
 class _Host:
     def __init__(self, per_host: int):
         self.slots = asyncio.Semaphore(per_host)
@@ -140,6 +153,7 @@ class Checker:
 
     async def _run(self, targets: dict[str, set[str]], done) -> dict[str, Outcome]:
         self.overall = asyncio.Semaphore(self.config.parallel)
+        more_open_files()
         # Host names are looked up by getaddrinfo in the loop's threads: one per request in
         # flight, so a slow lookup holds up no other.
         asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(self.config.parallel))
