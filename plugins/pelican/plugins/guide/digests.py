@@ -39,7 +39,8 @@ def code_digest() -> str:
     them reads, renders and checks everything again."""
     hasher = hashlib.sha256()
     for path in sorted(Path(__file__).parent.rglob("*.py")):
-        hasher.update(path.read_bytes())
+        if path.parent.name != "linkcheck":  # make linkcheck's code shapes no page
+            hasher.update(path.read_bytes())
     for name in ("pelican", "markdown", "pygments", "jinja2", "lxml"):
         hasher.update(version(name).encode())
     return hasher.hexdigest()

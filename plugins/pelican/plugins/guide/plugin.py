@@ -20,10 +20,10 @@ from . import report
 from .check import CONTENTS_PAGES, SiteCheck, facts_of
 from .digests import digest
 from .errors import GuideBuildFailed, GuideSettingsError
-from .linkcheck.sources import save_page_sources
 from .generator import SEARCH_PAGE, LLMS_TXT, GuideGenerator, alias_save_as, markdown_copy
 from .gitdates import last_commit_dates, repository_root, source_date_epoch
 from .links import LinkSettler
+from .linkcheck.sources import save_page_sources
 from .navigation import Guide, ties
 from .publish import precompress, write_publishing_files
 from .reader import GuideMarkdownReader

@@ -194,6 +194,8 @@ class Checker:
             if answer.status not in REDIRECTS or not answer.location:
                 return self._classify(url, current, answer, moved_to, moved_status)
             target = urldefrag(urljoin(current, answer.location)).url
+            if urlsplit(target).scheme not in ("http", "https"):
+                return Outcome(BROKEN, f"{answer.status} to {_shorten(target)}, which is not a web address", answer.status)
             if permanent and answer.status in PERMANENT:
                 moved_to, moved_status = target, answer.status
             else:
