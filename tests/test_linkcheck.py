@@ -458,6 +458,19 @@ def test_a_killed_run_loses_nothing_it_had_checked(site, tmp_path):
     assert not asked_again & kept and len(asked_again) == 16 - len(kept)
 
 
+def test_the_answers_file_is_rewritten_whole_when_stale_lines_outnumber_the_live_ones(tmp_path):
+    from pelican.plugins.guide.linkcheck.cache import LinkCache
+
+    cache = LinkCache(str(tmp_path), days=7)
+    for round_ in range(1200):
+        cache.record(f"https://example.org/{round_ % 3}", ok=round_ % 2 == 0)
+    cache.close()
+    assert len(cache_lines(tmp_path)) == 3  # the last answer for each URL, nothing else
+    again = LinkCache(str(tmp_path), days=7)
+    assert again.fresh("https://example.org/1", set()) and not again.fresh("https://example.org/0", set())
+    assert not list(tmp_path.glob(".guide-*"))  # no temporary file left behind
+
+
 @pytest.mark.parametrize("damage", ["not UTF-8", "a folder", "a line cut short"])
 def test_a_damaged_cache_is_one_warning_and_a_fresh_check(links_site, site, tmp_path, quiet_logging, damage):
     cache = fresh_cache(links_site, tmp_path / "cache")
