@@ -37,14 +37,16 @@ class LinkCache:
                     self.lines += 1
                     try:
                         entry = json.loads(line)
-                        self.entries[entry["url"]] = {"at": float(entry["at"]), "ok": entry["ok"] is True, "found": list(entry.get("found", ()))}
+                        found = list(entry.get("found", ()))
+                        self.entries[entry["url"]] = {"at": float(entry["at"]), "ok": entry["ok"] is True, "found": found}
                     except (ValueError, KeyError, TypeError):
                         continue  # a line cut short by a killed run, or not ours
         except FileNotFoundError:
             return
         except (OSError, UnicodeDecodeError) as error:
             self.entries = {}
-            self.warnings.append(f"{self.path}: the link cache could not be read ({error.__class__.__name__}: {error}); every URL is asked afresh")
+            why = f"{error.__class__.__name__}: {error}"
+            self.warnings.append(f"{self.path}: the link cache could not be read ({why}); every URL is asked afresh")
 
     def fresh(self, url: str, fragments: set[str]) -> bool:
         """Answered OK within the last `days`, with every fragment now linked found then."""

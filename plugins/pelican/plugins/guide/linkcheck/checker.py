@@ -157,8 +157,9 @@ class Checker:
         # Host names are looked up by getaddrinfo in the loop's threads: one per request in
         # flight, so a slow lookup holds up no other.
         asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(self.config.parallel))
+        # aiohttp keeps an idle connection 15 s: a host's next URL reuses it.
         connector = aiohttp.TCPConnector(
-            limit=self.config.parallel, limit_per_host=0, ttl_dns_cache=600,  # aiohttp keeps an idle connection 15 s: a host's next URL reuses it
+            limit=self.config.parallel, limit_per_host=0, ttl_dns_cache=600,
             **({"resolver": self.resolver} if self.resolver is not None else {}),
         )  # fmt: skip
         headers = {"User-Agent": self.user_agent, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
@@ -282,7 +283,8 @@ class Checker:
                     failure = self.unreachable[endpoint] = Outcome(BROKEN, f"TLS error: {getattr(error, 'os_error', None) or error}")
                     return failure
                 except aiohttp.ClientConnectorError as error:
-                    failure = Outcome(BROKEN, f"cannot connect to {parts.netloc}: {getattr(error.os_error, 'strerror', None) or error}{tries}")
+                    why = getattr(error.os_error, "strerror", None) or error
+                    failure = Outcome(BROKEN, f"cannot connect to {parts.netloc}: {why}{tries}")
                     if last:
                         self.unreachable[endpoint] = failure
                 except (aiohttp.InvalidURL, ValueError) as error:
@@ -294,7 +296,8 @@ class Checker:
                         answer = replace(answer, limited=True)
                         wait = retry_after(headers, time.time())
                         if wait is not None and wait > config.max_retry_after:
-                            return Outcome(RATE_LIMITED, f"{answer.status}, asked to wait {wait:.0f} s, longer than GUIDE_LINKCHECK_MAX_RETRY_AFTER", answer.status)
+                            asked = f"{answer.status}, asked to wait {wait:.0f} s, longer than GUIDE_LINKCHECK_MAX_RETRY_AFTER"
+                            return Outcome(RATE_LIMITED, asked, answer.status)
                         if last:
                             return answer
                         host.pause(wait if wait is not None else config.retry_wait * 2**attempt)
