@@ -141,6 +141,10 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(429, Retry_After="1")
         if path == "/patient":
             return self.answer(429, Retry_After="3600")
+        if path == "/api":  # GitHub's API: a 403 saying no requests remain until the reset
+            if times == 1:
+                return self.answer(403, X_RateLimit_Remaining="0", X_RateLimit_Reset=str(int(time.time()) + 2))
+            return self.answer(200)
         if path == "/nohead":
             return self.answer(405 if self.command == "HEAD" else 200)
         if path == "/slow":
@@ -206,6 +210,7 @@ CASES = [
     ("a name fragment", "/anchors#named", "ok", "", 0, 0),
     ("GitHub-style heading", "/anchors#readme", "ok", "", 0, 0),
     ("fragment absent", "/anchors#absent", "anchor missing", 'no id "absent" on the page', 0, 1),
+    ("403 until the reset", "/api", "ok", "", 0, 0),
 ]
 FIRST_LINE = 6  # four metadata lines, a blank line, then one link per line
 
@@ -296,15 +301,17 @@ def test_each_answer_is_classified_on_its_line_with_its_exit_status(links_site, 
 
 def test_the_answers_behind_the_classifications(links_site, site, tmp_path, quiet_logging):
     """What the server saw: one retry after a 500, HEAD then GET on a 405, the wait a 429
-    asked for, GET for a page whose ids are needed."""
+    asked for, the wait until GitHub's API resets, GET for a page whose ids are needed."""
     site.reset()
-    urls = [site.base + path for path in ("/flaky", "/nohead", "/busy", "/anchors")]
+    urls = [site.base + path for path in ("/flaky", "/nohead", "/busy", "/anchors", "/api")]
     status, report, _ = linkcheck(links_site, tmp_path / "cache", GUIDE_LINKCHECK_IGNORE=[f"^(?!({'|'.join(map(re.escape, urls))})(#|$))"])
     assert status == 0, report  # /anchors#absent is a warning
     assert site.asked[("HEAD", "/flaky")] == 2
     assert site.asked[("HEAD", "/nohead")] == 1 and site.asked[("GET", "/nohead")] == 1
     first, second = site.asked_at["/busy"]
     assert second - first >= 0.95  # Retry-After: 1
+    first, second = site.asked_at["/api"]
+    assert second - first >= 0.95 and ": 5 ok " in report  # X-RateLimit-Reset: in 1 to 2 s
     assert site.asked[("GET", "/anchors")] == 1 and site.asked[("HEAD", "/anchors")] == 0  # once for 4 fragments
 
 
@@ -356,19 +363,19 @@ def test_one_run_reports_every_link_by_source_file_with_counts_json_and_progress
     theme = lines.index(next(line for line in lines if line.endswith("theme/templates")))
     assert lines[theme + 1] == f'  on links.html: broken (404 Not Found): "Edit this page" {site.base}/edit/pages/links.md'
 
-    # 16 URLs in the 19 cases; refused, TLS, the complete guide, reference, raw, edit.
-    assert lines[-1].startswith("linkcheck: 22 URLs in 25 links, ")
-    assert lines[-1].endswith(": 7 ok (0 from the cache), 10 broken, 2 moved, 1 timed out, 2 rate-limited, 1 anchor missing, 1 ignored")
+    # 17 URLs in the 20 cases; refused, TLS, the complete guide, reference, raw, edit.
+    assert lines[-1].startswith("linkcheck: 23 URLs in 26 links, ")
+    assert lines[-1].endswith(": 8 ok (0 from the cache), 10 broken, 2 moved, 1 timed out, 2 rate-limited, 1 anchor missing, 1 ignored")
     assert len([line for line in lines if line.startswith("  ")]) == 10 + 2 + 1 + 2 + 1  # one per finding
     progress = [line for line in done.stderr.splitlines() if line.startswith("linkcheck: ")]
     assert [line.split("%")[0] for line in progress] == [f"linkcheck: {tenth}" for tenth in range(10, 101, 10)]
-    assert progress[-1].startswith("linkcheck: 100% (22 of 22 URLs, 10 broken) in ")
+    assert progress[-1].startswith("linkcheck: 100% (23 of 23 URLs, 10 broken) in ")
     assert "error: 10 broken links" in done.stderr.splitlines()
 
     data = json.loads(report_json.read_text())
     assert data["exit_status"] == 1 and data["strict"] is False
     assert {key: data["summary"][key] for key in ("urls", "links", "ok", "broken", "moved", "anchor missing", "ignored")} == {
-        "urls": 22, "links": 25, "ok": 7, "broken": 10, "moved": 2, "anchor missing": 1, "ignored": 1,
+        "urls": 23, "links": 26, "ok": 8, "broken": 10, "moved": 2, "anchor missing": 1, "ignored": 1,
     }  # fmt: skip
     assert [entry["source"] for entry in data["files"]] == [page, lines[theme]]
     findings = {finding["line"]: finding for finding in data["files"][0]["findings"]}
@@ -425,6 +432,20 @@ def test_a_new_fragment_on_a_cached_url_asks_again(links_site, site, tmp_path, q
     assert site.asked[("GET", "/anchors")] == 0
     status, report, _ = linkcheck(links_site, cache, GUIDE_LINKCHECK_IGNORE=[f"^(?!{re.escape(site.base)}/anchors#(present|absent)$)"])
     assert site.asked[("GET", "/anchors")] == 1 and "1 anchor missing" in report
+
+
+def test_how_long_a_server_asks_to_wait():
+    from email.utils import formatdate
+
+    from pelican.plugins.guide.linkcheck.checker import retry_after
+
+    now = 1_800_000_000
+    assert retry_after({"Retry-After": "60"}, now) == 60
+    assert retry_after({"Retry-After": formatdate(now + 90, usegmt=True)}, now) == 90
+    assert retry_after({"Retry-After": formatdate(now - 90, usegmt=True)}, now) == 0
+    assert retry_after({"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(now + 30)}, now) == 30
+    assert retry_after({"X-RateLimit-Remaining": "12", "X-RateLimit-Reset": str(now + 30)}, now) is None
+    assert retry_after({"Retry-After": "soon"}, now) is None
 
 
 def test_a_killed_run_loses_nothing_it_had_checked(site, tmp_path):
@@ -518,7 +539,7 @@ def test_ignore_and_accept_patterns(links_site, site, tmp_path, quiet_logging):
     gone = site.base + "/gone404"
     site.reset()
     status, report, _ = linkcheck(links_site, tmp_path / "a", GUIDE_LINKCHECK_IGNORE=[f"^(?!{re.escape(gone)}$)", "/gone404$"])
-    assert status == 0 and site.asked[("HEAD", "/gone404")] == 0 and report.endswith("0 anchor missing, 23 ignored\n")
+    assert status == 0 and site.asked[("HEAD", "/gone404")] == 0 and report.endswith("0 anchor missing, 24 ignored\n")
     status, report, _ = linkcheck(links_site, tmp_path / "b", GUIDE_LINKCHECK_IGNORE=only(gone), GUIDE_LINKCHECK_ACCEPT={r"127\.0\.0\.\d+": [404]})
     assert status == 0 and ": 1 ok (0 from the cache), 0 broken" in report
     status, report, _ = linkcheck(links_site, tmp_path / "c", GUIDE_LINKCHECK_IGNORE=only(gone), GUIDE_LINKCHECK_ACCEPT={r"example\.org": [404]})
@@ -530,7 +551,7 @@ def test_links_to_this_machine_and_example_domains_are_ignored_by_default(links_
     status, report, _ = linkcheck(links_site, tmp_path / "cache")  # GUIDE_LINKCHECK_IGNORE left as it is
     assert sum(site.asked.values()) == 0
     assert report.splitlines()[-1].startswith("linkcheck: 1 URLs in 1 links")  # nowhere.test: its lookup fails
-    assert report.endswith(", 22 ignored\n")
+    assert report.endswith(", 23 ignored\n")
 
 
 @pytest.mark.parametrize(
