@@ -20,6 +20,7 @@ import threading
 import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,7 @@ class Site(ThreadingHTTPServer):
         self.most: Counter = Counter()
         self.most_all = 0
         self.asked_at: dict[str, list[float]] = {}
+        self.agents: set[str] = set()
 
     @property
     def base(self) -> str:
@@ -68,6 +70,7 @@ class Site(ThreadingHTTPServer):
             self.most.clear()
             self.most_all = 0
             self.asked_at.clear()
+            self.agents.clear()
 
     def times(self, path: str) -> int:
         return sum(count for (_, asked), count in self.asked.items() if asked == path)
@@ -110,6 +113,7 @@ class Handler(BaseHTTPRequestHandler):
             site.asked[(self.command, path)] += 1
             times = site.times(path)
             site.asked_at.setdefault(path, []).append(time.monotonic())
+            site.agents.add(self.headers.get("User-Agent", ""))
             site.in_flight[host] += 1
             site.in_flight_all += 1
             site.most[host] = max(site.most[host], site.in_flight[host])
@@ -371,6 +375,8 @@ def test_one_run_reports_every_link_by_source_file_with_counts_json_and_progress
     assert [line.split("%")[0] for line in progress] == [f"linkcheck: {tenth}" for tenth in range(10, 101, 10)]
     assert progress[-1].startswith("linkcheck: 100% (23 of 23 URLs, 10 broken) in ")
     assert "error: 10 broken links" in done.stderr.splitlines()
+    # A User-Agent naming the project (no address: the site's is an example domain).
+    assert site.agents == {f"pelican-guide-linkcheck/{version('pelican-guide')}"}
 
     data = json.loads(report_json.read_text())
     assert data["exit_status"] == 1 and data["strict"] is False
