@@ -10,7 +10,8 @@ warm, after one page's body is edited, on both. The project's warm build is meas
 twice: as `make html` runs it (Pagefind re-indexes the site) and with GUIDE_SEARCH off.
 Then `make devserver` is timed from a save to its reload message, and Hugo (if
 installed, requirements-bench.txt) builds the same guide cold, for the stretch goal.
-Prints medians, ratios and each target's verdict.
+Last, `make linkcheck`'s checker on 5,000 URLs (linkcheck_bench.py; `--only linkcheck`
+runs just that). Prints medians, ratios and each target's verdict.
 """
 
 from __future__ import annotations
@@ -332,10 +333,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--real", type=Path, help="also build this real guide's content folder, both sides")
     parser.add_argument("--keep", type=Path, help="build under this folder and keep it")
+    parser.add_argument("--only", choices=["linkcheck"], help="run only this row (make bench ONLY=linkcheck)")
     args = parser.parse_args(argv)
-    print(run(args.pages, args.rounds, args.keep), flush=True)
-    if args.real:
-        print(real_guide(args.real, args.rounds, args.keep))
+    if args.only != "linkcheck":
+        print(run(args.pages, args.rounds, args.keep), flush=True)
+        if args.real:
+            print(real_guide(args.real, args.rounds, args.keep))
+    print(linkcheck_row(), flush=True)
+
+
+def linkcheck_row() -> str:
+    """`make linkcheck`'s checker: 5,000 URLs on 1,600 loopback hosts (linkcheck_bench.py)."""
+    from .linkcheck_bench import measure, row
+
+    return row(measure()) + f" Load average {os.getloadavg()[0]:.1f}."
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from .errors import GuideBuildFailed, GuideSettingsError
 from .generator import SEARCH_PAGE, LLMS_TXT, GuideGenerator, alias_save_as, markdown_copy
 from .gitdates import last_commit_dates, repository, source_date_epoch
 from .links import LinkSettler
+from .linkcheck.sources import save_page_sources
 from .navigation import Guide, ties
 from .publish import precompress, write_publishing_files
 from .reader import EXTENSIONS as READER_EXTENSIONS, GuideMarkdownReader
@@ -412,6 +413,8 @@ def finish(pelican) -> None:
             state.counts["sitemap"] = write_publishing_files(output, config.public_url, state.guide_pages, contents)
             precompress(output, config.precompress)
         state.writer.finish()
+        # Which source each page came from, for `make linkcheck`'s report.
+        save_page_sources(settings["CACHE_PATH"], settings.get(PREVIOUS_SITE) or output, output, [*state.guide_pages, *state.hidden_pages])
         lap(state, "publishing")
         save_timings(settings, state)
         print(summary(state), flush=True)
