@@ -23,6 +23,7 @@ def command(name: str, *args: str) -> subprocess.CompletedProcess:
         ("guide-build", ["--strict", "--no-wait"]),
         ("guide-devserver", ["--no-serve", "--no-build", "-b HOST, --bind HOST", "-p PORT, --port PORT", "--strict", "--no-wait"]),
         ("guide-quickstart", ["-y, --yes", "--title TITLE", "--url URL"]),
+        ("guide-linkcheck", ["--strict", "--json FILE"]),
     ],
 )
 def test_help_lists_each_commands_own_options_with_a_line_each(name, own):

@@ -17,7 +17,8 @@ import time
 from importlib.metadata import PackageNotFoundError, version
 from urllib.parse import urlsplit
 
-from ..build import OneLineHandler, _settings_argument, describe, load_settings
+from ..build import OneLineHandler, describe, load_settings, settings_file_of
+from ..cli import linkcheck_parser, parse, pelican_argv as cli_pelican_argv
 from ..report import display_path, plural
 from ..settings import guide_config
 from ..writer import read_stamp
@@ -38,10 +39,9 @@ def user_agent(public_url: str, placeholder: bool) -> str:
 
 
 def options(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
-    parser = argparse.ArgumentParser(prog="guide-linkcheck", add_help=False)
-    parser.add_argument("--strict", action="store_true", help="every finding is an error")
-    parser.add_argument("--json", metavar="FILE", help="also write the report as JSON to FILE (- for standard output, instead of the text)")
-    return parser.parse_known_args(argv)
+    """Its own options (cli.py, `guide-linkcheck --help`), and Pelican's as it spells them."""
+    own = parse(linkcheck_parser(), argv)
+    return own, cli_pelican_argv(own)
 
 
 def run(argv: list[str], resolver=None, out=None, err=None) -> int:
@@ -64,7 +64,7 @@ def run(argv: list[str], resolver=None, out=None, err=None) -> int:
     except Exception as error:
         if debug:
             raise
-        say("error", describe(error, _settings_argument(pelican_argv) or None))
+        say("error", describe(error, settings_file_of(pelican_argv)))
         return 1
     checking = config.linkcheck
     output = settings["OUTPUT_PATH"]
