@@ -54,6 +54,7 @@ help:
 	@echo '   make clean                   remove OUTPUTDIR, DEVOUTPUTDIR and the caches (the venv stays)'
 	@echo '   make test                    install the test tools and run the tests'
 	@echo '   make bench                   time this project against plain Pelican'
+	@echo '   make linkcheck               build OUTPUTDIR, then check every external link it holds'
 	@echo ''
 	@echo 'Variables:'
 	@echo '   INPUTDIR=path     the content folder (default $(INPUTDIR))'
@@ -65,6 +66,8 @@ help:
 	@echo '   PELICANOPTS=...   more pelican options, e.g. --ignore-cache'
 	@echo '   PYTESTOPTS=...    pytest options for make test, e.g. "-m browser"'
 	@echo '   PAGES=1000 ROUNDS=3 REAL=path   size and rounds of make bench; REAL adds a real guide'
+	@echo '   ONLY=linkcheck    make bench: only the link checker row'
+	@echo '   JSON=path         make linkcheck: also write the report as JSON'
 
 $(PYTHON):
 	@echo "make: creating the virtual environment $(VENV) with $(PY)"
@@ -131,4 +134,10 @@ test: $(TEST_INSTALLED) $(VNU_JAR)
 # This project against plain Pelican (and Hugo) on a synthetic guide, then the devserver's
 # save-to-reload; REAL=path/to/content also times a real guide's cold build.
 bench: $(BENCH_INSTALLED)
-	"$(PYTHON)" -m tests.perf.bench --pages "$(PAGES)" --rounds "$(ROUNDS)" $(if $(REAL),--real "$(REAL)")
+	"$(PYTHON)" -m tests.perf.bench --pages "$(PAGES)" --rounds "$(ROUNDS)" $(if $(REAL),--real "$(REAL)") $(if $(ONLY),--only "$(ONLY)")
+
+# Every external link of a fresh build of OUTPUTDIR, checked; never part of html or publish.
+# STRICT=1 makes moved, timed-out, rate-limited and anchor findings errors too.
+.PHONY: linkcheck
+linkcheck: html
+	"$(VENV)/bin/guide-linkcheck" "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS) $(if $(JSON),--json "$(JSON)")

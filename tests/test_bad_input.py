@@ -298,8 +298,8 @@ def test_a_chapter_title_for_a_chapter_with_no_page_is_a_warning_naming_the_sett
         f"warning: {conffile}: GUIDE_CHAPTERS names chapter 9 ('Nowhere'), which has no page; "
         "a page's sortorder starting with 09 puts it there"
     ]
-    # A site that carries part of a complete guide names that guide's chapters: one info line.
-    part = guide.build(conffile=guide.settings(GUIDE_CHAPTERS={1: "Basics", 9: "Nowhere"}))
+    # A site that carries part of a complete guide names that guide's chapters: one line with -v.
+    part = guide.build(conffile=guide.settings(GUIDE_CHAPTERS={1: "Basics", 9: "Nowhere"}), options=("-v",))
     assert part.returncode == 0 and not part.warning_lines, part.stderr
     assert f"info: {guide.root / 'guideconf.py'}: GUIDE_CHAPTERS names chapters this site has no page in (9); they are the complete guide's" in part.stderr
 

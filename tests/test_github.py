@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -186,3 +187,50 @@ def test_the_checkout_fetches_the_whole_history():
     steps = load_workflow()["jobs"]["build"]["steps"]
     checkout = next(step for step in steps if step.get("uses", "").startswith("actions/checkout@"))
     assert checkout["with"]["fetch-depth"] == 0
+
+
+# The scheduled link check: .github/workflows/linkcheck.yml --------------------------------
+
+LINKCHECK_WORKFLOW = REPO / ".github" / "workflows" / "linkcheck.yml"
+
+
+def test_linkcheck_workflow_runs_weekly_and_on_demand_keeps_the_report_and_opens_no_issue():
+    workflow = YAML(typ="safe").load(LINKCHECK_WORKFLOW.read_text(encoding="utf-8"))
+    assert set(workflow["on"]) == {"schedule", "workflow_dispatch"}
+    minute, hour, day, month, weekday = workflow["on"]["schedule"][0]["cron"].split()
+    assert (day, month) == ("*", "*") and weekday.isdigit()  # once a week
+    assert workflow["permissions"] == {}
+    (job,) = workflow["jobs"].values()
+    assert job["permissions"] == {"contents": "read"}  # no issues: write, so it cannot open one
+    steps = job["steps"]
+    runs = [step.get("run", "") for step in steps]
+    assert [run for run in runs if run.startswith("make ")] == ["make linkcheck JSON=linkcheck.json"]
+    upload = next(step for step in steps if step.get("uses", "").startswith("actions/upload-artifact@"))
+    assert upload["with"]["path"] == "linkcheck.json" and upload["if"] == "${{ !cancelled() }}"  # also when links broke
+    assert all("github-script" not in step.get("uses", "") and "gh issue" not in step.get("run", "") for step in steps)
+    assert all(re.fullmatch(r"[\w-]+/[\w-]+@[0-9a-f]{40}", step["uses"]) for step in steps if "uses" in step)
+
+
+def test_linkcheck_workflow_matches_the_schema_and_zizmor_finds_nothing():
+    done = check_jsonschema(LINKCHECK_WORKFLOW)
+    assert done.returncode == 0, done.stdout + done.stderr
+    done = zizmor(LINKCHECK_WORKFLOW)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(
+    "old, new, audit",
+    [
+        ("    permissions:\n      contents: read\n", "    permissions: write-all\n", "excessive-permissions"),
+        ("uses: actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02 # v4.6.2", "uses: actions/upload-artifact@v4", "unpinned-uses"),
+    ],
+)
+def test_zizmor_names_an_unsafe_linkcheck_workflow(tmp_path, old, new, audit):
+    text = LINKCHECK_WORKFLOW.read_text()
+    assert old in text
+    broken = tmp_path / ".github" / "workflows" / "linkcheck.yml"
+    broken.parent.mkdir(parents=True)
+    broken.write_text(text.replace(old, new, 1))
+    done = zizmor(broken)
+    assert done.returncode != 0
+    assert audit in done.stdout

@@ -12,7 +12,8 @@ from a save to its reload message, to the page served and to the search index br
 up to date; a reader's first search is timed in Chromium on a throttled connection
 (search_reader.py, on 1,000 pages); and Hugo (if installed, requirements-bench.txt)
 builds the same guide cold. `--real PATH` does the same on a real guide's content
-folder. Prints medians, ratios and each target's verdict.
+folder. Last, `make linkcheck`'s checker on 5,000 URLs (linkcheck_bench.py; `--only linkcheck`
+runs just that). Prints medians, ratios and each target's verdict.
 """
 
 from __future__ import annotations
@@ -346,14 +347,25 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--real", type=Path, help="also build this real guide's content folder, both sides")
     parser.add_argument("--keep", type=Path, help="build under this folder and keep it")
     parser.add_argument("--no-reader", action="store_true", help="leave out the reader's first search")
+    parser.add_argument("--only", choices=["linkcheck", "reader"], help="run only this row (make bench ONLY=linkcheck)")
     args = parser.parse_args(argv)
-    print(run(args.pages, args.rounds, args.keep), flush=True)
-    if not args.no_reader:
+    if args.only is None:
+        print(run(args.pages, args.rounds, args.keep), flush=True)
+    if args.only in (None, "reader") and not args.no_reader:
         from .search_reader import compare, report as reader_report
 
         print(reader_report(compare(1000, args.keep)), flush=True)
-    if args.real:
+    if args.only is None and args.real:
         print(real_guide(args.real, args.rounds, args.keep))
+    if args.only in (None, "linkcheck"):
+        print(linkcheck_row(), flush=True)
+
+
+def linkcheck_row() -> str:
+    """`make linkcheck`'s checker: 5,000 URLs on 1,600 loopback hosts (linkcheck_bench.py)."""
+    from .linkcheck_bench import measure, row
+
+    return row(measure()) + f" Load average {os.getloadavg()[0]:.1f}."
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""The command lines of `guide-build` and `guide-devserver`: their own options and the
+"""The command lines of `guide-build`, `guide-devserver` and `guide-linkcheck`: their own options and the
 Pelican options they pass on, each with a line of help (`--help`). A Pelican option that
 would do nothing under them (`-r`, `-l`, `-d`, `--fatal`) is refused with one line saying
 what to use instead, and any other mistake is one line too.
@@ -95,6 +95,23 @@ def devserver_parser() -> argparse.ArgumentParser:
     _build_options(parser)
     _pelican_options(parser)
     _refuse(parser, _REFUSED)
+    return parser
+
+
+def linkcheck_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="guide-linkcheck",
+        description="Check every external link of the site guide-build wrote into the output folder, and "
+        "report each problem under its source file and line.",
+        epilog="make linkcheck runs: make html, then guide-linkcheck content -o output -s pelicanconf.py",
+    )
+    own = parser.add_argument_group("the link check")
+    own.add_argument("--strict", action="store_true",
+                     help="moved, timed-out, rate-limited and anchor findings are errors too (make linkcheck STRICT=1)")  # fmt: skip
+    own.add_argument("--json", metavar="FILE",
+                     help="also write the report as JSON to FILE (- for standard output, instead of the text)")  # fmt: skip
+    _pelican_options(parser)
+    _refuse(parser, {**_REFUSED, **_SERVING})
     return parser
 
 

@@ -24,6 +24,7 @@ from .errors import GuideBuildFailed, GuideSettingsError
 from .generator import SEARCH_PAGE, LLMS_TXT, GuideGenerator, alias_save_as, markdown_copy
 from .gitdates import last_commit_dates, repository, source_date_epoch
 from .links import LinkSettler
+from .linkcheck.sources import save_page_sources
 from .navigation import Guide, ties
 from .publish import precompress, write_publishing_files
 from .reader import EXTENSIONS as READER_EXTENSIONS, GuideMarkdownReader
@@ -210,15 +211,16 @@ def order_pages(generator) -> None:
 def unused_chapters(settings, config, pages) -> None:
     """A GUIDE_CHAPTERS title for a chapter with no page is shown nowhere: a mistyped
     number, or a chapter since removed. When the site carries part of a complete guide
-    (GUIDE_MISSING_PAGES_BASE), the other chapters are that guide's: one info line."""
+    (GUIDE_MISSING_PAGES_BASE), the other chapters are that guide's: one line with -v."""
     present = {page.sortorder.chapter for page in pages}
     unused = [number for number in config.chapters if number not in present]
     if not unused or not pages:
         return
     where = settings.get(SETTINGS_FILE) or "pelicanconf.py"
-    if config.missing_pages_base:
+    if config.missing_pages_base:  # listed with -v, as the links that go to that guide
         numbers = ", ".join(map(str, unused))
-        report.info(where, f"GUIDE_CHAPTERS names chapters this site has no page in ({numbers}); they are the complete guide's")
+        report.links_logger.info("%s: GUIDE_CHAPTERS names chapters this site has no page in (%s); they are the complete guide's",
+                                 report.display_path(where), numbers)  # fmt: skip
         return
     for number in unused:
         report.warning(where, f"GUIDE_CHAPTERS names chapter {number} ({config.chapters[number]!r}), which has no page; "
@@ -426,12 +428,20 @@ def finish(pelican) -> None:
             state.counts["sitemap"] = write_publishing_files(output, config.public_url, state.guide_pages, contents)
             precompress(output, config.precompress)
         build_id = state.writer.finish()
+        # Which source each page came from, for `make linkcheck`'s report.
+        record_sources(settings, state, output, build_id)
         lap(state, "publishing")
         keep_snapshot(settings, state, output, build_id)
         save_timings(settings, state)
         print(summary(state), flush=True)
     finally:
         end(settings)
+
+
+def record_sources(settings, state, output: str, build_id: str) -> None:
+    """Which source each page came from, for `make linkcheck`'s report (linkcheck/sources.py)."""
+    live = settings.get(PREVIOUS_SITE) or output
+    save_page_sources(state.caches, settings["CACHE_PATH"], live, build_id, [*state.guide_pages, *state.hidden_pages])
 
 
 def keep_snapshot(settings, state, output: str, build_id: str) -> None:

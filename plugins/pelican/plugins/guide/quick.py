@@ -116,7 +116,7 @@ def rebuild(settings, staging: str, output: str) -> bool:
 def _rebuild(settings, state, found, reads, stamps, markdown, staging, output, started) -> bool:
     from pelican.contents import Page
 
-    from .plugin import configure_generator, keep_snapshot, report_check, report_sent, save_timings, site_check_of, stop_on_problems, summary
+    from .plugin import configure_generator, keep_snapshot, record_sources, report_check, report_sent, save_timings, site_check_of, stop_on_problems, summary
     from .reader import EXTENSIONS as READER_EXTENSIONS, GuideMarkdownReader
 
     config = state.config
@@ -237,6 +237,7 @@ def _rebuild(settings, state, found, reads, stamps, markdown, staging, output, s
     state.theme_pages, state.redirects, state.reported_links = found.theme_pages, found.redirects, reported
     state.context_names = found.context
     state.writer = _Written(base, keys, len(written))
+    record_sources(settings, state, staging, build_id)
     keep_snapshot(settings, state, staging, build_id)
     state.counts["quick"] = 1
     state.timings["quick"] = time.perf_counter() - started

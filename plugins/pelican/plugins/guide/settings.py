@@ -54,6 +54,33 @@ DEFAULTS = {
     "GUIDE_PYGMENTS_STYLES": ("a11y-light", "a11y-dark"),
     # Inline scripts the CSP allows, as sha256 digests in base64; only the devserver sets one.
     "GUIDE_DEV_SCRIPT_HASHES": (),
+    # `make linkcheck` (guide-linkcheck) only; the build never asks another host anything.
+    # URLs never checked: regular expressions searched in each URL. The default skips
+    # examples a guide shows but nobody can check: this machine, private networks, and the
+    # example domains (RFC 2606). Setting it replaces these.
+    "GUIDE_LINKCHECK_IGNORE": (
+        r"^https?://(localhost|127\.[\d.]+|0\.0\.0\.0|\[::1?\])(:\d+)?([/?#]|$)",
+        r"^https?://(10|192\.168|172\.(1[6-9]|2\d|3[01]))\.[\d.]+(:\d+)?([/?#]|$)",
+        r"^https?://([^/?#]+\.)?example\.(com|net|org)(:\d+)?([/?#]|$)",
+    ),
+    # Status codes that count as fine from some hosts: {r"(www\.)?example\.com": (403,)},
+    # each key a regular expression matching the whole host name.
+    "GUIDE_LINKCHECK_ACCEPT": {},
+    # Seconds one request may take, and how many times a timeout, a 5xx or a dropped
+    # connection is tried again, waiting RETRY_WAIT seconds, then twice that, and so on.
+    "GUIDE_LINKCHECK_TIMEOUT": 10,
+    "GUIDE_LINKCHECK_RETRIES": 2,
+    "GUIDE_LINKCHECK_RETRY_WAIT": 1,
+    # The longest a 429's Retry-After is waited for (s); a host asking for more is reported
+    # as rate-limited and asked again on the next run.
+    "GUIDE_LINKCHECK_MAX_RETRY_AFTER": 120,
+    # Requests in flight to one host, and in all.
+    "GUIDE_LINKCHECK_PER_HOST": 2,
+    "GUIDE_LINKCHECK_PARALLEL": 32,
+    # A URL that answered OK this many days ago or less is not asked again (0: always ask).
+    "GUIDE_LINKCHECK_CACHE_DAYS": 7,
+    # Check each #fragment against the ids (and <a name>) of the HTML page it points into.
+    "GUIDE_LINKCHECK_ANCHORS": True,
 }
 
 # Hosts reserved for examples (RFC 2606, RFC 6761): an address there is a placeholder.
@@ -86,6 +113,7 @@ class Config:
     pygments_styles: tuple[str, str]
     dev_script_hashes: tuple[str, ...]
     siteurl: str = ""
+    linkcheck: LinkcheckConfig | None = None
 
     @property
     def placeholder_url(self) -> bool:
@@ -265,4 +293,73 @@ def guide_config(settings) -> Config:
         pygments_styles=_styles(settings),
         dev_script_hashes=_strings(settings, "GUIDE_DEV_SCRIPT_HASHES", _SHA256_BASE64.fullmatch, "sha256 digests in base64"),
         siteurl=siteurl.rstrip("/"),
+        linkcheck=linkcheck_config(settings),
+    )
+
+
+@dataclass(frozen=True)
+class LinkcheckConfig:
+    """`make linkcheck`'s settings, checked with the others so a wrong one stops any build."""
+
+    ignore: tuple[re.Pattern, ...]
+    accept: tuple[tuple[re.Pattern, frozenset[int]], ...]  # (whole-host pattern, status codes)
+    timeout: float
+    retries: int
+    retry_wait: float
+    max_retry_after: float
+    per_host: int
+    parallel: int
+    cache_days: float
+    anchors: bool
+
+    def accepted(self, host: str, status: int) -> bool:
+        return any(status in codes and pattern.fullmatch(host) for pattern, codes in self.accept)
+
+
+def _pattern(name: str, text) -> re.Pattern:
+    if not isinstance(text, str) or not text:
+        _fail(name, text, 'must be a regular expression as a string, like r"^https://example\\.com/"')
+    try:
+        return re.compile(text)
+    except re.error as error:
+        _fail(name, text, f"is not a regular expression: {error}")
+
+
+def _number(settings, name: str, lowest: float, kind: type = float, expected: str = "") -> float:
+    value = setting(settings, name)
+    allowed = (int,) if kind is int else (int, float)
+    if isinstance(value, bool) or not isinstance(value, allowed) or value < lowest or value != value:
+        what = "a whole number" if kind is int else "a number"
+        _fail(name, value, f"must be {what} from {lowest}{expected}")
+    return value
+
+
+def linkcheck_config(settings) -> LinkcheckConfig:
+    ignore = setting(settings, "GUIDE_LINKCHECK_IGNORE")
+    if isinstance(ignore, str) or not isinstance(ignore, (list, tuple)):
+        _fail("GUIDE_LINKCHECK_IGNORE", ignore, 'must be a list of regular expressions, like [r"^https://example\\.com/"]')
+    accept = setting(settings, "GUIDE_LINKCHECK_ACCEPT")
+    if not isinstance(accept, Mapping):
+        _fail("GUIDE_LINKCHECK_ACCEPT", accept, 'must be a dict of host patterns to status codes, like {r"(www\\.)?example\\.com": (403,)}')
+    accepted = []
+    for host, codes in accept.items():
+        pattern = _pattern("GUIDE_LINKCHECK_ACCEPT", host)
+        if isinstance(codes, int) and not isinstance(codes, bool):
+            codes = (codes,)
+        if isinstance(codes, str) or not isinstance(codes, (list, tuple, set, frozenset)) or not codes or not all(
+            isinstance(code, int) and not isinstance(code, bool) and 100 <= code <= 999 for code in codes
+        ):
+            _fail(f"GUIDE_LINKCHECK_ACCEPT[{host!r}]", codes, "must be a list of HTTP status codes, like (403, 429)")
+        accepted.append((pattern, frozenset(codes)))
+    return LinkcheckConfig(
+        ignore=tuple(_pattern("GUIDE_LINKCHECK_IGNORE", text) for text in ignore),
+        accept=tuple(accepted),
+        timeout=_number(settings, "GUIDE_LINKCHECK_TIMEOUT", 0.01, expected=" (seconds)"),
+        retries=_number(settings, "GUIDE_LINKCHECK_RETRIES", 0, int),
+        retry_wait=_number(settings, "GUIDE_LINKCHECK_RETRY_WAIT", 0, expected=" (seconds)"),
+        max_retry_after=_number(settings, "GUIDE_LINKCHECK_MAX_RETRY_AFTER", 0, expected=" (seconds)"),
+        per_host=_number(settings, "GUIDE_LINKCHECK_PER_HOST", 1, int),
+        parallel=_number(settings, "GUIDE_LINKCHECK_PARALLEL", 1, int),
+        cache_days=_number(settings, "GUIDE_LINKCHECK_CACHE_DAYS", 0, expected=" (days; 0 asks every time)"),
+        anchors=_boolean(settings, "GUIDE_LINKCHECK_ANCHORS"),
     )
