@@ -60,11 +60,37 @@ def sidebar(soup):
     return nested_list(nav.find("ol"))
 
 
+def line_of(item):
+    """The link or heading of a list item: its own, or its group's (in the <summary>)."""
+    holder = item.find("details", recursive=False)
+    holder = holder.find("summary", recursive=False) if holder else item
+    return holder.find(["a", "span"], recursive=False)
+
+
 def nested_list(ordered_list, depth: int = 0) -> list[tuple]:
     lines = []
     for item in ordered_list.find_all("li", recursive=False):
-        node = item.find(["a", "span"], recursive=False)
+        node = line_of(item)
         lines.append((depth, " ".join(node.get_text(" ", strip=True).split()), node.get("href"), node.get("aria-current") == "page"))
-        for nested in item.find_all("ol", recursive=False):
+        group = item.find("details", recursive=False) or item
+        for nested in group.find_all("ol", recursive=False):
             lines += nested_list(nested, depth + 1)
+    return lines
+
+
+def groups(soup) -> dict[str, bool]:
+    """Each group of the sidebar (a line with lines under it), by label: open or not."""
+    nav = soup.select_one('nav[aria-label="Table of contents"]')
+    return {line_of(details.parent).get_text(" ", strip=True): details.has_attr("open") for details in nav.find_all("details")}
+
+
+def contents(soup) -> list[tuple]:
+    """(depth, label, href, current) for every line of a contents page: chapters are headings."""
+    lines = []
+    for child in soup.select_one("main .contents").find_all(["h2", "ol"], recursive=False):
+        if child.name == "h2":
+            node = child.find(["a", "span"])
+            lines.append((0, node.get_text(" ", strip=True), node.get("href"), False))
+        else:
+            lines += nested_list(child, 1)
     return lines
