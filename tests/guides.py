@@ -60,17 +60,10 @@ def sidebar(soup):
     return nested_list(nav.find("ol"))
 
 
-def line_of(item):
-    """The link or heading of a list item: its own, or its group's (in the <summary>)."""
-    holder = item.find("details", recursive=False)
-    holder = holder.find("summary", recursive=False) if holder else item
-    return holder.find(["a", "span"], recursive=False)
-
-
 def nested_list(ordered_list, depth: int = 0) -> list[tuple]:
     lines = []
     for item in ordered_list.find_all("li", recursive=False):
-        node = line_of(item)
+        node = item.find(["a", "span"], recursive=False)
         lines.append((depth, " ".join(node.get_text(" ", strip=True).split()), node.get("href"), node.get("aria-current") == "page"))
         group = item.find("details", recursive=False) or item
         for nested in group.find_all("ol", recursive=False):
@@ -81,7 +74,8 @@ def nested_list(ordered_list, depth: int = 0) -> list[tuple]:
 def groups(soup) -> dict[str, bool]:
     """Each group of the sidebar (a line with lines under it), by label: open or not."""
     nav = soup.select_one('nav[aria-label="Table of contents"]')
-    return {line_of(details.parent).get_text(" ", strip=True): details.has_attr("open") for details in nav.find_all("details")}
+    return {details.parent.find(["a", "span"], recursive=False).get_text(" ", strip=True): details.has_attr("open")
+            for details in nav.find_all("details")}  # fmt: skip
 
 
 def contents(soup) -> list[tuple]:

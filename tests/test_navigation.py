@@ -118,7 +118,7 @@ def test_table_of_contents_lists_every_page_in_reading_order_without_numbers_of_
     assert [depth for depth, *_ in lines][13:20] == [0, 1, 2, 2, 1, 2, 1]
     # Chapters are headings; sections are groups, closed; no list draws its own numbers.
     assert [h2.get_text(" ", strip=True) for h2 in soup.select("main .contents > h2")][:2] == ["1. Introduction", "5. Deployment"]
-    assert {details.summary.get_text(" ", strip=True): details.has_attr("open") for details in soup.select("main .contents details")} == {
+    assert {details.summary["aria-label"]: details.has_attr("open") for details in soup.select("main .contents details")} == {
         "Django Extensions": False, "Flask Extensions": False,
     }  # fmt: skip
     assert contents(site.soup("index.html")) == lines

@@ -5,7 +5,7 @@
   // This file is <site>/theme/guide.js, wherever the site is served.
   const root = new URL("..", document.currentScript.src);
   const html = document.documentElement;
-  const all = (selector, scope = document) => [...scope.querySelectorAll(selector)];
+  const all = (selector) => [...document.querySelectorAll(selector)];
   const make = (tag, properties, ...children) => {
     const element = Object.assign(document.createElement(tag), properties);
     element.append(...children);
@@ -21,7 +21,7 @@
     if (!button) return;
     const show = () => (button.ariaLabel = `Colour scheme: ${html.dataset.theme || "system"}`);
     button.addEventListener("click", () => {
-      const scheme = SCHEMES[(SCHEMES.indexOf(html.dataset.theme || "system") + 1) % SCHEMES.length];
+      const scheme = SCHEMES[(SCHEMES.indexOf(html.dataset.theme || "system") + 1) % 3];
       try {
         if (scheme === "system") localStorage.removeItem(SCHEME_KEY);
         else localStorage.setItem(SCHEME_KEY, scheme);
@@ -34,7 +34,7 @@
   }
 
   // Sidebar: the current entry centred in the sidebar's own scroll box (the page does not
-  // move); focus goes to it when the drawer opens.
+  // move), beside the text and in the drawer (whose first link Tab reaches next).
   function setupSidebar() {
     const sidebar = document.getElementById("sidebar");
     if (!sidebar) return;
@@ -46,22 +46,14 @@
       sidebar.scrollTop += entry.top - box.top - (sidebar.clientHeight - entry.height) / 2;
     };
     centre();
-    sidebar.addEventListener("toggle", (event) => {
-      if (event.newState !== "open") return;
-      centre();
-      (current || sidebar.querySelector("a")).focus({ preventScroll: true });
-    });
-    // A drawer left open as the window grows past 64em would float over the page.
-    matchMedia("(min-width: 64em)").addEventListener("change", (wide) => {
-      if (wide.matches && sidebar.matches(":popover-open")) sidebar.hidePopover();
-    });
+    sidebar.addEventListener("toggle", (event) => event.newState === "open" && centre());
   }
 
   // Groups of more than 50 entries: a field that hides the entries not matching.
   function setupFilters() {
     for (const list of all("details > ol")) {
       if (list.children.length <= 50) continue;
-      const name = list.parentElement.querySelector("summary").textContent.trim();
+      const name = list.parentElement.querySelector("summary").ariaLabel;
       const field = make("input", { type: "search", className: "filter", placeholder: `Filter ${name}`, ariaLabel: `Filter ${name}` });
       field.addEventListener("input", () => {
         const words = field.value.trim().toLowerCase();
@@ -71,7 +63,7 @@
     }
   }
 
-  // "On this page": the last heading scrolled past the top third of the window is marked.
+  // "On this page": the last heading scrolled past the top of the window (100px) is marked.
   function setupOnThisPage() {
     const links = all('.on-this-page a[href^="#"]');
     const headings = links.map((link) => document.getElementById(decodeURIComponent(link.hash.slice(1))));
@@ -80,8 +72,9 @@
       queued = false;
       let at = -1;
       headings.forEach((heading, index) => {
-        if (heading && heading.getBoundingClientRect().top < innerHeight / 3) at = index;
+        if (heading && heading.getBoundingClientRect().top < 100) at = index;
       });
+      if (innerHeight + scrollY >= html.scrollHeight - 2) at = links.length - 1; // the end: the last
       links.forEach((link, index) => {
         if (index === at) link.setAttribute("aria-current", "true");
         else link.removeAttribute("aria-current");
@@ -211,6 +204,8 @@
       document.body.append(dialog);
       dialog.run = searchBox(field, status, list);
       dialog.addEventListener("click", (event) => event.target === dialog && dialog.close());
+      // Escape closes at once (in a search field it would first empty the field).
+      dialog.addEventListener("keydown", (event) => event.key === "Escape" && dialog.close());
       dialog.addEventListener("close", () => opener && opener.focus());
     }
     opener = document.activeElement;

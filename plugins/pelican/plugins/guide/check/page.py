@@ -61,9 +61,9 @@ def _resolve(href: str, folder: str, siteurl: str) -> str | None:
 
 
 def nav_rows(ordered_list, path: str, siteurl: str, depth: int = 0) -> list[tuple[Row, bool, bool | None]]:
-    """Each line of a nested <ol>: the first link or heading of each <li> (or of the
-    <summary> of its <details>, for a group), with the depth of its list (the outer list's
-    at `depth`), whether it is marked current, and, for a group, whether it is open."""
+    """Each line of a nested <ol>: the first link or heading of each <li>, with the depth of
+    its list (the outer list's at `depth`), whether it is marked current, and, for a group
+    (the <li> holds a <details> with the lines under it), whether it is open."""
     if ordered_list is None:
         return []
     depths = {ordered_list: depth}
@@ -74,11 +74,10 @@ def nav_rows(ordered_list, path: str, siteurl: str, depth: int = 0) -> list[tupl
         depths[inner] = depths.get(outer, depth) + 1
     rows = []
     folder = posixpath.dirname(path)
-    for line in ordered_list.xpath(".//li/*[self::a or self::span][1] | .//li/details/summary/*[self::a or self::span][1]"):
-        holder, fold = line.getparent(), None
-        if holder.tag == "summary":
-            fold = holder.getparent().get("open") is not None
-            holder = holder.getparent().getparent()
+    for line in ordered_list.xpath(".//li/*[self::a or self::span][1]"):
+        holder = line.getparent()
+        group = next(holder.iterchildren("details"), None)
+        fold = None if group is None else group.get("open") is not None
         href = line.get("href")
         url = None if href is None else path if not href or href[0] in "#?" else _resolve(href, folder, siteurl)
         label = " ".join((line.text or "").split()) if len(line) == 0 else text_of(line)
