@@ -424,6 +424,12 @@ def heading_top(page) -> float:
     return page.locator("h1").first.bounding_box()["y"]
 
 
+def heading_problems(page, limit: float = 200) -> list[str]:
+    """The page's <h1> starts within the top `limit` px (390x844: the first screen)."""
+    top = heading_top(page)
+    return [] if top <= limit else [f"the <h1> starts {top:.0f}px down, below {limit:.0f}px"]
+
+
 def header_row_problems(page) -> list[str]:
     """The header's controls (name, menu, search, toggle) sit on one row."""
     boxes = page.evaluate("""[...document.querySelector('.site-header').children]
