@@ -112,6 +112,7 @@
         }, 2000);
       });
       pre.before(button);
+      pre.parentElement.classList.add("copyable");
     }
   }
 
@@ -254,12 +255,15 @@
     });
   }
 
+  // What reads the layout first, then what adds to the page, in a task of its own.
   document.addEventListener("DOMContentLoaded", () => {
     setupSchemeToggle();
     setupSidebar();
-    setupFilters();
     setupOnThisPage();
-    setupCopyButtons();
     setupSearch();
+    setTimeout(() => {
+      setupFilters();
+      setupCopyButtons();
+    });
   });
 })();
