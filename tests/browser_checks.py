@@ -776,25 +776,25 @@ def dialog_search(page, query: str, key: str = "/") -> tuple[list[dict] | None, 
 # Code, colour scheme, "On this page", contents ---------------------------------------------
 
 
-def copied_code(page) -> str:
-    """What the first code block's copy button puts on the clipboard (the context must be
+def copied_code(page, block: int = 0) -> str:
+    """What the copy button of code block `block` puts on the clipboard (the context must be
     allowed to read and write it)."""
-    button = page.locator(".page-body pre").first.locator("xpath=preceding-sibling::button[1]")
+    button = page.locator(".copy").nth(block)
     button.click()
-    page.wait_for_function("document.querySelector('.copy').textContent === 'Copied'", timeout=5000)
+    button.filter(has_text="Copied").wait_for(timeout=5000)
     return page.evaluate("navigator.clipboard.readText()")
 
 
-def copy_problems(page, expected: str) -> list[str]:
-    """The copy button is labelled, copies the code as a reader types it (`expected`), and
-    says "Copied" on the button and to screen readers."""
-    button = page.locator(".copy").first
+def copy_problems(page, expected: str, block: int = 0) -> list[str]:
+    """Code block `block` has a copy button, labelled, that copies the code as a reader types
+    it (`expected`), and says "Copied" on the button and to screen readers."""
+    button = page.locator(".copy").nth(block)
     if button.count() == 0:
-        return ["no copy button on the code"]
+        return [f"no copy button on code block {block + 1}"]
     problems = []
     if button.get_attribute("aria-label") != "Copy code":
         problems.append(f"the copy button's label is {button.get_attribute('aria-label')!r}")
-    text = copied_code(page)
+    text = copied_code(page, block)
     if text.strip() != expected.strip():
         problems.append(f"the clipboard holds {text!r}, expected {expected!r}")
     said = page.evaluate("[...document.querySelectorAll('[role=status]')].map((e) => e.textContent)")

@@ -172,6 +172,7 @@ def published_site(tmp_path_factory) -> BuildResult:
 SYNTHETIC_PAGES = 1000
 SYNTHETIC_SITEURL = "https://guide.example.net"  # where it is published; it is served elsewhere
 UNIQUE_WORD = "quillfeather"  # in one page of the 1,000, and nowhere else
+CONSOLE = "```console\n$ pip install flask\n```\n"  # as a reader types it: pip install flask
 
 
 @pytest.fixture(scope="session")
@@ -196,6 +197,10 @@ def thousand_guide(tmp_path_factory):
     target = pages[len(pages) // 2]
     with target.open("a", encoding="utf-8") as source:
         source.write(f"\n\nThe {UNIQUE_WORD} rack holds this one server.\n")
+    # A console session first on one chapter-50 page: its copy button leaves the prompt out.
+    deep = next(path for path in pages if "slug: s1-example-300\n" in path.read_text(encoding="utf-8"))
+    head, body = deep.read_text(encoding="utf-8").split("\n\n", 1)
+    deep.write_text(f"{head}\n\n{CONSOLE}\n{body}", encoding="utf-8")
     started = time.perf_counter()
     result = run_build(content, root / "output", conffile=PUBLISHCONF, env={"SITEURL": SYNTHETIC_SITEURL},
                        settings={"GUIDE_PRECOMPRESS": json.dumps([".js", ".txt"])})  # fmt: skip

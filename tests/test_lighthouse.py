@@ -72,7 +72,7 @@ def lighthouse(url: str, output: Path, cpu: float | None = None) -> dict:
     CPU slowdown), its JSON report."""
     flags = " ".join([*CHROMIUM_ARGS, "--headless=new", "--disable-extensions", "--disable-default-apps", f'"{OFFLINE}"'])
     command = [*lighthouse_command(), url, "--quiet", "--no-enable-error-reporting", f"--chrome-flags={flags}",
-               "--output=json", f"--output-path={output}"]  # fmt: skip
+               "--disable-full-page-screenshot", "--output=json", f"--output-path={output}"]  # fmt: skip
     if cpu is not None:
         command.append(f"--throttling.cpuSlowdownMultiplier={cpu:.2f}")
     done = subprocess.run(command, env={**os.environ, "CHROME_PATH": str(chromium_path())},
