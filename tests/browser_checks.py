@@ -864,6 +864,25 @@ def on_this_page_follow_problems(page) -> list[str]:
     return problems
 
 
+def heading_link_problems(page) -> list[str]:
+    """A heading's `#` link is hidden until the reader hovers the heading or focuses the link."""
+    link = page.locator(".page-body h2 > .headerlink").first
+    if link.count() == 0:
+        return ["no heading link to check"]
+    opacity = lambda: float(link.evaluate("(e) => getComputedStyle(e).opacity"))  # noqa: E731
+    problems = []
+    if opacity() != 0:
+        problems.append(f"a heading's # link shows without hover or focus (opacity {opacity()})")
+    link.locator("xpath=..").hover()
+    if opacity() != 1:
+        problems.append(f"a heading's # link stays hidden on hover (opacity {opacity()})")
+    page.mouse.move(0, 0)
+    link.focus()
+    if not link.evaluate("(e) => e.matches(':focus-visible')") or opacity() != 1:
+        problems.append(f"a heading's # link stays hidden on keyboard focus (opacity {opacity()})")
+    return problems
+
+
 _MARKERS = """() => [...document.querySelectorAll('main .contents li, main .contents summary')].filter((e) => {
   const style = getComputedStyle(e), marker = getComputedStyle(e, '::marker');
   return style.display === 'list-item' && style.listStyleType !== 'none' && marker.content !== 'none';

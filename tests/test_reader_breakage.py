@@ -343,6 +343,7 @@ PAGE_BREAKS = {
         ".site-header { flex-wrap: wrap; } .site-name { flex-basis: 100%; }\n"  # two rows
         ".page-header { margin-top: 12rem; }\n"  # the title pushed down
         "main .contents ol { list-style: decimal !important; columns: auto !important; }\n"  # markers, one column
+        ".page-body .headerlink { opacity: 1; }\n"  # heading links always shown
     ),
     "templates/partials/header.html": replace(' popovertarget="sidebar"', ""),  # a menu that opens nothing
     "init.js": replace('if(t=="light"||t=="dark")document.documentElement.dataset.theme=t', ""),  # scheme after paint
@@ -380,6 +381,8 @@ LONG_CASES = {
                                             lambda page, url: bc.contents_marker_problems(page), "draw a marker before the label"),
     "the contents in one column": ("page", "table-of-contents.html", bc.DESKTOP, lambda page, url: bc.contents_column_problems(page),
                                    "one column"),
+    "heading links always shown": ("page", LONG_PAGE, bc.DESKTOP, lambda page, url: bc.heading_link_problems(page),
+                                   "shows without hover or focus"),
     "a menu button that opens nothing": ("page", LONG_PAGE, 390, lambda page, url: bc.drawer_keyboard_problems(page),
                                          "Enter on the menu button does not open the drawer"),
     "the colour scheme applied after the first paint": ("page", LONG_PAGE, bc.DESKTOP,

@@ -103,9 +103,10 @@ def test_the_colour_scheme_holds_across_pages_with_no_flash(new_context, thousan
     assert bc.scheme_problems(new_context(), thousand_url + DEEP, thousand_url + OTHER) == []
 
 
-def test_on_this_page_follows_the_scroll(new_context, thousand_url):
+def test_on_this_page_follows_the_scroll_and_heading_links_show_on_hover_and_focus(new_context, thousand_url):
     page = bc.visit(new_context(bc.DESKTOP), thousand_url + DEEP).page
     assert bc.on_this_page_follow_problems(page) == []
+    assert bc.heading_link_problems(page) == []
 
 
 def test_the_contents_page_draws_no_marker_and_flows_into_columns(new_context, thousand_url):
