@@ -134,3 +134,11 @@ def test_the_report_check_names_a_lost_point_and_a_request_off_the_machine():
         },
     }  # fmt: skip
     assert problems(report) == ["seo scores 0.91: ['meta-description']", "a request left the machine: http://example.com/x.png"]
+
+
+@pytest.mark.parametrize("ci, outcome", [("", pytest.skip.Exception), ("true", pytest.fail.Exception)])
+def test_without_lighthouse_the_test_skips_and_fails_under_ci(monkeypatch, tmp_path, ci, outcome):
+    monkeypatch.setenv("LIGHTHOUSE", str(tmp_path / "no-lighthouse.js"))
+    monkeypatch.setenv("CI", ci)
+    with pytest.raises(outcome, match="is missing: `make test` installs it"):
+        lighthouse_command()
