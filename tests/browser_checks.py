@@ -744,13 +744,13 @@ def first_result_problems(results: list[dict] | None, query: str, path: str) -> 
     return problems
 
 
-def dialog_search(page, query: str, key: str = "/") -> tuple[list[dict] | None, list[str]]:
+def dialog_search(seen: Visit, query: str, key: str = "/") -> tuple[list[dict] | None, list[str]]:
     """From a link of the page: `key` opens the search dialog, `query` typed into it gives
     results; then Down reaches the first result and Escape closes the dialog. Returns the
-    results and the problems found on the way (focus, keys, what loaded when)."""
+    results and the problems found on the way (focus, keys, what was asked for when)."""
+    page = seen.page
     problems = []
-    loaded = page.evaluate("performance.getEntriesByType('resource').map((r) => r.name)")
-    if any("/pagefind/" in url for url in loaded):
+    if any("/pagefind/" in url for url in seen.requests):
         problems.append("Pagefind's files were loaded before the reader searched")
     page.locator("a.site-name").focus()
     page.keyboard.press(key)
@@ -854,11 +854,17 @@ def on_this_page_follow_problems(page) -> list[str]:
     anchors = page.evaluate("""[...document.querySelectorAll('.on-this-page a')].map((a) => a.hash.slice(1))""")
     if len(anchors) < 2:
         return ['no "On this page" list to follow']
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    marks = """[...document.querySelectorAll('.on-this-page a[aria-current="true"]')].map((a) => a.hash.slice(1))"""
     problems = []
     for anchor in (anchors[1], anchors[-1], anchors[0]):
         page.evaluate("(id) => window.scrollTo(0, document.getElementById(id).getBoundingClientRect().top + scrollY - 10)", anchor)
-        page.wait_for_timeout(150)
-        marked = page.evaluate("""[...document.querySelectorAll('.on-this-page a[aria-current="true"]')].map((a) => a.hash.slice(1))""")
+        try:  # the marks follow on the next frame
+            page.wait_for_function(f"(id) => JSON.stringify({marks}) === JSON.stringify([id])", arg=anchor, timeout=2000)
+        except PlaywrightTimeout:
+            pass
+        marked = page.evaluate(marks)
         if marked != [anchor]:
             problems.append(f"scrolled to #{anchor}, \"On this page\" marks {marked}")
     return problems

@@ -363,30 +363,30 @@ def broken_page_site(tmp_path_factory):
 
 
 LONG_CASES = {
-    "the current entry left out of view": ("script", LONG_PAGE, bc.DESKTOP, lambda page, url: bc.current_entry_problems(page),
+    "the current entry left out of view": ("script", LONG_PAGE, bc.DESKTOP, lambda seen, url: bc.current_entry_problems(seen.page),
                                            "outside the sidebar's visible box"),
-    "a long group without its filter": ("script", LONG_PAGE, bc.DESKTOP, lambda page, url: bc.filter_problems(page, "1.3", "Example 1.30"),
+    "a long group without its filter": ("script", LONG_PAGE, bc.DESKTOP, lambda seen, url: bc.filter_problems(seen.page, "1.3", "Example 1.30"),
                                         "no filter field"),
-    '"On this page" standing still': ("script", LONG_PAGE, bc.DESKTOP, lambda page, url: bc.on_this_page_follow_problems(page),
+    '"On this page" standing still': ("script", LONG_PAGE, bc.DESKTOP, lambda seen, url: bc.on_this_page_follow_problems(seen.page),
                                      '"On this page" marks []'),
-    "/ opening nothing": ("script", LONG_PAGE, bc.DESKTOP, lambda page, url: bc.dialog_search(page, "server")[1],
+    "/ opening nothing": ("script", LONG_PAGE, bc.DESKTOP, lambda seen, url: bc.dialog_search(seen, "server")[1],
                           "/ does not open the search dialog"),
-    "Pagefind loaded with the page": ("script", LONG_PAGE, bc.DESKTOP, lambda page, url: bc.dialog_search(page, "server", "Control+k")[1],
+    "Pagefind loaded with the page": ("script", LONG_PAGE, bc.DESKTOP, lambda seen, url: bc.dialog_search(seen, "server", "Control+k")[1],
                                       "Pagefind's files were loaded before the reader searched"),
-    "the prompt copied with the command": ("script", LONG_PAGE, bc.DESKTOP, lambda page, url: bc.copy_problems(page, "pip install flask"),
+    "the prompt copied with the command": ("script", LONG_PAGE, bc.DESKTOP, lambda seen, url: bc.copy_problems(seen.page, "pip install flask"),
                                            "the clipboard holds '$ pip install flask"),
-    "the header on two rows": ("page", LONG_PAGE, 360, lambda page, url: bc.header_row_problems(page), "more than one row"),
-    "the title pushed down on a phone": ("page", LONG_PAGE, 390, lambda page, url: bc.heading_problems(page), "px down, below 200px"),
+    "the header on two rows": ("page", LONG_PAGE, 360, lambda seen, url: bc.header_row_problems(seen.page), "more than one row"),
+    "the title pushed down on a phone": ("page", LONG_PAGE, 390, lambda seen, url: bc.heading_problems(seen.page), "px down, below 200px"),
     "a marker before each contents label": ("page", "table-of-contents.html", bc.DESKTOP,
-                                            lambda page, url: bc.contents_marker_problems(page), "draw a marker before the label"),
-    "the contents in one column": ("page", "table-of-contents.html", bc.DESKTOP, lambda page, url: bc.contents_column_problems(page),
+                                            lambda seen, url: bc.contents_marker_problems(seen.page), "draw a marker before the label"),
+    "the contents in one column": ("page", "table-of-contents.html", bc.DESKTOP, lambda seen, url: bc.contents_column_problems(seen.page),
                                    "one column"),
-    "heading links always shown": ("page", LONG_PAGE, bc.DESKTOP, lambda page, url: bc.heading_link_problems(page),
+    "heading links always shown": ("page", LONG_PAGE, bc.DESKTOP, lambda seen, url: bc.heading_link_problems(seen.page),
                                    "shows without hover or focus"),
-    "a menu button that opens nothing": ("page", LONG_PAGE, 390, lambda page, url: bc.drawer_keyboard_problems(page),
+    "a menu button that opens nothing": ("page", LONG_PAGE, 390, lambda seen, url: bc.drawer_keyboard_problems(seen.page),
                                          "Enter on the menu button does not open the drawer"),
     "the colour scheme applied after the first paint": ("page", LONG_PAGE, bc.DESKTOP,
-                                                        lambda page, url: bc.scheme_problems(page.context, url + LONG_PAGE, url + "c1-page-3.html"),
+                                                        lambda seen, url: bc.scheme_problems(seen.page.context, url + LONG_PAGE, url + "c1-page-3.html"),
                                                         "first frame has data-theme None"),
 }
 
@@ -397,8 +397,7 @@ def test_script_and_sidebar_checks_name_the_break(request, browser, site, name, 
     url = request.getfixturevalue(f"broken_{site}_site")
     context = browser.new_context(viewport={"width": width, "height": 900}, permissions=["clipboard-read", "clipboard-write"])
     try:
-        page = bc.visit(context, url + name).page
-        problems = check(page, url)
+        problems = check(bc.visit(context, url + name), url)
     finally:
         context.close()
     assert any(expect in line for line in problems), problems

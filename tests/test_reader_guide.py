@@ -79,7 +79,7 @@ def test_on_a_phone_the_drawer_works_by_keyboard_and_the_title_is_near_the_top(n
 @pytest.mark.parametrize("key", ["/", "Control+k"])
 def test_a_key_opens_search_and_a_word_of_one_page_finds_it(new_context, thousand_url, thousand_guide, key):
     seen = bc.visit(new_context(), thousand_url + OTHER)
-    results, problems = bc.dialog_search(seen.page, UNIQUE_WORD, key)
+    results, problems = bc.dialog_search(seen, UNIQUE_WORD, key)
     assert problems == []
     assert bc.first_result_problems(results, UNIQUE_WORD, thousand_guide.path) == []
     assert bc.csp_problems(seen) == []  # with Pagefind's script, WebAssembly and worker running

@@ -116,7 +116,7 @@ def test_a_site_published_for_another_address_searches_where_it_is_served(publis
     with serve(published_site.output) as url:
         seen = bc.visit(new_context(), url + "servers.html")
         assert seen.page.locator('link[rel="canonical"]').get_attribute("href") == PUBLISHED_SITEURL + "/servers.html"
-        results, problems = bc.dialog_search(seen.page, QUERY)
+        results, problems = bc.dialog_search(seen, QUERY)
         assert problems == []
         assert bc.first_result_problems(results, QUERY, "/servers.html") == []
         assert bc.csp_problems(seen) == [] and bc.mixed_content_problems(seen) == []

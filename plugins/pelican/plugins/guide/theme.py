@@ -48,6 +48,18 @@ def minify(css: str) -> str:
     return _SPACE_AFTER_COLON.sub(":", css).replace(";}", "}")
 
 
+def _declarations(body: str) -> list[list[str]]:
+    return [part.split(":", 1) for part in body.split(";") if part]
+
+
+def _pair_up(ours: list[list[str]], theirs: list[list[str]]) -> bool:
+    """The same properties in the same order, and every value that differs a colour."""
+    return len(ours) == len(theirs) and all(
+        mine[0] == other[0] and (mine[1] == other[1] or bool(_HEX_COLOUR.fullmatch(mine[1]) and _HEX_COLOUR.fullmatch(other[1])))
+        for mine, other in zip(ours, theirs)
+    )
+
+
 def one_colour_scheme_stylesheet(light: str, dark: str) -> str:
     """Two Pygments stylesheets as one: where a rule of each gives the same properties, a
     colour that differs becomes `light-dark(light, dark)`, which follows the page's
@@ -57,11 +69,9 @@ def one_colour_scheme_stylesheet(light: str, dark: str) -> str:
     light_rules, dark_rules = (dict(_RULE.findall(minify(css))) for css in (light, dark))
     merged, dark_only = [], []
     for selector, body in light_rules.items():
-        ours = [part.split(":", 1) for part in body.split(";") if part]
-        theirs = [part.split(":", 1) for part in dark_rules.pop(selector, "").split(";") if part]
-        pairs = list(zip(ours, theirs))
-        if len(ours) == len(theirs) and all(a[0] == b[0] and (a[1] == b[1] or (_HEX_COLOUR.fullmatch(a[1]) and _HEX_COLOUR.fullmatch(b[1]))) for a, b in pairs):
-            values = [f"{a[0]}:{a[1] if a[1] == b[1] else f'light-dark({a[1]},{b[1]})'}" for a, b in pairs]
+        ours, theirs = _declarations(body), _declarations(dark_rules.pop(selector, ""))
+        if _pair_up(ours, theirs):
+            values = (f"{name}:{value if value == other else f'light-dark({value},{other})'}" for (name, value), (_, other) in zip(ours, theirs))
             merged.append(f"{selector}{{{';'.join(values)}}}")
         else:
             merged.append(f"{selector}{{{body}}}")
