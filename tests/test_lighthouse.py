@@ -9,10 +9,12 @@ resolving to nowhere; the test then checks that every request the report lists w
 127.0.0.1.
 
 Lighthouse's default run emulates a phone: a 4x CPU slowdown, meant for a machine of
-benchmark index 1533. A shared 2-core machine under load measures far lower (584 to 1435
-here) and Lighthouse warns that its performance score suffers; when the first run scores
-under 100 on such a machine, the page is run again with the slowdown Lighthouse's docs give
-for the measured index. Both figures are recorded.
+benchmark index 1533. A shared 2-core machine under load measures far lower (496 to 1536
+here), Lighthouse warns that its performance score suffers, and the score varies from run
+to run. When the first run's performance is under 100, the page is run twice more, with
+the slowdown Lighthouse's docs give for the measured index (4x from 1533 up), and the median
+of the three runs counts, as Lighthouse's docs on variability advise. Every run's figures
+are recorded.
 """
 
 from __future__ import annotations
@@ -37,7 +39,6 @@ pytestmark = pytest.mark.browser
 CATEGORIES = {"performance", "accessibility", "best-practices", "seo", "agentic-browsing"}
 SYNTHETIC_PAGE = "s1-example-300.html"  # page 300 of the 325-page section: the longest sidebar
 INSTALLED = ".venv/lighthouse-*/node_modules/lighthouse/cli/index.js"
-BASELINE_INDEX = 1533  # the benchmark index Lighthouse's default 4x CPU slowdown is meant for
 # Chromium resolves no host but the loopback, so nothing can leave the machine.
 OFFLINE = "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"
 
@@ -81,6 +82,10 @@ def lighthouse(url: str, output: Path, cpu: float | None = None) -> dict:
     return json.loads(output.read_text())
 
 
+def performance(report: dict) -> float:
+    return report["categories"]["performance"]["score"]
+
+
 def problems(report: dict) -> list[str]:
     """Every category below 100, with the audits that cost it points; every request that
     left 127.0.0.1."""
@@ -109,17 +114,18 @@ def test_the_page_scores_100_in_every_category(request, tmp_path, site, page):
     folder = getattr(folder, "output", folder)
     with running_nginx(folder, tmp_path) as port:
         url = f"http://127.0.0.1:{port}/{page}"
-        report = lighthouse(url, tmp_path / "report.json")
-        index = report["environment"]["benchmarkIndex"]
-        first = report["categories"]["performance"]["score"]
-        # A CPU slower than the one Lighthouse's 4x is meant for (a shared machine under
-        # load: Lighthouse itself warns under 1000) is calibrated as its docs say, and the
-        # page run again.
-        if first != 1 and index < BASELINE_INDEX:
-            report = lighthouse(url, tmp_path / "report.json", cpu_slowdown(index))
+        runs = [lighthouse(url, tmp_path / "report.json")]
+        index = runs[0]["environment"]["benchmarkIndex"]
+        # Under 100 at first: two more runs, with the CPU slowdown Lighthouse's docs give for
+        # the machine's benchmark index (4x from 1533 up), and the median run counts, as
+        # Lighthouse's docs on variability advise.
+        if performance(runs[0]) != 1:
+            runs += [lighthouse(url, tmp_path / "report.json", min(4.0, cpu_slowdown(index))) for _ in range(2)]
+    report = sorted(runs, key=performance)[len(runs) // 2]
     scores = {name: category["score"] for name, category in report["categories"].items()}
     record(f"Lighthouse {report['lighthouseVersion']} {page}", {**scores, "benchmark index": round(index),
-           "performance at 4x": first, "cpu slowdown": report["configSettings"]["throttling"]["cpuSlowdownMultiplier"]})  # fmt: skip
+           "performance of each run": [performance(run) for run in runs],
+           "cpu slowdown of each run": [run["configSettings"]["throttling"]["cpuSlowdownMultiplier"] for run in runs]})  # fmt: skip
     assert set(scores) == CATEGORIES
     assert problems(report) == []
 
