@@ -38,6 +38,9 @@ BENCH_INSTALLED = $(VENV)/.installed-bench
 # is from 2020 and rejects CSS the theme uses (color-scheme, ::details-content).
 VNU_VERSION = 26.9.27
 VNU_JAR = $(VENV)/vnu-$(VNU_VERSION)/node_modules/vnu-jar/build/dist/vnu.jar
+# Lighthouse, from npm, for tests/test_lighthouse.py; it runs Debian's chromium.
+LIGHTHOUSE_VERSION = 13.5.0
+LIGHTHOUSE = $(VENV)/lighthouse-$(LIGHTHOUSE_VERSION)/node_modules/lighthouse/cli/index.js
 
 .PHONY: help html clean regenerate serve devserver publish github test bench
 
@@ -100,6 +103,13 @@ $(VNU_JAR):
 	    --prefix "$(VENV)/vnu-$(VNU_VERSION)" vnu-jar@$(VNU_VERSION); \
 	else echo "npm not found: the Nu HTML checker test will skip"; fi
 
+# --ignore-scripts: nothing is fetched at install time. Without npm the test skips.
+$(LIGHTHOUSE):
+	@if command -v npm >/dev/null; then \
+	  npm install --silent --ignore-scripts --no-audit --no-fund --no-save \
+	    --prefix $(VENV)/lighthouse-$(LIGHTHOUSE_VERSION) lighthouse@$(LIGHTHOUSE_VERSION); \
+	else echo "npm not found: the Lighthouse test will skip"; fi
+
 html: $(INSTALLED)
 	"$(VENV)/bin/guide-build" "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS)
 
@@ -128,8 +138,8 @@ clean:
 	done
 	rm -rf "$(CACHEDIR)"
 
-test: $(TEST_INSTALLED) $(VNU_JAR)
-	VNU_JAR="$(VNU_JAR)" "$(PYTHON)" -m pytest $(PYTESTOPTS)
+test: $(TEST_INSTALLED) $(VNU_JAR) $(LIGHTHOUSE)
+	VNU_JAR="$(VNU_JAR)" LIGHTHOUSE="$(LIGHTHOUSE)" "$(PYTHON)" -m pytest $(PYTESTOPTS)
 
 # This project against plain Pelican (and Hugo) on a synthetic guide, then the devserver's
 # save-to-reload; REAL=path/to/content also times a real guide's cold build.

@@ -69,7 +69,27 @@ def current_marked_on_the_chapter():
     navigation.Guide.sidebar = sidebar
 
 
-CASES = {case.__name__: case for case in (wrong_label, wrong_tie_order, section_dropped, second_toc_page_ignored, current_marked_on_the_chapter)}
+def _folded(items, open_: bool):
+    return tuple(navigation.Item(item.entry, item.current, _folded(item.children, open_), open_ and bool(item.children)) for item in items)
+
+
+def groups_left_closed():
+    """Every group of every sidebar closed, the current page's too."""
+    original = navigation.Guide.sidebar
+    navigation.Guide.sidebar = lambda self, page=None: _folded(original(self, page), False)
+
+
+def every_group_open():
+    """Every group open, on the contents pages too."""
+    original = navigation.Guide.tree
+    navigation.Guide.tree = lambda self: tuple(navigation.Item(item.entry, item.current, _folded(item.children, True)) for item in original(self))
+
+
+CASES = {
+    case.__name__: case
+    for case in (wrong_label, wrong_tie_order, section_dropped, second_toc_page_ignored, current_marked_on_the_chapter,
+                 groups_left_closed, every_group_open)
+}  # fmt: skip
 
 if __name__ == "__main__":
     CASES[sys.argv[1]]()

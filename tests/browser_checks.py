@@ -13,9 +13,12 @@ from urllib.parse import urlsplit
 from axe_playwright_python.sync_playwright import Axe
 
 WEIGHT_LIMIT = 14 * 1024  # the first round trip of a new TCP connection (10 segments)
+SCRIPT_LIMIT = 4 * 1024  # the theme's one script, compressed, counted apart from the page
+SCRIPT = "theme/guide.js"  # where the theme's script is, from the site's root
 GZIP_LEVEL = 6  # zlib's default, what nginx and Apache are usually set to
 LINE_LIMIT = 75  # characters in a line of body text
 NARROW, PHONE, DESKTOP = 320, 375, 1280
+SIDEBAR_BESIDE = 1024  # from here the sidebar is beside the text; below, a drawer
 WIDE = 1280  # from here "On this page" sits beside the text
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
@@ -58,15 +61,27 @@ def visit(context, url: str, *, settle: bool = False) -> Visit:
     return seen
 
 
-# One request ------------------------------------------------------------------------------
+# One request, and the script -------------------------------------------------------------
+
+
+def is_script(url: str) -> bool:
+    return urlsplit(url).path.endswith("/" + SCRIPT)
 
 
 def request_problems(seen: Visit) -> list[str]:
-    """The page is the only request: CSS inline, no fonts, no scripts, no /favicon.ico."""
-    problems = [f"extra request: {url}" for url in seen.requests if url != seen.url]
-    scripts = seen.page.locator("script").count()
-    if scripts:
-        problems.append(f"{scripts} <script> element(s): the page must need no JavaScript")
+    """The page, then its one script from the same site, and nothing else: CSS inline, no
+    fonts, no /favicon.ico, no search index until the reader searches."""
+    problems = [f"extra request: {url}" for url in seen.requests if url != seen.url and not is_script(url)]
+    if sum(map(is_script, seen.requests)) != 1:
+        problems.append(f"{sum(map(is_script, seen.requests))} requests for {SCRIPT}, expected one")
+    scripts = seen.page.evaluate("[...document.scripts].map(s => s.getAttribute('src') ?? 'inline')")
+    if len(scripts) != 2 or "inline" not in scripts or not any(src.endswith(SCRIPT) for src in scripts):
+        problems.append(f"{len(scripts)} <script> element(s) {scripts}: the theme's inline init and {SCRIPT} only")
+    external = [src for src in scripts if src != "inline" and (urlsplit(src).scheme or src.startswith("/"))]
+    problems += [f"the script {src} is not loaded by a relative URL" for src in external]
+    deferred = seen.page.evaluate(f"[...document.scripts].filter(s => s.src.endsWith('/{SCRIPT}') && !s.defer).length")
+    if deferred:
+        problems.append(f"{SCRIPT} is not deferred")
     stylesheets = seen.page.locator('link[rel~="stylesheet"]').count()
     if stylesheets:
         problems.append(f"{stylesheets} external stylesheet(s)")
@@ -77,78 +92,78 @@ def request_problems(seen: Visit) -> list[str]:
     return problems
 
 
-def compressed_weight(seen: Visit) -> dict[str, int]:
-    """Bytes of every response as a server would send it: gzipped body plus headers."""
+def compressed_weight(seen: Visit, *, headers: bool = True) -> dict[str, int]:
+    """Bytes of every response as a server would send it: gzipped body plus its headers
+    (or the body alone)."""
     sizes = {}
     for response in seen.responses:
         if urlsplit(response.url).scheme not in ("http", "https"):
             continue
-        headers = response.headers_array()
         head = len(f"HTTP/1.1 {response.status} {response.status_text}\r\n\r\n")
-        head += sum(len(f"{h['name']}: {h['value']}\r\n") for h in headers)
+        head += sum(len(f"{h['name']}: {h['value']}\r\n") for h in response.headers_array())
         body = gzip.compress(response.body(), compresslevel=GZIP_LEVEL, mtime=0)
-        sizes[response.url] = head + len(body)
+        sizes[response.url] = (head if headers else 0) + len(body)
     return sizes
 
 
+def _limits(sizes: dict[str, int], what: str, limit: int, script_sizes: dict[str, int]) -> list[str]:
+    """The page within `limit` (its headers counted: the first round trip), the script's
+    compressed body within SCRIPT_LIMIT, each on its own."""
+    problems = []
+    for url, size in sizes.items():
+        size, allowed = (script_sizes[url], SCRIPT_LIMIT) if is_script(url) else (size, limit)
+        if size > allowed:
+            problems.append(f"{url}: {size} bytes {what}, over the {allowed} byte limit")
+    return problems
+
+
 def weight_problems(seen: Visit, limit: int = WEIGHT_LIMIT) -> list[str]:
-    sizes = compressed_weight(seen)
-    total = sum(sizes.values())
-    if total <= limit:
-        return []
-    parts = ", ".join(f"{url} {size} B" for url, size in sizes.items())
-    return [f"{total} bytes compressed, over the {limit} byte limit ({parts})"]
+    return _limits(compressed_weight(seen), "compressed", limit, compressed_weight(seen, headers=False))
 
 
-def transferred_bytes(seen: Visit) -> dict[str, int]:
-    """Bytes each response took on the wire, headers and body as the server encoded them."""
+def transferred_bytes(seen: Visit, *, headers: bool = True) -> dict[str, int]:
+    """Bytes each response took on the wire, headers (or not) and body as the server encoded them."""
     sizes = {}
     for response in seen.responses:
         if urlsplit(response.url).scheme in ("http", "https"):
             size = response.request.sizes()
-            sizes[response.url] = size["responseHeadersSize"] + size["responseBodySize"]
+            sizes[response.url] = (size["responseHeadersSize"] if headers else 0) + size["responseBodySize"]
     return sizes
 
 
 def transfer_problems(seen: Visit, limit: int = WEIGHT_LIMIT) -> list[str]:
-    sizes = transferred_bytes(seen)
-    total = sum(sizes.values())
-    if total <= limit:
-        return []
-    parts = ", ".join(f"{url} {size} B" for url, size in sizes.items())
-    return [f"{total} bytes sent, over the {limit} byte limit ({parts})"]
+    return _limits(transferred_bytes(seen), "sent", limit, transferred_bytes(seen, headers=False))
 
 
 # Safe by default --------------------------------------------------------------------------
 
 
-# The search page runs Pagefind: its script files and WebAssembly, from the site itself.
-SEARCH_SCRIPT_SOURCES = ["'self'", "'wasm-unsafe-eval'"]
-
-
-def csp_problems(seen: Visit, *, search: bool = False) -> list[str]:
-    """The policy blocks nothing the page needs (the styles apply) and allows no more than
-    it needs: no script at all, or on the search page only script files from the site itself
-    (no inline script, no eval, no other host), and CSS only by hash (plus Pagefind's
-    stylesheet file from the site on the search page)."""
+def csp_problems(seen: Visit) -> list[str]:
+    """The policy blocks nothing the page needs (the styles apply, the script starts) and
+    allows no more than it needs: scripts from the site itself (the theme's, Pagefind's
+    files and WebAssembly) and the one inline script by its hash, no 'unsafe-inline', no
+    other host; CSS only by hash."""
     problems = [f"CSP violation: {line}" for line in seen.csp_violations]
     policy = seen.page.get_attribute('meta[http-equiv="Content-Security-Policy"]', "content")
     if not policy:
         return problems + ["no Content-Security-Policy <meta>"]
     directives = {d.split()[0]: d.split()[1:] for d in policy.split(";") if d.strip()}
-    script = directives.get("script-src", directives.get("default-src"))
-    if not search and script != ["'none'"]:
-        problems.append(f"scripts are not forbidden: script-src is {script}")
-    if search and sorted(script or []) != sorted(SEARCH_SCRIPT_SOURCES):
-        problems.append(f"script-src is {script}, expected exactly {SEARCH_SCRIPT_SOURCES}")
+    script = directives.get("script-src", directives.get("default-src")) or []
+    hashes = [source for source in script if source.startswith("'sha256-")]
+    if sorted(set(script) - set(hashes)) != sorted(["'self'", "'wasm-unsafe-eval'"]) or len(hashes) != 1:
+        problems.append(f"script-src is {script}, expected 'self', 'wasm-unsafe-eval' and the inline script's hash")
     style = directives.get("style-src", directives.get("default-src")) or []
-    allowed = ["'self'"] if search else []
-    if not style or any(not source.startswith("'sha256-") and source not in allowed for source in style):
+    if not style or any(not source.startswith("'sha256-") for source in style):
         problems.append(f"style-src allows more than hashed inline CSS: {style}")
     # The theme's CSS zeroes the body's margin; the browser's own 8px means it was refused.
     margin = seen.page.evaluate("getComputedStyle(document.body).marginTop")
     if margin != "0px":
         problems.append(f"the inline CSS did not apply (body margin {margin})")
+    if not seen.page.evaluate("document.documentElement.classList.contains('js')"):
+        problems.append("the inline script did not run")
+    label = seen.page.evaluate("document.querySelector('.theme-toggle')?.getAttribute('aria-label') ?? 'none'")
+    if label != "none" and not label.startswith("Colour scheme: "):
+        problems.append(f"{SCRIPT} did not run (the toggle still reads {label!r})")
     return problems
 
 
@@ -191,7 +206,8 @@ _FOCUSED = """() => {
     tag: e.tagName.toLowerCase(),
     text: e.textContent.trim().slice(0, 40),
     href: e.getAttribute('href'),
-    closedSummary: e.tagName === 'SUMMARY' && !e.parentElement.open,
+    closed: (e.tagName === 'SUMMARY' && !e.parentElement.open)
+            || (e.matches('[popovertarget]') && !document.getElementById(e.getAttribute('popovertarget')).matches(':popover-open')),
     inMain: !!e.closest('main'),
     focusVisible: e.matches(':focus-visible'),
     outline: style.outlineStyle === 'none' ? 0 : parseFloat(style.outlineWidth),
@@ -204,7 +220,8 @@ _FOCUSED = """() => {
 
 def tab_through(page, limit: int = 400) -> list[dict]:
     """Press Tab from the top of the page until focus leaves it, as a keyboard user would;
-    a closed disclosure is opened with Enter on the way. Returns every stop."""
+    a closed disclosure (or the closed drawer's menu button) is opened with Enter on the
+    way. Returns every stop."""
     page.evaluate(
         "document.querySelectorAll('a[href], summary').forEach((e, i) => e.dataset.kbd = i)"
     )
@@ -215,7 +232,7 @@ def tab_through(page, limit: int = 400) -> list[dict]:
         if stop is None or (stops and stop["id"] == stops[0]["id"]):
             break
         stops.append(stop)
-        if stop["closedSummary"]:
+        if stop["closed"]:
             page.keyboard.press("Enter")
     return stops
 
@@ -276,28 +293,149 @@ def horizontal_scroll_problems(page) -> list[str]:
 
 
 _SIDEBAR = 'nav[aria-label="Table of contents"]'
+_MENU = ".menu-button"
 
 
 def sidebar_problems(page, width: int) -> list[str]:
-    """Narrow: the sidebar is a closed native <details> that opens without JavaScript.
-    Wide: it is shown beside the text."""
+    """Below SIDEBAR_BESIDE: the sidebar is closed, never inline above the article; the
+    header's menu button opens it over the page (no script needed) and Escape closes it.
+    From SIDEBAR_BESIDE: it is shown beside the text, and the menu button is gone."""
     nav = page.locator(_SIDEBAR)
-    details = page.locator(f"details:has({_SIDEBAR})")
-    if details.count() != 1:
-        return ["the sidebar is not inside a <details> element"]
-    if width < 960:
+    if nav.count() != 1:
+        return [f"{nav.count()} sidebars, expected one"]
+    main = page.locator("main").bounding_box()
+    if width < SIDEBAR_BESIDE:
         if nav.is_visible():
-            return [f"at {width}px the sidebar is open before the reader asks"]
-        details.locator("summary").click()
+            box = nav.bounding_box()
+            where = "inline above the article" if box["y"] < main["y"] else "open"
+            return [f"at {width}px the sidebar is {where} before the reader asks"]
+        page.locator(_MENU).click()
         if not nav.is_visible():
-            return [f"at {width}px opening the disclosure does not show the sidebar"]
+            return [f"at {width}px the menu button does not show the sidebar"]
+        box = nav.bounding_box()
+        if page.evaluate(f"getComputedStyle(document.querySelector('{_SIDEBAR}')).position") != "fixed" or box["y"] > 1:
+            return [f"at {width}px the opened sidebar is not a drawer over the page ({box})"]
+        page.keyboard.press("Escape")
+        if nav.is_visible():
+            return [f"at {width}px Escape does not close the sidebar"]
         return []
     if not nav.is_visible():
         return [f"at {width}px the sidebar is hidden"]
+    if page.locator(_MENU).is_visible():
+        return [f"at {width}px the menu button shows, with the sidebar beside the text"]
     side = nav.bounding_box()
-    main = page.locator("main").bounding_box()
     if not (side["x"] + side["width"] <= main["x"] and side["y"] < main["y"] + main["height"]):
         return [f"at {width}px the sidebar is not beside the text ({side} vs {main})"]
+    return []
+
+
+_CURRENT_IN_VIEW = """() => {
+  const sidebar = document.querySelector('nav[aria-label="Table of contents"]');
+  const current = sidebar.querySelector('[aria-current="page"]');
+  if (!current) return null;
+  const box = sidebar.getBoundingClientRect(), entry = current.getBoundingClientRect();
+  const visible = {top: Math.max(box.top, 0), bottom: Math.min(box.bottom, innerHeight)};
+  return {entry: entry.top, bottom: entry.bottom, top: visible.top, end: visible.bottom,
+          scrolled: sidebar.scrollTop, windowScrolled: scrollY};
+}"""
+
+
+def current_entry_problems(page) -> list[str]:
+    """The current page's entry is inside the visible part of the sidebar's own box after
+    load, and the page itself has not moved."""
+    found = page.evaluate(_CURRENT_IN_VIEW)
+    if found is None:
+        return ["the sidebar marks no current page"]
+    problems = []
+    if not (found["entry"] >= found["top"] and found["bottom"] <= found["end"]):
+        problems.append(f"the current entry is at {found['entry']:.0f}px, outside the sidebar's visible box "
+                        f"({found['top']:.0f} to {found['end']:.0f}px; the sidebar scrolled {found['scrolled']}px)")
+    if found["windowScrolled"]:
+        problems.append(f"the page moved: scrolled {found['windowScrolled']}px on load")
+    return problems
+
+
+_GROUPS = """() => [...document.querySelectorAll('nav[aria-label="Table of contents"] details')].map((group) => ({
+  label: group.parentElement.firstElementChild.textContent.trim(),
+  open: group.open,
+  holdsCurrent: !!group.parentElement.querySelector('[aria-current="page"]'),
+}))"""
+
+
+def fold_problems(page) -> list[str]:
+    """Every group of the sidebar that holds the current page is open, every other closed,
+    as the reader's browser shows them."""
+    groups = page.evaluate(_GROUPS)
+    if not any(group["holdsCurrent"] for group in groups):
+        return ["no group of the sidebar holds the current page"]
+    return [
+        f'sidebar group "{group["label"]}" is {"open" if group["open"] else "closed"}'
+        for group in groups
+        if group["open"] != group["holdsCurrent"]
+    ]
+
+
+def filter_problems(page, word: str, keeps: str) -> list[str]:
+    """A group of more than 50 entries has a filter field: typing `word` hides the entries
+    without it and keeps the entry labelled `keeps`."""
+    field = page.locator(f"{_SIDEBAR} details[open] > input.filter")
+    if field.count() == 0:
+        return ["no filter field on the long group"]
+    entries = page.locator(f"{_SIDEBAR} details[open]:has(> input.filter) > ol > li")
+    before = sum(entries.nth(index).is_visible() for index in range(entries.count()))
+    field.first.fill(word)
+    shown = page.evaluate(f"""[...document.querySelectorAll('{_SIDEBAR} details[open]:has(> input.filter) > ol > li')]
+        .filter((li) => li.getBoundingClientRect().height > 0).map((li) => li.textContent.trim())""")
+    problems = []
+    if not shown or len(shown) >= before:
+        problems.append(f'filtering for "{word}" leaves {len(shown)} of {before} entries')
+    if keeps not in shown:
+        problems.append(f'filtering for "{word}" hides "{keeps}"')
+    problems += [f'filtering for "{word}" keeps "{label}"' for label in shown if word.lower() not in label.lower()][:3]
+    return problems
+
+
+def drawer_keyboard_problems(page) -> list[str]:
+    """On a phone, by keyboard alone: Tab reaches the menu button, Enter opens the drawer
+    and focus goes into it, Escape closes it and focus comes back to the button."""
+    for _ in range(5):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"document.activeElement.matches('{_MENU}')"):
+            break
+    else:
+        return ["Tab does not reach the menu button"]
+    page.keyboard.press("Enter")
+    if not page.locator(_SIDEBAR).is_visible():
+        return ["Enter on the menu button does not open the drawer"]
+    problems = []
+    if not page.evaluate(f"!!document.activeElement.closest('{_SIDEBAR}')"):
+        page.keyboard.press("Tab")
+        if not page.evaluate(f"!!document.activeElement.closest('{_SIDEBAR}')"):
+            problems.append("focus does not go into the open drawer")
+    page.keyboard.press("Escape")
+    if page.locator(_SIDEBAR).is_visible():
+        problems.append("Escape does not close the drawer")
+    if not page.evaluate(f"document.activeElement.matches('{_MENU}')"):
+        problems.append("focus does not return to the menu button when the drawer closes")
+    return problems
+
+
+def heading_top(page) -> float:
+    return page.locator("h1").first.bounding_box()["y"]
+
+
+def heading_problems(page, limit: float = 200) -> list[str]:
+    """The page's <h1> starts within the top `limit` px (390x844: the first screen)."""
+    top = heading_top(page)
+    return [] if top <= limit else [f"the <h1> starts {top:.0f}px down, below {limit:.0f}px"]
+
+
+def header_row_problems(page) -> list[str]:
+    """The header's controls (name, menu, search, toggle) sit on one row."""
+    boxes = page.evaluate("""[...document.querySelector('.site-header').children]
+        .map((e) => e.getBoundingClientRect()).filter((b) => b.height > 0).map((b) => [b.top, b.bottom])""")
+    if max(top for top, _ in boxes) >= min(bottom for _, bottom in boxes):
+        return [f"the header is more than one row: its items span {boxes}"]
     return []
 
 
@@ -343,10 +481,13 @@ def on_this_page_problems(page, width: int) -> list[str]:
 
 
 def open_disclosures(page) -> None:
-    """Open every closed <details> (the sidebar and "On this page" on phones)."""
+    """Open every closed <details> ("On this page" on phones, closed groups), then the
+    sidebar's drawer where the menu button shows."""
     for summary in page.locator("details:not([open]) > summary").all():
         if summary.is_visible():
             summary.click()
+    if page.locator(_MENU).is_visible():
+        page.locator(_MENU).click()
 
 
 _LONGEST_LINE = """() => {
@@ -547,32 +688,40 @@ def print_problems(page) -> list[str]:
 
 # Search -----------------------------------------------------------------------------------
 
-# Pagefind's UI says "Searching for ..." until it knows, then "N results for ..." or "No
-# results for ..."; each result's title link comes when its fragment has loaded.
-_SEARCH_DONE = """() => {
-  const message = document.querySelector('.pagefind-ui__message');
-  if (!message || !message.textContent.trim() || /^Searching/.test(message.textContent.trim())) return false;
-  const first = document.querySelector('.pagefind-ui__result');
-  return !first || !!first.querySelector('.pagefind-ui__result-link');
+# The search dialog, or search.html: a status line that says "Searching…" until it knows,
+# then "N results for ..." (or "No results..."), and a list of result links.
+_SEARCH_DONE = """(scope) => {
+  const box = document.querySelector(scope);
+  const status = box && box.querySelector('.search-status');
+  return !!status && !status.querySelector('.no-script') && !!status.textContent.trim()
+         && !/^Searching/.test(status.textContent.trim());
 }"""
-_RESULTS = """() => [...document.querySelectorAll('.pagefind-ui__result')].map((result) => ({
-  title: result.querySelector('.pagefind-ui__result-title')?.textContent.trim() ?? '',
-  href: result.querySelector('.pagefind-ui__result-link')?.href ?? '',
-  excerpt: result.querySelector('.pagefind-ui__result-excerpt')?.textContent.trim() ?? '',
-  marked: [...result.querySelectorAll('.pagefind-ui__result-excerpt mark')].map((m) => m.textContent.toLowerCase()),
+_RESULTS = """(scope) => [...document.querySelectorAll(scope + ' .search-results > li > a')].map((link) => ({
+  title: link.querySelector('strong')?.textContent.trim() ?? '',
+  sub: link.querySelector('.sub')?.textContent.trim() ?? '',
+  href: link.href,
+  excerpt: link.querySelector('span:last-child')?.textContent.trim() ?? '',
+  marked: [...link.querySelectorAll('mark')].map((m) => m.textContent.toLowerCase()),
 }))"""
+SEARCH_PAGE_BOX = "article.search-page"
+DIALOG = "dialog.search-dialog"
 
 
-def search_results(page, timeout: float = 15_000) -> list[dict] | None:
-    """The results the search page lists, in order, once the search has finished: each one's
-    title, link, excerpt and the words the excerpt marks. None when no search finished."""
+def search_status(page, scope: str = SEARCH_PAGE_BOX) -> str:
+    return page.evaluate(f"document.querySelector('{scope} .search-status')?.textContent.trim() ?? ''")
+
+
+def search_results(page, scope: str = SEARCH_PAGE_BOX, timeout: float = 15_000) -> list[dict] | None:
+    """The results listed (on the search page, or in the dialog: `scope`), in order, once the
+    search has finished: each one's title, sub-result heading, link, excerpt and the words
+    the excerpt marks. None when no search finished."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     try:
-        page.wait_for_function(_SEARCH_DONE, timeout=timeout)
+        page.wait_for_function(_SEARCH_DONE, arg=scope, timeout=timeout)
     except PlaywrightTimeout:
         return None
-    return page.evaluate(_RESULTS)
+    return page.evaluate(_RESULTS, scope)
 
 
 def first_result_problems(results: list[dict] | None, query: str, path: str) -> list[str]:
@@ -593,3 +742,170 @@ def first_result_problems(results: list[dict] | None, query: str, path: str) -> 
     elif not set(first["marked"]) & set(query.lower().split()):
         problems.append(f'the excerpt of the first result marks no word of "{query}": {first["excerpt"][:120]!r}')
     return problems
+
+
+def dialog_search(seen: Visit, query: str, key: str = "/") -> tuple[list[dict] | None, list[str]]:
+    """From a link of the page: `key` opens the search dialog, `query` typed into it gives
+    results; then Down reaches the first result and Escape closes the dialog. Returns the
+    results and the problems found on the way (focus, keys, what was asked for when)."""
+    page = seen.page
+    problems = []
+    if any("/pagefind/" in url for url in seen.requests):
+        problems.append("Pagefind's files were loaded before the reader searched")
+    page.locator("a.site-name").focus()
+    page.keyboard.press(key)
+    if not page.evaluate(f"!!document.querySelector('{DIALOG}')?.open"):
+        return None, problems + [f"{key} does not open the search dialog"]
+    if not page.evaluate(f"document.activeElement === document.querySelector('{DIALOG} input')"):
+        problems.append("the dialog's search field does not have focus")
+    page.keyboard.type(query)
+    results = search_results(page, DIALOG)
+    if results:
+        page.keyboard.press("ArrowDown")
+        if page.evaluate(f"document.activeElement !== document.querySelector('{DIALOG} .search-results a')"):
+            problems.append("Down does not move to the first result")
+        page.keyboard.press("ArrowUp")
+    page.keyboard.press("Escape")
+    if page.evaluate(f"document.querySelector('{DIALOG}').open"):
+        problems.append("Escape does not close the dialog")
+    if not page.evaluate("document.activeElement.matches('a.site-name')"):
+        problems.append("focus does not return to where it was when the dialog closes")
+    return results, problems
+
+
+# Code, colour scheme, "On this page", contents ---------------------------------------------
+
+
+def copied_code(page, block: int = 0) -> str:
+    """What the copy button of code block `block` puts on the clipboard (the context must be
+    allowed to read and write it)."""
+    button = page.locator(".copy").nth(block)
+    button.click()
+    button.filter(has_text="Copied").wait_for(timeout=5000)
+    return page.evaluate("navigator.clipboard.readText()")
+
+
+def copy_problems(page, expected: str, block: int = 0) -> list[str]:
+    """Code block `block` has a copy button, labelled, that copies the code as a reader types
+    it (`expected`), and says "Copied" on the button and to screen readers."""
+    button = page.locator(".copy").nth(block)
+    if button.count() == 0:
+        return [f"no copy button on code block {block + 1}"]
+    problems = []
+    if button.get_attribute("aria-label") != "Copy code":
+        problems.append(f"the copy button's label is {button.get_attribute('aria-label')!r}")
+    text = copied_code(page, block)
+    if text.strip() != expected.strip():
+        problems.append(f"the clipboard holds {text!r}, expected {expected!r}")
+    said = page.evaluate("[...document.querySelectorAll('[role=status]')].map((e) => e.textContent)")
+    if "Copied" not in said:
+        problems.append(f'"Copied" is not announced (live regions hold {said})')
+    return problems
+
+
+# Runs at document creation: the page's colour scheme at its first frame, before any script
+# of the page but the inline one in its head could have run.
+_FIRST_FRAME = """
+requestAnimationFrame(() => {
+  window.__firstFrame = {theme: document.documentElement.dataset.theme ?? null,
+                         background: document.body ? getComputedStyle(document.body).backgroundColor : null};
+});
+"""
+
+
+def scheme_problems(context, url: str, other_url: str) -> list[str]:
+    """The toggle cycles system, light, dark; the choice holds on the next page from its first
+    frame (no flash of the other scheme): the theme's script is held back there, so only the
+    inline script in the head can have applied it."""
+    page = context.new_page()
+    page.goto(url)
+    toggle = page.locator(".theme-toggle")
+    labels = []
+    for _ in range(2):
+        toggle.click()
+        labels.append(toggle.get_attribute("aria-label"))
+    problems = []
+    if labels != ["Colour scheme: light", "Colour scheme: dark"]:
+        problems.append(f"the toggle reads {labels}, expected light then dark")
+    dark = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    held = []  # the next page's request for the script, answered only after the checks
+    page.add_init_script(_FIRST_FRAME)
+    page.route("**/" + SCRIPT, lambda route: held.append(route))
+    page.goto(other_url, wait_until="commit")
+    page.wait_for_function("window.__firstFrame !== undefined && document.querySelector('footer') !== null")
+    first = page.evaluate("window.__firstFrame")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    if first["theme"] != "dark":
+        problems.append(f"the next page's first frame has data-theme {first['theme']!r}, not the chosen dark")
+    if background != dark:
+        problems.append(f"before the script ran the next page's background was {background}, not the chosen {dark}")
+    if not held:
+        return problems + [f"{SCRIPT} was never asked for"]
+    held[0].continue_()
+    page.wait_for_load_state("load")
+    if page.locator(".theme-toggle").get_attribute("aria-label") != "Colour scheme: dark":
+        problems.append("the toggle on the next page does not show the choice")
+    page.close()
+    return problems
+
+
+def on_this_page_follow_problems(page) -> list[str]:
+    """Scrolled to each heading in turn, "On this page" marks that heading's link, only it."""
+    anchors = page.evaluate("""[...document.querySelectorAll('.on-this-page a')].map((a) => a.hash.slice(1))""")
+    if len(anchors) < 2:
+        return ['no "On this page" list to follow']
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    marks = """[...document.querySelectorAll('.on-this-page a[aria-current="true"]')].map((a) => a.hash.slice(1))"""
+    problems = []
+    for anchor in (anchors[1], anchors[-1], anchors[0]):
+        page.evaluate("(id) => window.scrollTo(0, document.getElementById(id).getBoundingClientRect().top + scrollY - 10)", anchor)
+        try:  # the marks follow on the next frame
+            page.wait_for_function(f"(id) => JSON.stringify({marks}) === JSON.stringify([id])", arg=anchor, timeout=2000)
+        except PlaywrightTimeout:
+            pass
+        marked = page.evaluate(marks)
+        if marked != [anchor]:
+            problems.append(f"scrolled to #{anchor}, \"On this page\" marks {marked}")
+    return problems
+
+
+def heading_link_problems(page) -> list[str]:
+    """A heading's `#` link is hidden until the reader hovers the heading or focuses the link."""
+    link = page.locator(".page-body h2 > .headerlink").first
+    if link.count() == 0:
+        return ["no heading link to check"]
+    opacity = lambda: float(link.evaluate("(e) => getComputedStyle(e).opacity"))  # noqa: E731
+    problems = []
+    if opacity() != 0:
+        problems.append(f"a heading's # link shows without hover or focus (opacity {opacity()})")
+    link.locator("xpath=..").hover()
+    if opacity() != 1:
+        problems.append(f"a heading's # link stays hidden on hover (opacity {opacity()})")
+    page.mouse.move(0, 0)
+    link.focus()
+    if not link.evaluate("(e) => e.matches(':focus-visible')") or opacity() != 1:
+        problems.append(f"a heading's # link stays hidden on keyboard focus (opacity {opacity()})")
+    return problems
+
+
+_MARKERS = """() => [...document.querySelectorAll('main .contents li, main .contents summary')].filter((e) => {
+  const style = getComputedStyle(e), marker = getComputedStyle(e, '::marker');
+  return style.display === 'list-item' && style.listStyleType !== 'none' && marker.content !== 'none';
+}).map((e) => e.textContent.trim().split('\\n')[0])"""
+
+
+def contents_marker_problems(page) -> list[str]:
+    """No number or bullet is drawn before a label of the contents (the label is the line)."""
+    count = page.locator("main .contents li").count()
+    if not count:
+        return ["no contents list"]
+    marked = page.evaluate(_MARKERS)
+    return [f"{len(marked)} of {count} contents lines draw a marker before the label, such as {marked[:3]}"] if marked else []
+
+
+def contents_column_problems(page) -> list[str]:
+    """A list of pages flows into more than one column (from 1280px)."""
+    columns = page.evaluate("""Math.max(...[...document.querySelectorAll('main .contents ol')]
+        .map((list) => new Set([...list.children].map((li) => Math.round(li.getBoundingClientRect().left))).size))""")
+    return [] if columns > 1 else [f"the contents lists are one column ({columns})"]

@@ -167,6 +167,57 @@ def published_site(tmp_path_factory) -> BuildResult:
     return result
 
 
+# The synthetic guide of the real guide's shapes, 1,000 pages. -------------------------------
+
+SYNTHETIC_PAGES = 1000
+SYNTHETIC_SITEURL = "https://guide.example.net"  # where it is published; it is served elsewhere
+UNIQUE_WORD = "quillfeather"  # in one page of the 1,000, and nowhere else
+CONSOLE = "```console\n$ pip install flask\n```\n"  # as a reader types it: pip install flask
+
+
+@pytest.fixture(scope="session")
+def thousand_guide(tmp_path_factory):
+    """tests/perf/synthetic.py's guide (chapters of real sizes, and chapter 50 in sections of
+    325, 41, 160 and 12 pages), one page given a word of its own, published once for the
+    session with publishconf.py for an absolute SITEURL that is not where the tests serve it:
+    its script and its search must work from any address. Only scripts and text files get
+    their compressed copies: Brotli at its densest takes minutes for 4,000 files here."""
+    import json
+    import time
+    from types import SimpleNamespace
+
+    from perf.synthetic import page_files, write_guide
+    from reader import metadata
+
+    root = tmp_path_factory.mktemp("synthetic-1000")
+    content = root / "content"
+    write_guide(content, SYNTHETIC_PAGES)
+    pages = page_files(content)
+    assert len(pages) == SYNTHETIC_PAGES
+    target = pages[len(pages) // 2]
+    with target.open("a", encoding="utf-8") as source:
+        source.write(f"\n\nThe {UNIQUE_WORD} rack holds this one server.\n")
+    # A console session first on one chapter-50 page: its copy button leaves the prompt out.
+    deep = next(path for path in pages if "slug: s1-example-300\n" in path.read_text(encoding="utf-8"))
+    head, body = deep.read_text(encoding="utf-8").split("\n\n", 1)
+    deep.write_text(f"{head}\n\n{CONSOLE}\n{body}", encoding="utf-8")
+    started = time.perf_counter()
+    result = run_build(content, root / "output", conffile=PUBLISHCONF, env={"SITEURL": SYNTHETIC_SITEURL},
+                       settings={"GUIDE_PRECOMPRESS": json.dumps([".js", ".txt"])})  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    found = metadata(target)
+    return SimpleNamespace(result=result, output=result.output, seconds=time.perf_counter() - started,
+                           path=f"/{found['slug']}.html", title=found["title"])  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def thousand_url(thousand_guide):
+    from tools import serve
+
+    with serve(thousand_guide.output) as url:
+        yield url
+
+
 # Reader tests: one Chromium for the whole session, a web server per built site. ------------
 
 

@@ -65,6 +65,26 @@ def nested_list(ordered_list, depth: int = 0) -> list[tuple]:
     for item in ordered_list.find_all("li", recursive=False):
         node = item.find(["a", "span"], recursive=False)
         lines.append((depth, " ".join(node.get_text(" ", strip=True).split()), node.get("href"), node.get("aria-current") == "page"))
-        for nested in item.find_all("ol", recursive=False):
+        group = item.find("details", recursive=False) or item
+        for nested in group.find_all("ol", recursive=False):
             lines += nested_list(nested, depth + 1)
+    return lines
+
+
+def groups(soup) -> dict[str, bool]:
+    """Each group of the sidebar (a line with lines under it), by label: open or not."""
+    nav = soup.select_one('nav[aria-label="Table of contents"]')
+    return {details.parent.find(["a", "span"], recursive=False).get_text(" ", strip=True): details.has_attr("open")
+            for details in nav.find_all("details")}  # fmt: skip
+
+
+def contents(soup) -> list[tuple]:
+    """(depth, label, href, current) for every line of a contents page: chapters are headings."""
+    lines = []
+    for child in soup.select_one("main .contents").find_all(["h2", "ol"], recursive=False):
+        if child.name == "h2":
+            node = child.find(["a", "span"])
+            lines.append((0, node.get_text(" ", strip=True), node.get("href"), False))
+        else:
+            lines += nested_list(child, 1)
     return lines

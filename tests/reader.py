@@ -56,8 +56,6 @@ def built_pages(output) -> list[str]:
 
 
 PAGES = site_pages()
-# Every page but the search page runs no script and is one request.
-SCRIPT_FREE_PAGES = [name for name in PAGES if name != SEARCH_PAGE]
 
 
 def record(key: str, value) -> None:

@@ -11,6 +11,7 @@ from bs4 import BeautifulSoup
 
 from conftest import REPO, SEED_CONTENT, page_source, run_build
 from guides import sidebar
+from pelican.plugins.guide.theme import one_colour_scheme_stylesheet
 
 SERVERS_DESCRIPTION = (
     "Servers are required to run web applications. "
@@ -124,7 +125,10 @@ def test_metadata_is_escaped_everywhere(guide):
     assert result.returncode == 0, result.stderr
     html = result.html("a.html")
     soup = result.soup("a.html")
-    assert soup.find("script") is None and soup.find("i") is None
+    # The theme's two scripts (its colour-scheme init and guide.js), no other.
+    scripts = [script.get("src") or "inline" for script in soup.find_all("script")]
+    assert scripts == ["inline", "./theme/guide.js"] and "alert" not in soup.find("script").get_text()
+    assert soup.find("i") is None
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert soup.title.get_text() == f"{TRICKY} - Full Stack Python"
     assert soup.h1.get_text() == TRICKY
@@ -148,17 +152,35 @@ def test_pygments_css_only_on_pages_with_code(guide):
     prose_style = result.soup("prose.html").style.get_text()
     assert result.soup("code.html").select(".highlight .nb")  # `print` is a builtin
     assert ".highlight" in code_style and ".highlight" not in prose_style
-    assert "prefers-color-scheme:dark" in code_style
+    # One rule per token, its colour following the page's scheme (the system's or the reader's).
+    assert ".highlight .nb{color:light-dark(#" in code_style and "prefers-color-scheme" not in code_style
 
 
-def test_csp_hash_matches_the_inline_css_and_allows_no_script(servers_site):
+def test_pygments_styles_that_do_not_pair_up_keep_their_dark_rules_for_the_dark_scheme():
+    light = ".highlight .k { color: #111111 }\n.highlight .s { color: #222222; font-weight: bold }\n"
+    dark = ".highlight .k { color: #eeeeee }\n.highlight .s { color: #dddddd }\n.highlight .x { color: #cccccc }\n"
+    css = one_colour_scheme_stylesheet(light, dark)
+    assert css.startswith(".highlight .k{color:light-dark(#111111,#eeeeee)}.highlight .s{color:#222222;font-weight:bold}")
+    for selector, body in ((".highlight .s", "color:#dddddd"), (".highlight .x", "color:#cccccc")):
+        assert f":root[data-theme=dark] {selector}{{{body}}}" in css
+        assert f":root:not([data-theme=light]) {selector}{{{body}}}" in css.split("@media (prefers-color-scheme:dark)")[1]
+
+
+def test_csp_hashes_match_the_inline_css_and_script(servers_site):
+    """The policy allows the page's own CSS and its one inline script by their sha256, and
+    scripts from the site itself (guide.js, Pagefind's files and WebAssembly): nothing inline
+    that is not hashed, nothing from another host."""
     soup = servers_site.soup("servers.html")
-    css = servers_site.html("servers.html").split("<style>", 1)[1].split("</style>", 1)[0]
-    digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
+    html = servers_site.html("servers.html")
+    css = html.split("<style>", 1)[1].split("</style>", 1)[0]
+    script = html.split("<script>", 1)[1].split("</script>", 1)[0]
+    digests = [base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() for text in (css, script)]
     policy = soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
-    assert f"style-src 'sha256-{digest}'" in policy
-    assert "default-src 'none'" in policy and "script-src" not in policy
-    assert "connect-src 'self'" in policy  # what crawlers' audits fetch; no script can use it
+    directives = {part.split()[0]: part.split()[1:] for part in policy.split(";") if part.strip()}
+    assert directives["style-src"] == [f"'sha256-{digests[0]}'"]
+    assert directives["script-src"] == ["'self'", "'wasm-unsafe-eval'", f"'sha256-{digests[1]}'"]
+    assert directives["default-src"] == ["'none'"] and directives["worker-src"] == ["'self'"]
+    assert directives["connect-src"] == ["'self'"]  # Pagefind's index; robots.txt for audits
 
 
 def test_llms_txt_lists_each_chapter_and_its_pages(guide):

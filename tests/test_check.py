@@ -37,6 +37,8 @@ def broken_build(guide, conffile, case, output_name="output"):
         ("section_dropped", 'django-apps.html): sidebar lacks "pandas Example Code" -> pandas-code.html at depth 1'),
         ("second_toc_page_ignored", 'servers.html): sidebar lacks "What Full Stack Means" -> what-full-stack-means.html'),
         ("current_marked_on_the_chapter", 'why-python.html): sidebar marks "1. Introduction" (introduction.html) as the current page'),
+        ("groups_left_closed", 'why-python.html): sidebar group "1. Introduction" is closed, but holds the current page'),
+        ("every_group_open", 'table-of-contents.html: contents group "Django Extensions" is open, but does not hold the current page'),
     ],
 )
 def test_breaking_the_navigation_code_fails_the_build_naming_the_page(shapes, case, line):
@@ -45,7 +47,7 @@ def test_breaking_the_navigation_code_fails_the_build_naming_the_page(shapes, ca
     assert done.returncode == 1, done.stderr
     errors = [text for text in done.stderr.splitlines() if text.startswith("error: ")]
     assert any(line in error for error in errors), done.stderr
-    assert any(".md (" in error for error in errors)  # the source file the author edits
+    assert any(".md (" in error or "table-of-contents.html" in error for error in errors)  # the file to fix
     assert not (guide.root / f"out-{case}").exists()  # nothing swapped in
 
 
@@ -70,6 +72,11 @@ def test_the_unbroken_navigation_passes_the_same_check(shapes):
         ("partials/head-meta.html", '<meta name="description" content="{{ description }}">', "", "meta description is \"None\""),
         ("partials/on-this-page.html", "{% for level, anchor, text in page.headings %}", "{% for level, anchor, text in page.headings[1:] %}", '"On this page" lists 1 headings, expected 2'),
         ("partials/sidebar.html", "table-of-contents.html", "table-of-content.html", 'points to table-of-content.html, which was not written'),
+        # Groups folded against the rule: every one open (the contents pages show them all
+        # closed), or none (every page's own chapter must be open).
+        ("partials/nav-tree.html", "<details{% if item.open %} open{% endif %}>", "<details open>", 'table-of-contents.html: contents group "Django Extensions" is open, but does not hold the current page'),
+        ("partials/nav-tree.html", "<details{% if item.open %} open{% endif %}>", "<details>", 'servers.md (servers.html): sidebar group "5. Deployment" is closed, but holds the current page'),
+        ("partials/contents.html", "<h2>{{ nav.entry(item.entry, item.current, SITEURL) }}</h2>", "<p>{{ nav.entry(item.entry, item.current, SITEURL) }}</p>", 'contents lacks "1. Introduction" -> introduction.html at depth 0'),
         ("redirect.html", 'url={{ SITEURL }}/{{ page.url }}"', 'url={{ SITEURL }}/moved-{{ page.url }}"', "servers-old.html: redirects to moved-servers.html, expected servers.html"),
     ],
 )
@@ -97,8 +104,8 @@ EXPECTED = Expected(FACTS, {5: "5. Deployment"}, {})
 GOOD = """<!doctype html><html><head><title>Why Python? - Site</title>
 <meta name="description" content="Why."></head><body>
 <nav aria-label="Table of contents"><ol>
-<li><a href="introduction.html">1. Introduction</a><ol>
-<li><a href="why.html" aria-current="page">Why Python</a></li></ol></li>
+<li><a href="introduction.html">1. Introduction</a><details open><summary aria-label="1. Introduction"></summary><ol>
+<li><a href="why.html" aria-current="page">Why Python</a></li></ol></details></li>
 <li><span>5. Deployment</span></li></ol></nav>
 <main><article data-pagefind-body><h1>Why Python?</h1><nav aria-label="On this page"><a href="#one">One</a><a href="#two">Two</a></nav>
 <div class="page-body"><p><a href="servers.html">servers</a> <img src="img/x.png" alt="x"></p></div></article>
@@ -132,6 +139,9 @@ def test_the_good_page_passes():
         ("<h1>Why Python?</h1>", "<h1>Why</h1>", 'first <h1> is "Why", expected "Why Python?"'),
         ('rel="prev" href="introduction.html"', 'rel="prev" href="servers.html"', "prev link goes to servers.html, expected introduction.html"),
         ('<a href="#two">Two</a>', "", '"On this page" lists 1 headings, expected 2'),
+        ("<details open>", "<details>", 'sidebar group "1. Introduction" is closed, but holds the current page'),
+        ('<details open><summary aria-label="1. Introduction"></summary><ol>', "<ol>", 'sidebar group "1. Introduction" does not fold (no <details>)'),
+        ('<li><span>5. Deployment</span></li>', '<li><span>5. Deployment</span><details><summary></summary><ol></ol></details></li>', 'sidebar folds "5. Deployment", which has nothing under it'),
     ],
 )
 def test_each_thing_broken_in_the_html_is_named(old, new, line):
@@ -147,14 +157,41 @@ def test_links_in_the_body_and_in_the_theme_are_told_apart():
     assert ("servers.html", False) in found  # the pager
 
 
+def contents_html(rows, open_group: bool = False) -> str:
+    """A contents page as the theme writes it: each chapter a heading, its pages a list."""
+    parts, depth = [], 0
+    for row in rows:
+        line = f'<a href="{row.url}">{row.label}</a>' if row.url else f"<span>{row.label}</span>"
+        if row.depth == 0:
+            parts.append(("</li></ol>" if depth else "") + f"<h2>{line}</h2>")
+            depth = 0
+        else:
+            parts.append(("<ol>" if depth == 0 else "</li>") + f"<li>{line}")
+            depth = 1
+    return "<main><div class='contents'>" + "".join(parts) + ("</li></ol>" if depth else "") + "</div></main>"
+
+
 def test_the_contents_page_must_list_every_page_in_order():
     rows = EXPECTED.contents
-    html = "<main><ol>" + "".join(f'<li><a href="{row.url}">{row.label}</a></li>' if row.url else f"<li><span>{row.label}</span></li>" for row in rows) + "</ol></main>"
-    flat = [Row(0, row.label, row.url) for row in rows]
-    assert checks.compare_rows([row for row, _ in checks.nav_rows(checks.parse(html).find(".//main/ol"), "x.html", "")], tuple(flat), "contents") == []
+    html = contents_html(rows)
+    assert checks.check_contents(checks.parse(html), "x.html", "", rows) == []
     swapped = html.replace("Why Python", "TEMP").replace("1. Introduction", "Why Python").replace("TEMP", "1. Introduction")
-    found = checks.compare_rows([row for row, _ in checks.nav_rows(checks.parse(swapped).find(".//main/ol"), "x.html", "")], tuple(flat), "contents")
+    found = checks.check_contents(checks.parse(swapped), "x.html", "", rows)
     assert found and "contents" in found[0]
+    flat = html.replace("<h2>", "<p>").replace("</h2>", "</p>")
+    assert checks.check_contents(checks.parse(flat), "x.html", "", rows)[0].startswith('contents lacks "1. Introduction"')
+
+
+def test_the_contents_page_shows_every_group_closed():
+    """A section of a chapter with sections is a group; on the contents pages, closed."""
+    facts = [*FACTS[:2], Facts("s1.html", "s1.html", "d.md", "S1", "Section one", "S.", 50, 1, 0, "s1", False, True, ()),
+             Facts("s1b.html", "s1b.html", "e.md", "S1b", "Section one, b", "S.", 50, 1, 1, "s1b", False, True, ())]  # fmt: skip
+    rows = Expected(facts, {50: "Code Examples"}, {50: 3}).contents
+    group = '<h2><span>Code Examples</span></h2><ol><li><a href="s1.html">Section one</a><details{}><summary></summary><ol><li><a href="s1b.html">Section one, b</a></li></ol></details></li></ol>'
+    html = contents_html(rows[:2]).replace("</div></main>", group.format("") + "</div></main>")
+    assert checks.check_contents(checks.parse(html), "x.html", "", rows) == []
+    opened = html.replace("<details>", "<details open>")
+    assert checks.check_contents(checks.parse(opened), "x.html", "", rows) == ['contents group "Section one" is open, but does not hold the current page']
 
 
 def test_code_blocks_are_not_parsed_but_the_rest_is():

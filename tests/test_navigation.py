@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import Guide
-from guides import every_shape_settings, nested_list, sidebar, write_every_shape
+from guides import contents, every_shape_settings, groups, sidebar, write_every_shape
 
 META = [
     (0, "Changelog", "./changelog.html", False),
@@ -106,7 +106,7 @@ def test_exactly_one_current_link_on_every_listed_page(site):
 
 def test_table_of_contents_lists_every_page_in_reading_order_without_numbers_of_its_own(site):
     soup = site.soup("table-of-contents.html")
-    lines = nested_list(soup.main.find("ol"))
+    lines = contents(soup)
     assert [label for _, label, _, _ in lines] == [
         "1. Introduction", "Why Python", "Learning path",
         "5. Deployment", "Hosting", "Apache", "Servers", "Oracle",
@@ -116,8 +116,23 @@ def test_table_of_contents_lists_every_page_in_reading_order_without_numbers_of_
         "Chapter 60", "Stray",
     ]  # fmt: skip
     assert [depth for depth, *_ in lines][13:20] == [0, 1, 2, 2, 1, 2, 1]
-    index = nested_list(site.soup("index.html").main.find("ol"))
-    assert index == lines
+    # Chapters are headings; sections are groups, closed; no list draws its own numbers.
+    assert [h2.get_text(" ", strip=True) for h2 in soup.select("main .contents > h2")][:2] == ["1. Introduction", "5. Deployment"]
+    assert {details.summary["aria-label"]: details.has_attr("open") for details in soup.select("main .contents details")} == {
+        "Django Extensions": False, "Flask Extensions": False,
+    }  # fmt: skip
+    assert contents(site.soup("index.html")) == lines
+
+
+def test_the_current_chapter_and_section_are_open_and_nothing_else_folds(site):
+    assert groups(site.soup("django-apps.html")) == {"Code Examples": True, "Django Extensions": True}
+    assert groups(site.soup("flask-extensions.html")) == {"Code Examples": True, "Flask Extensions": True}
+    assert groups(site.soup("pandas-code.html")) == {"Code Examples": True}
+    assert groups(site.soup("servers.html")) == {"5. Deployment": True}
+    assert groups(site.soup("introduction.html")) == {"1. Introduction": True}  # its own group
+    assert groups(site.soup("hidden-notes.html")) == {"1. Introduction": True}  # its chapter
+    assert groups(site.soup("about-the-author.html")) == {}
+    assert groups(site.soup("index.html")) == {}
 
 
 def test_previous_and_next_follow_the_reading_order(site):

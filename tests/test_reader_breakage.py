@@ -17,6 +17,7 @@ import pytest
 
 import browser_checks as bc
 from html_checks import head_problems, pygments_problems, vnu_errors
+from conftest import CONSOLE, run_build
 from tools import REPO, serve, vnu_command
 
 
@@ -60,8 +61,9 @@ def replace(old: str, new: str) -> Callable[[str], str]:
 
 
 def drop_dark_scheme(css: str) -> str:
-    kept, found = re.subn(r"@media \(prefers-color-scheme: dark\) \{.*?\n\}\n", "", css, flags=re.S)
-    assert found == 1
+    """Every light-dark(light, dark) colour made light-dark(light, light)."""
+    kept, found = re.subn(r"light-dark\((#[0-9a-f]+), #[0-9a-f]+\)", r"light-dark(\1, \1)", css)
+    assert found > 10
     return kept
 
 
@@ -106,14 +108,14 @@ BROWSER_CASES = {
         page_check(bc.axe_problems),
         "color-contrast",
         scheme="dark",
-        theme={"css/10-variables.css": replace("--color-text: #e6e9ee;", "--color-text: #3d434b;")},
+        theme={"css/10-variables.css": replace("--color-text: light-dark(#1b1f24, #e6e9ee);", "--color-text: light-dark(#1b1f24, #3d434b);")},
     ),
     "a 20 KiB stylesheet": Broken(
         bc.weight_problems, "over the 14336 byte limit", theme={"css/50-bloat.css": bloat}
     ),
     "a script in the template": Broken(
         bc.request_problems,
-        "<script> element",
+        "3 <script> element(s)",
         theme={"templates/base.html": replace("</body>", "<script>document.title = 'x'</script>\n</body>")},
     ),
     "a web font": Broken(
@@ -138,11 +140,12 @@ BROWSER_CASES = {
     ),
     "the skip link after the header": Broken(
         page_check(bc.skip_link_problems),
-        "the first Tab stop is a",
+        "the first Tab stop is",
         theme={
-            "templates/base.html": lambda html: replace(
-                "</header>", '</header>\n<a class="skip-link" href="#content">Skip to content</a>'
-            )(replace('<a class="skip-link" href="#content">Skip to content</a>\n', "")(html))
+            "templates/base.html": replace(
+                '<a class="skip-link" href="#content">Skip to content</a>\n{% include "partials/header.html" %}',
+                '{% include "partials/header.html" %}\n<a class="skip-link" href="#content">Skip to content</a>',
+            )
         },
     ),
     "focus outline removed": Broken(
@@ -164,13 +167,40 @@ BROWSER_CASES = {
     "the sidebar hidden on wide screens": Broken(
         lambda seen: bc.sidebar_problems(seen.page, bc.DESKTOP),
         "the sidebar is hidden",
-        theme={"css/40-components.css": replace(".sidebar::details-content {", ".sidebar::not-a-selector {")},
+        theme={"css/40-components.css": replace("    display: block;\n    position: sticky;", "    display: none;\n    position: sticky;")},
     ),
-    "the sidebar open on phones": Broken(
+    "the sidebar no drawer on phones": Broken(
         lambda seen: bc.sidebar_problems(seen.page, bc.PHONE),
-        "open before the reader asks",
+        "inline above the article before the reader asks",
         width=bc.PHONE,
-        theme={"templates/partials/sidebar.html": replace('<details class="sidebar">', '<details class="sidebar" open>')},
+        theme={"templates/partials/sidebar.html": replace(' aria-label="Table of contents" popover>', ' aria-label="Table of contents">')},
+    ),
+    "the sidebar's drawer in the page's flow": Broken(
+        lambda seen: bc.sidebar_problems(seen.page, bc.PHONE),
+        "is not a drawer over the page",
+        width=bc.PHONE,
+        theme={"css/50-inline.css": lambda _: ".sidebar:popover-open { position: static; }"},
+    ),
+    "the menu button still there beside the sidebar": Broken(
+        lambda seen: bc.sidebar_problems(seen.page, bc.DESKTOP),
+        "the menu button shows",
+        theme={"css/50-menu.css": lambda _: ".site-header .menu-button { display: inline-flex; }"},
+    ),
+    "a second script": Broken(
+        bc.request_problems,
+        "3 <script> element(s)",
+        theme={"templates/base.html": replace("</body>", '<script src="{{ GUIDE_ROOT }}/theme/guide.js" defer></script>\n</body>')},
+    ),
+    "the script by an address from the root": Broken(
+        bc.request_problems,
+        "is not loaded by a relative URL",
+        theme={"templates/partials/head-meta.html": replace('src="{{ GUIDE_ROOT }}/theme/guide.js"', 'src="/theme/guide.js"')},
+    ),
+    "a 5 KiB script": Broken(
+        bc.weight_problems,
+        "guide.js: ",
+        theme={"static/guide.js": lambda script: script + "\n/* " + bloat("")[: 6 * 1024] + " */\n"},
+        settle=True,
     ),
     '"On this page" open on phones': Broken(
         lambda seen: bc.on_this_page_problems(seen.page, bc.PHONE),
@@ -259,3 +289,116 @@ def test_pygments_css_comes_with_code_and_only_with_code(guide, tmp_path):
     # The same page with its code block gone but the CSS kept: the check names it.
     stripped = re.sub(r'<div class="highlight">.*?</div>', "", with_code, flags=re.S)
     assert pygments_problems(stripped) == ["Pygments CSS on a page without a code block"]
+
+
+# What the theme's script and the sidebar do, on a guide long enough to need them ----------
+
+LONG_PAGES = 80  # a chapter-50 section of 55 pages: a group long enough for a filter
+LONG_PAGE = "s1-example-50.html"  # near its end: far down the sidebar
+
+
+def build_long_guide(root, theme: dict[str, Callable[[str], str]]):
+    """tests/perf/synthetic.py's guide at 80 pages, a console block first on LONG_PAGE, built
+    with a copy of the theme edited by `theme`."""
+    from perf.synthetic import write_guide
+
+    content = root / "content"
+    write_guide(content, LONG_PAGES)
+    source = next(path for path in content.rglob("*.markdown") if "slug: s1-example-50\n" in path.read_text())
+    head, body = source.read_text().split("\n\n", 1)
+    source.write_text(f"{head}\n\n{CONSOLE}\n{body}")
+    copy = root / "theme"
+    shutil.copytree(REPO / "theme", copy)
+    for name, edit in theme.items():
+        path = copy / name
+        path.write_text(edit(path.read_text(encoding="utf-8") if path.exists() else ""))
+    result = run_build(content, root / "output", settings={"THEME": json.dumps(str(copy))})
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+# Each site is broken in several ways at once, each in a part of the theme that the other
+# breaks do not touch; each check is run on its own and must name its own break. The same
+# checks pass on the unbroken theme in tests/test_reader_guide.py.
+def edits(*changes: Callable[[str], str]) -> Callable[[str], str]:
+    def edit(text: str) -> str:
+        for change in changes:
+            text = change(text)
+        return text
+
+    return edit
+
+
+SCRIPT_BREAKS = {
+    "static/guide.js": edits(
+        replace("    centre();\n", "\n"),  # the current entry left where it is
+        replace("    setupFilters();\n", ""),
+        replace("    setupOnThisPage();\n", ""),
+        replace('const slash = event.key === "/" && !typing;', "const slash = false;"),
+        replace("    setupSearch();\n", "    setupSearch();\n    openIndex();\n"),  # Pagefind on load
+        replace('".linenos, .gp, .go"', '".linenos, .go"'),  # prompts copied
+    ),
+}
+PAGE_BREAKS = {
+    "css/50-broken.css": lambda _: (
+        ".site-header { flex-wrap: wrap; } .site-name { flex-basis: 100%; }\n"  # two rows
+        ".page-header { margin-top: 12rem; }\n"  # the title pushed down
+        "main .contents ol { list-style: decimal !important; columns: auto !important; }\n"  # markers, one column
+        ".page-body .headerlink { opacity: 1; }\n"  # heading links always shown
+    ),
+    "templates/partials/header.html": replace(' popovertarget="sidebar"', ""),  # a menu that opens nothing
+    "init.js": replace('if(t=="light"||t=="dark")document.documentElement.dataset.theme=t', ""),  # scheme after paint
+}
+
+
+@pytest.fixture(scope="module")
+def broken_script_site(tmp_path_factory):
+    with serve(build_long_guide(tmp_path_factory.mktemp("script-broken"), SCRIPT_BREAKS).output) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def broken_page_site(tmp_path_factory):
+    with serve(build_long_guide(tmp_path_factory.mktemp("page-broken"), PAGE_BREAKS).output) as url:
+        yield url
+
+
+LONG_CASES = {
+    "the current entry left out of view": ("script", LONG_PAGE, bc.DESKTOP, lambda seen, url: bc.current_entry_problems(seen.page),
+                                           "outside the sidebar's visible box"),
+    "a long group without its filter": ("script", LONG_PAGE, bc.DESKTOP, lambda seen, url: bc.filter_problems(seen.page, "1.3", "Example 1.30"),
+                                        "no filter field"),
+    '"On this page" standing still': ("script", LONG_PAGE, bc.DESKTOP, lambda seen, url: bc.on_this_page_follow_problems(seen.page),
+                                     '"On this page" marks []'),
+    "/ opening nothing": ("script", LONG_PAGE, bc.DESKTOP, lambda seen, url: bc.dialog_search(seen, "server")[1],
+                          "/ does not open the search dialog"),
+    "Pagefind loaded with the page": ("script", LONG_PAGE, bc.DESKTOP, lambda seen, url: bc.dialog_search(seen, "server", "Control+k")[1],
+                                      "Pagefind's files were loaded before the reader searched"),
+    "the prompt copied with the command": ("script", LONG_PAGE, bc.DESKTOP, lambda seen, url: bc.copy_problems(seen.page, "pip install flask"),
+                                           "the clipboard holds '$ pip install flask"),
+    "the header on two rows": ("page", LONG_PAGE, 360, lambda seen, url: bc.header_row_problems(seen.page), "more than one row"),
+    "the title pushed down on a phone": ("page", LONG_PAGE, 390, lambda seen, url: bc.heading_problems(seen.page), "px down, below 200px"),
+    "a marker before each contents label": ("page", "table-of-contents.html", bc.DESKTOP,
+                                            lambda seen, url: bc.contents_marker_problems(seen.page), "draw a marker before the label"),
+    "the contents in one column": ("page", "table-of-contents.html", bc.DESKTOP, lambda seen, url: bc.contents_column_problems(seen.page),
+                                   "one column"),
+    "heading links always shown": ("page", LONG_PAGE, bc.DESKTOP, lambda seen, url: bc.heading_link_problems(seen.page),
+                                   "shows without hover or focus"),
+    "a menu button that opens nothing": ("page", LONG_PAGE, 390, lambda seen, url: bc.drawer_keyboard_problems(seen.page),
+                                         "Enter on the menu button does not open the drawer"),
+    "the colour scheme applied after the first paint": ("page", LONG_PAGE, bc.DESKTOP,
+                                                        lambda seen, url: bc.scheme_problems(seen.page.context, url + LONG_PAGE, url + "c1-page-3.html"),
+                                                        "first frame has data-theme None"),
+}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("site, name, width, check, expect", LONG_CASES.values(), ids=LONG_CASES.keys())
+def test_script_and_sidebar_checks_name_the_break(request, browser, site, name, width, check, expect):
+    url = request.getfixturevalue(f"broken_{site}_site")
+    context = browser.new_context(viewport={"width": width, "height": 900}, permissions=["clipboard-read", "clipboard-write"])
+    try:
+        problems = check(bc.visit(context, url + name), url)
+    finally:
+        context.close()
+    assert any(expect in line for line in problems), problems

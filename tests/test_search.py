@@ -1,9 +1,11 @@
-"""Search as a reader uses it, in Chromium: the header's form (no script) sends the words to
-search.html, where Pagefind's UI lists the pages, each with its title and an excerpt.
+"""Search as a reader uses it, in Chromium: from any page, `/`, Ctrl+K or the header's field
+open a dialog that lists the pages as you type; search.html lists them for the words in its
+address (where the header's form sends them without script), in its one search box.
 
 On the real site, on a guide of 1,000 pages that share their words (one page holds a word of
-its own), and on a site published under a sub-path. The search page's policy allows Pagefind
-and nothing more; the breakage tests at the end prove the checks notice when it does not.
+its own), on a site published for another address and served on 127.0.0.1, under a
+sub-path, and from file://. The breakage tests at the end prove the checks notice when the
+policy or the page goes wrong.
 """
 
 from __future__ import annotations
@@ -11,25 +13,19 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from types import SimpleNamespace
 from typing import Callable
 from urllib.parse import urlsplit
 
 import pytest
 
 import browser_checks as bc
-from conftest import PUBLISHCONF, SEED_CONTENT, run_build
-from perf.synthetic import write_guide
-from reader import metadata, record
+from conftest import PUBLISHCONF, PUBLISHED_SITEURL, SEED_CONTENT, SYNTHETIC_PAGES, UNIQUE_WORD, run_build
+from reader import record
 from tools import REPO, free_port, serve
-
-
 
 pytestmark = pytest.mark.browser
 
 QUERY = "bare metal"
-UNIQUE_WORD = "quillfeather"  # in one page of the 1,000, and nowhere else
-GUIDE_PAGES = 1000
 
 
 def search_url(base: str, query: str) -> str:
@@ -53,22 +49,42 @@ def test_bare_metal_lists_the_servers_page_first(new_context, servers_url):
     record("search 'bare metal' on the Servers site (s)", round(seconds, 2))
     assert bc.first_result_problems(results, QUERY, "/servers.html") == []
     assert results[0]["title"] == "Servers"
+    assert results[0]["sub"] == "Bare metal servers"  # the heading of the part that matches
+    assert seen.page.locator("#search-page-q").input_value() == QUERY  # its one box, filled
+    assert seen.page.locator('input[type="search"]').count() == 1
 
 
-def test_the_header_form_sends_the_words_to_the_search_page(new_context, servers_url):
-    page = bc.visit(new_context(), servers_url + "servers.html").page
-    assert page.locator("script").count() == 0  # the form works without script
-    page.get_by_role("search").get_by_label("Search").fill(QUERY)
-    page.get_by_role("search").get_by_role("button").click()
-    page.wait_for_url("**/search.html?q=bare+metal")
+def test_without_script_the_header_form_sends_the_words_to_the_search_page(browser, servers_url, new_context):
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(servers_url + "servers.html")
+        page.get_by_role("search").get_by_label("Search").first.fill(QUERY)
+        page.get_by_role("search").get_by_role("button").click()
+        page.wait_for_url("**/search.html?q=bare+metal")
+        sent = page.url
+    finally:
+        context.close()
+    page = bc.visit(new_context(), sent).page  # the same address, where script runs
     assert bc.first_result_problems(bc.search_results(page), QUERY, "/servers.html") == []
+
+
+def test_with_script_the_header_field_opens_the_dialog_as_the_reader_types(new_context, servers_url):
+    seen = bc.visit(new_context(), servers_url + "servers.html")
+    seen.page.locator("#search-q").click()
+    assert seen.page.evaluate(f"document.querySelector('{bc.DIALOG}').open")
+    seen.page.keyboard.type(QUERY)
+    assert bc.first_result_problems(bc.search_results(seen.page, bc.DIALOG), QUERY, "/servers.html") == []
+    seen.page.keyboard.press("Enter")  # follows the first result
+    seen.page.wait_for_url("**/servers.html#bare-metal-servers")
+    assert bc.csp_problems(seen) == []
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_results_page_keeps_its_policy_and_passes_axe(new_context, servers_url, scheme):
     seen, results, _ = timed_search(new_context(bc.DESKTOP, scheme), servers_url, QUERY)
     assert results, "no results to check"
-    assert bc.csp_problems(seen, search=True) == []
+    assert bc.csp_problems(seen) == []
     assert bc.mixed_content_problems(seen) == []
     problems = bc.axe_problems(seen.page)
     record(f"axe violations search results {scheme}", len(problems))
@@ -81,51 +97,56 @@ def test_results_page_does_not_scroll_sideways_at_320px(new_context, servers_url
     assert bc.horizontal_scroll_problems(seen.page) == []
 
 
+def test_from_file_the_dialog_says_search_needs_the_site_served(new_context, servers_site):
+    page = new_context().new_page()
+    page.goto((servers_site.output / "servers.html").as_uri())
+    page.keyboard.press("/")
+    page.keyboard.type(QUERY)
+    page.wait_for_function(f"document.querySelector('{bc.DIALOG} .search-status').textContent.includes('make serve')", timeout=5000)
+    assert bc.search_status(page, bc.DIALOG) == "Search needs the site served: run make serve"
+
+
+# Published for another address, served here ---------------------------------------------
+
+
+def test_a_site_published_for_another_address_searches_where_it_is_served(published_site, new_context):
+    """make publish for https://guide.example.net/servers (absolute SITEURL), the folder
+    served on 127.0.0.1: the script and the index load from where the page is, by relative
+    URLs, and both the dialog and search.html find the page; canonical links stay absolute."""
+    with serve(published_site.output) as url:
+        seen = bc.visit(new_context(), url + "servers.html")
+        assert seen.page.locator('link[rel="canonical"]').get_attribute("href") == PUBLISHED_SITEURL + "/servers.html"
+        results, problems = bc.dialog_search(seen, QUERY)
+        assert problems == []
+        assert bc.first_result_problems(results, QUERY, "/servers.html") == []
+        assert bc.csp_problems(seen) == [] and bc.mixed_content_problems(seen) == []
+        seen, results, _ = timed_search(new_context(), url, QUERY)
+        assert bc.first_result_problems(results, QUERY, "/servers.html") == []
+        assert bc.csp_problems(seen) == [] and bc.mixed_content_problems(seen) == []
+
+
 # 1,000 pages ----------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def thousand_pages(tmp_path_factory):
-    """The synthetic guide, one page given a word of its own, built once and served."""
-    root = tmp_path_factory.mktemp("search-1000")
-    content = root / "content"
-    write_guide(content, GUIDE_PAGES)
-    pages = sorted(path for path in (content / "pages").rglob("*") if path.is_file())
-    assert len(pages) == GUIDE_PAGES
-    target = pages[len(pages) // 2]
-    with target.open("a", encoding="utf-8") as source:
-        source.write(f"\n\nThe {UNIQUE_WORD} rack holds this one server.\n")
-    started = time.perf_counter()
-    result = run_build(content, root / "output")
-    assert result.returncode == 0, result.stderr
-    index = [path for path in (result.output / "pagefind").rglob("*") if path.is_file()]
-    record(f"{GUIDE_PAGES}-page build with search index (s)", round(time.perf_counter() - started, 1))
-    record(f"{GUIDE_PAGES}-page search index (bytes, all of pagefind/)", sum(path.stat().st_size for path in index))
-    record(
-        f"{GUIDE_PAGES}-page search index (bytes, index and fragments only)",
-        sum(path.stat().st_size for path in index if path.parent.name in ("index", "fragment")),
-    )
-    with serve(result.output) as url:
-        yield SimpleNamespace(url=url, path=f"/{metadata(target)['slug']}.html", title=metadata(target)["title"])
+@pytest.mark.slow
+def test_a_word_of_one_page_finds_that_page_first_among_1000(new_context, thousand_guide, thousand_url):
+    record(f"{SYNTHETIC_PAGES}-page publish with search index (s)", round(thousand_guide.seconds, 1))
+    index = [path for path in (thousand_guide.output / "pagefind").rglob("*") if path.is_file() and path.suffix not in (".gz", ".br")]
+    record(f"{SYNTHETIC_PAGES}-page search index (bytes, all of pagefind/)", sum(path.stat().st_size for path in index))
+    seen, results, seconds = timed_search(new_context(), thousand_url, UNIQUE_WORD)
+    record(f"search a unique word among {SYNTHETIC_PAGES} pages (s)", round(seconds, 2))
+    assert bc.first_result_problems(results, UNIQUE_WORD, thousand_guide.path) == []
+    assert [result["title"] for result in results] == [thousand_guide.title]
+    assert bc.csp_problems(seen) == []
 
 
 @pytest.mark.slow
-def test_a_word_of_one_page_finds_that_page_first_among_1000(new_context, thousand_pages):
-    seen, results, seconds = timed_search(new_context(), thousand_pages.url, UNIQUE_WORD)
-    record(f"search a unique word among {GUIDE_PAGES} pages (s)", round(seconds, 2))
-    assert bc.first_result_problems(results, UNIQUE_WORD, thousand_pages.path) == []
-    assert [result["title"] for result in results] == [thousand_pages.title]
-    assert bc.csp_problems(seen, search=True) == []
-
-
-@pytest.mark.slow
-def test_shared_words_list_many_of_the_1000_pages(new_context, thousand_pages):
-    """Every page holds the Servers text: the UI says how many match and lists a first few."""
-    seen, results, seconds = timed_search(new_context(), thousand_pages.url, QUERY)
-    record(f"search 'bare metal' among {GUIDE_PAGES} pages (s)", round(seconds, 2))
-    assert results and all(result["title"] and result["excerpt"] for result in results)
-    message = seen.page.locator(".pagefind-ui__message").inner_text()  # "1,000 results for ..."
-    assert message == f"{GUIDE_PAGES:,} results for {QUERY}"
+def test_shared_words_list_many_of_the_1000_pages(new_context, thousand_url):
+    """Every page holds the Servers text: the page says how many match and lists a first ten."""
+    seen, results, seconds = timed_search(new_context(), thousand_url, QUERY)
+    record(f"search 'bare metal' among {SYNTHETIC_PAGES} pages (s)", round(seconds, 2))
+    assert len(results) == 10 and all(result["title"] and result["excerpt"] for result in results)
+    assert bc.search_status(seen.page) == f"{SYNTHETIC_PAGES} results for {QUERY}"
 
 
 # A sub-path -----------------------------------------------------------------------------
@@ -133,7 +154,8 @@ def test_shared_words_list_many_of_the_1000_pages(new_context, thousand_pages):
 
 def test_search_works_under_a_sub_path(tmp_path, new_context):
     """Published for http://127.0.0.1:PORT/sub (publishconf.py, SITEURL from the
-    environment) and served there: the bundle, the results and their links stay under /sub/."""
+    environment) and served there: the script, the index, the results and their links stay
+    under /sub/."""
     port = free_port()
     site = f"http://127.0.0.1:{port}/sub"
     result = run_build(SEED_CONTENT, tmp_path / "www" / "sub", conffile=PUBLISHCONF, env={"SITEURL": site})
@@ -141,11 +163,11 @@ def test_search_works_under_a_sub_path(tmp_path, new_context):
     with serve(tmp_path / "www", port):
         seen, results, _ = timed_search(new_context(), site + "/", QUERY)
         assert bc.first_result_problems(results, QUERY, "/sub/servers.html") == []
-        assert bc.csp_problems(seen, search=True) == []
+        assert bc.csp_problems(seen) == []
         outside = [url for url in seen.requests if not urlsplit(url).path.startswith("/sub/")]
         assert outside == []
-        seen.page.locator(".pagefind-ui__result-link").first.click()
-        seen.page.wait_for_url(site + "/servers.html")
+        seen.page.locator(".search-results a").first.click()
+        seen.page.wait_for_url(site + "/servers.html#bare-metal-servers")
         assert seen.page.locator("h1").inner_text() == "Servers"
 
 
@@ -177,11 +199,11 @@ def replace(old: str, new: str):
     return edit
 
 
-SCRIPT_TAG = '<script src="{{ SITEURL }}/theme/search.js" defer></script>'
+SCRIPT_TAG = '<script src="{{ GUIDE_ROOT }}/theme/guide.js" defer></script>'
 
 
-def inline_search_js(text: str) -> str:
-    script = (REPO / "theme" / "static" / "search.js").read_text(encoding="utf-8")
+def inline_guide_js(text: str) -> str:
+    script = (REPO / "theme" / "static" / "guide.js").read_text(encoding="utf-8")
     return replace(SCRIPT_TAG, "<script>\n" + script + "\n</script>")(text)
 
 
@@ -192,7 +214,7 @@ def policy(filters: str) -> dict:
 
 
 CSP_BREAKS = {
-    "search.js inlined into the page": ({"templates/search.html": inline_search_js}, "CSP violation: script-src"),
+    "guide.js inlined into the page": ({"templates/partials/head-meta.html": inline_guide_js}, "CSP violation: script-src"),
     # Pagefind runs its WebAssembly in a worker (whose own policy is the server's, none
     # here) and in the page only when no worker may start: so both are taken away.
     "a policy without 'wasm-unsafe-eval' or a worker": (
@@ -212,12 +234,12 @@ def test_the_csp_check_names_a_broken_search_page(guide, tmp_path, new_context, 
     with serve(site.output) as url:
         seen = bc.visit(new_context(), search_url(url, QUERY))
         bc.search_results(seen.page, timeout=2000)  # whatever runs has run
-        problems = bc.csp_problems(seen, search=True)
+        problems = bc.csp_problems(seen)
     assert any(expect in line for line in problems), problems
 
 
 def test_the_results_check_names_a_search_page_that_ignores_the_query(guide, tmp_path, new_context):
-    site = search_guide(guide, tmp_path, {"static/search.js": replace("search.triggerSearch(query.trim());", "")})
+    site = search_guide(guide, tmp_path, {"static/guide.js": replace('field.value = new URLSearchParams(location.search).get("q") || "";', "")})
     with serve(site.output) as url:
         seen = bc.visit(new_context(), search_url(url, QUERY))
         problems = bc.first_result_problems(bc.search_results(seen.page, timeout=2000), QUERY, "/servers.html")

@@ -63,7 +63,7 @@ AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 """
 
-_SIDEBAR = re.compile(rb'<nav aria-label="Table of contents">.*?</nav>', re.DOTALL)
+_SIDEBAR = re.compile(rb'<nav [^>]*aria-label="Table of contents"[^>]*>.*?</nav>', re.DOTALL)
 
 
 @dataclass

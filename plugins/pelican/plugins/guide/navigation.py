@@ -6,6 +6,10 @@ position (or, when it has none, one unlinked heading from GUIDE_CHAPTERS, else
 chapter with sections (GUIDE_SECTIONS), those are the sections, each a link to its first
 page, and under P's own section that section's other pages. Labels are sidebartitles,
 verbatim. Pages sharing a sortorder are ordered by slug.
+
+A line with lines under it is a group the theme can fold: it is open exactly when it holds
+the current page (for a hidden page, the chapter and section it belongs to); the table of
+contents, which has no current page, shows every group closed.
 """
 
 from __future__ import annotations
@@ -28,11 +32,12 @@ class Entry:
 
 @dataclass(frozen=True, eq=False)
 class Item:
-    """An entry as one page's sidebar shows it."""
+    """An entry as one page's sidebar shows it: `open` for a group that holds the current page."""
 
     entry: Entry
     current: bool
     children: tuple["Item", ...] = ()
+    open: bool = False
 
 
 @dataclass(eq=False)
@@ -88,6 +93,7 @@ class Guide:
         ]
         self._tops = _digest([_lines(chapter.entries) for chapter in self.chapters])
         self._views: dict[tuple, tuple] = {}
+        self._opened: dict[tuple, tuple] = {}
         self.digest = _digest(self._tops, [_lines(self.chapter_lines(chapter)) for chapter in self.chapters])
 
     @staticmethod
@@ -142,9 +148,15 @@ class Guide:
         """The sidebar of `page` (None for a page outside the guide: the index, the 404)."""
         if page is None:
             return self._view(None, None)[0]
-        items, paths, _ = self._view(page.sortorder.chapter, page.sortorder.section)
+        key = (page.sortorder.chapter, page.sortorder.section)
+        items, paths, _ = self._view(*key)
         path = paths.get(id(page))
-        return _marked(items, path) if path else items
+        if path:
+            return _marked(items, path)
+        # A hidden page: its chapter (and section) are shown open, nothing is marked.
+        if key not in self._opened:
+            self._opened[key] = tuple(_opened(item) for item in items)
+        return self._opened[key]
 
     def page_nav(self, page, position: int | None) -> PageNav:
         """The sidebar and pager of a page at `position` in the reading order (None: hidden)."""
@@ -156,11 +168,22 @@ class Guide:
 
 
 def _marked(items: tuple[Item, ...], path: tuple) -> tuple[Item, ...]:
-    """`items` with the item at `path` marked current; only that path's tuples are copied."""
+    """`items` with the item at `path` marked current and every group on the way to it
+    (itself too, when it has lines under it) open; only that path's tuples are copied."""
     index, rest = path[0], path[1:]
     item = items[index]
-    marked = Item(item.entry, True, item.children) if not rest else Item(item.entry, item.current, _marked(item.children, rest))
+    if rest:
+        marked = Item(item.entry, item.current, _marked(item.children, rest), True)
+    else:
+        marked = Item(item.entry, True, item.children, bool(item.children))
     return items[:index] + (marked,) + items[index + 1 :]
+
+
+def _opened(item: Item) -> Item:
+    """`item` with every group in it open."""
+    if not item.children:
+        return item
+    return Item(item.entry, item.current, tuple(_opened(child) for child in item.children), True)
 
 
 def ties(pages) -> list[list]:

@@ -48,9 +48,11 @@ PENDING = "guide_search_pending"  # what a devserver build left to index: (shard
 # Highlighted code is left out: its words drown the prose in the results, and it doubles
 # Pagefind's time on a guide of code examples. So are the headings' "#" links.
 EXCLUDED = "div.highlight, .headerlink"
-# What a shard needs besides its index when it is merged into the first one: nothing.
-# Pagefind's runtime (its script, WebAssembly, worker, UI files) is kept in shard 0 only.
+# What a shard keeps of what Pagefind writes: its index; and shard 0, which the theme's
+# script loads first, Pagefind's API too (its script, worker and WebAssembly). The other
+# shards are merged into it, and Pagefind's own UI files are not used (the theme has its own).
 _INDEX_FILES = re.compile(r"^(pagefind-entry\.json|.*\.pf_meta|index|fragment|filter)$")
+_API_FILES = re.compile(r"^(pagefind\.js|pagefind-worker\.js|wasm\..*\.pagefind)$")
 _BODY = re.compile(r"<(\w+)\b[^>]*\sdata-pagefind-body[\s>=]")
 _LANG = re.compile(r"<html\b[^>]*\slang=\"([^\"]*)\"")
 
@@ -178,10 +180,9 @@ def index_shard(sites: tuple[str, ...], shard: Shard, into: str, scratch: str, l
         )  # fmt: skip
         if done.returncode != 0:
             return done.stdout.strip() or f"exit status {done.returncode}"
-        if shard.name != "0":
-            for name in os.listdir(into):
-                if not _INDEX_FILES.match(name):
-                    os.unlink(os.path.join(into, name))
+        for name in os.listdir(into):
+            if not (_INDEX_FILES.match(name) or (shard.name == "0" and _API_FILES.match(name))):
+                os.unlink(os.path.join(into, name))
         return None
     finally:
         shutil.rmtree(source, ignore_errors=True)

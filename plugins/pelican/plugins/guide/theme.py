@@ -1,9 +1,12 @@
-"""What the theme needs from Python: autoescaping, the inline stylesheets with the
-Content-Security-Policy that allows exactly them, and navigation lines rendered once.
+"""What the theme needs from Python: autoescaping, the inline stylesheets and script with
+the Content-Security-Policy that allows exactly them, and navigation lines rendered once.
 
 The theme's CSS (`theme/css/*.css`, in file-name order) is inlined into every page, so a
-page is one request; pages with code blocks also get the Pygments CSS for a light and a
-dark style. Each stylesheet's CSP allows that CSS by its sha256 and nothing else.
+page is one request besides the theme's one script; pages with code blocks also get the
+Pygments CSS of a light and a dark style, as one stylesheet that follows the page's colour
+scheme. `theme/init.js` is inlined into every page's head: it applies the reader's colour
+scheme before the first paint. The CSP allows that CSS and that inline script by their
+sha256, and scripts from the site itself (the theme's script, Pagefind's).
 """
 
 from __future__ import annotations
@@ -30,6 +33,9 @@ from .errors import GuideSettingsError
 
 CODE_BLOCK = '<div class="highlight">'  # what codehilite wraps each block in
 ENTRY_TEMPLATE = "partials/nav-entry.html"
+INIT_SCRIPT = "init.js"  # in the theme folder: inlined into every page's head
+_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{3,8}")
 _COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 # Not around ":": in a selector, ".a :focus" (a descendant) is not ".a:focus".
 _SPACE_AROUND = re.compile(r"\s*([{};,>])\s*")
@@ -49,32 +55,77 @@ def minify(css: str) -> str:
     return _SPACE_AFTER_COLON.sub(":", css).replace(";}", "}")
 
 
+def _declarations(body: str) -> list[list[str]]:
+    return [part.split(":", 1) for part in body.split(";") if part]
+
+
+def _pair_up(ours: list[list[str]], theirs: list[list[str]]) -> bool:
+    """The same properties in the same order, and every value that differs a colour."""
+    return len(ours) == len(theirs) and all(
+        mine[0] == other[0] and (mine[1] == other[1] or bool(_HEX_COLOUR.fullmatch(mine[1]) and _HEX_COLOUR.fullmatch(other[1])))
+        for mine, other in zip(ours, theirs)
+    )
+
+
+def one_colour_scheme_stylesheet(light: str, dark: str) -> str:
+    """Two Pygments stylesheets as one: where a rule of each gives the same properties, a
+    colour that differs becomes `light-dark(light, dark)`, which follows the page's
+    `color-scheme` (the system's, or the reader's choice). A rule that does not pair up
+    this way (a style with rules the other lacks) keeps its dark version for the dark
+    scheme, chosen by the system or by the reader."""
+    light_rules, dark_rules = (dict(_RULE.findall(minify(css))) for css in (light, dark))
+    merged, dark_only = [], []
+    for selector, body in light_rules.items():
+        ours, theirs = _declarations(body), _declarations(dark_rules.pop(selector, ""))
+        if _pair_up(ours, theirs):
+            values = (f"{name}:{value if value == other else f'light-dark({value},{other})'}" for (name, value), (_, other) in zip(ours, theirs))
+            merged.append(f"{selector}{{{';'.join(values)}}}")
+        else:
+            merged.append(f"{selector}{{{body}}}")
+            if theirs:
+                dark_only.append((selector, ";".join(":".join(part) for part in theirs)))
+    dark_only += list(dark_rules.items())
+    if dark_only:
+        chosen = "".join(f":root[data-theme=dark] {selector}{{{body}}}" for selector, body in dark_only)
+        system = "".join(f":root:not([data-theme=light]) {selector}{{{body}}}" for selector, body in dark_only)
+        merged.append(f"{chosen}@media (prefers-color-scheme:dark){{{system}}}")
+    return "".join(merged)
+
+
 @dataclass(frozen=True)
 class Stylesheet:
     css: Markup  # the theme's own CSS: safe to print inside <style>
-    csp: str  # the Content-Security-Policy that allows this CSS and nothing else
+    csp: str  # the Content-Security-Policy that allows this CSS and the theme's scripts
 
 
-def content_security_policy(css: str, image_hosts=(), script_hashes=(), *, search: bool = False) -> str:
+def content_security_policy(css: str, image_hosts=(), script_hashes=()) -> str:
+    """The policy of a page whose CSS is `css`: scripts from the site itself (the theme's
+    script, Pagefind's, and its WebAssembly and worker) and the inline scripts whose
+    sha256 digests are `script_hashes` (the theme's colour-scheme init, the devserver's
+    live-reload snippet); nothing from another host."""
     images = " ".join(["'self'", "data:", *(host if "://" in host else f"https://{host}" for host in image_hosts)])
-    rules = [
+    scripts = " ".join(["'self'", "'wasm-unsafe-eval'", *(f"'sha256-{digest}'" for digest in script_hashes)])
+    return "; ".join([
         "default-src 'none'",
-        f"style-src 'sha256-{sha256_base64(css)}'" + (" 'self'" if search else ""),
+        f"style-src 'sha256-{sha256_base64(css)}'",
         f"img-src {images}",
-        # No script runs, so fetches are only the browser's own (Lighthouse reads robots.txt).
-        "connect-src 'self'",
+        f"script-src {scripts}",
+        "worker-src 'self'",
+        "connect-src 'self'",  # Pagefind's index files, and robots.txt for Lighthouse
         "base-uri 'none'",
         "form-action 'self'",
-    ]
-    if search:  # search.html runs Pagefind: its script, its WebAssembly and its worker
-        rules += ["script-src 'self' 'wasm-unsafe-eval'", "worker-src 'self'"]
-    elif script_hashes:  # the devserver's live-reload snippet
-        rules += ["script-src 'self' " + " ".join(f"'sha256-{digest}'" for digest in script_hashes)]
-    return "; ".join(rules)
+    ])  # fmt: skip
+
+
+def inline_script(path: Path) -> str:
+    """A script to inline: its lines, without the `//` comment lines."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return "\n".join(line for line in lines if not line.lstrip().startswith("//")).strip()
 
 
 class Stylesheets:
-    """The stylesheets of a build, made once: plain, with code, and the search page's."""
+    """What the theme inlines into every page, made once per build: the stylesheet (plain,
+    or with code), the colour-scheme init script, the favicon."""
 
     def __init__(self, theme: str, config):
         folder = Path(theme) / "css"
@@ -82,16 +133,18 @@ class Stylesheets:
         if not base.strip():
             raise GuideSettingsError(f"THEME {theme!r} has no css/*.css files; point THEME at the guide's theme")
         light, dark = (HtmlFormatter(style=get_style_by_name(name)).get_style_defs(".highlight") for name in config.pygments_styles)
-        code = f"{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}"
+        code = one_colour_scheme_stylesheet(light, dark)
+        init = Path(theme) / INIT_SCRIPT
+        script = inline_script(init) if init.exists() else ""
+        self.init_script = Markup(script)  # the theme's own code: safe inside <script>
+        hashes = (*([sha256_base64(script)] if script else []), *config.dev_script_hashes)
 
-        def sheet(css: str, search: bool = False) -> Stylesheet:
+        def sheet(css: str) -> Stylesheet:
             css = minify(css)
-            policy = content_security_policy(css, config.image_hosts, config.dev_script_hashes, search=search)
-            return Stylesheet(Markup(css), policy)
+            return Stylesheet(Markup(css), content_security_policy(css, config.image_hosts, hashes))
 
         self.plain = sheet(base)
         self.with_code = sheet(base + "\n" + code)
-        self.search = sheet(base, search=True)
         icon = Path(theme) / "favicon.svg"
         svg = " ".join(icon.read_text(encoding="utf-8").split()) if icon.exists() else ""
         # A data: URI, so the browser never asks for /favicon.ico; no spaces or quotes in it.

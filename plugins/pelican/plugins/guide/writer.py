@@ -72,6 +72,9 @@ def render_file(output: str, name: str, template, context, relative_urls: bool, 
     if relative_urls:
         local["SITEURL"] = local["localsiteurl"] = path_to_url(get_relative_path(name))
     local["output_file"] = name
+    # The site's root from this file, whatever SITEURL is: the theme loads its script and
+    # the search files by it, so a published site works from any address.
+    local["GUIDE_ROOT"] = path_to_url(get_relative_path(name))
     local.update(kwargs)
     if local["localsiteurl"]:
         context["localsiteurl"] = local["localsiteurl"]  # what Pelican's Content links against

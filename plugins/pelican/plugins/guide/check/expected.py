@@ -36,6 +36,23 @@ class Row(NamedTuple):
     url: str | None  # None for a chapter heading
 
 
+def folds(rows: tuple[Row, ...], current: str | None, listed: bool = True) -> tuple[bool | None, ...]:
+    """For each row, None when nothing is under it, else whether its group must be open:
+    when the current page is its own row or one under it; on a hidden page, always (the
+    rule shows the hidden page's chapter and section, and nothing else); on a page outside
+    the guide (current None: the contents, the index...), never."""
+    found = []
+    for index, row in enumerate(rows):
+        end = next((after for after in range(index + 1, len(rows)) if rows[after].depth <= row.depth), len(rows))
+        if end == index + 1:
+            found.append(None)
+        elif current is None or not listed:
+            found.append(current is not None)
+        else:
+            found.append(any(line.url == current for line in rows[index:end]))
+    return tuple(found)
+
+
 class Expected:
     def __init__(self, pages: list[Facts], chapter_titles: dict[int, str], sections: dict[int, int]):
         self.titles = chapter_titles

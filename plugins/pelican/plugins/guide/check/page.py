@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 
 from ..body import CODE_START, outside_code
-from .expected import Facts, Row
+from .expected import Facts, Row, folds
 
 SIDEBAR = "Table of contents"
 
@@ -60,21 +60,28 @@ def _resolve(href: str, folder: str, siteurl: str) -> str | None:
     return posixpath.join(path, "index.html") if parts.path.endswith("/") or not path else path
 
 
-def nav_rows(ordered_list, path: str, siteurl: str) -> list[tuple[Row, bool]]:
-    """Each line of a nested <ol>: the first link or heading of each <li>, with the depth
-    of its list, and whether it is marked current."""
+def nav_rows(ordered_list, path: str, siteurl: str, depth: int = 0) -> list[tuple[Row, bool, bool | None]]:
+    """Each line of a nested <ol>: the first link or heading of each <li>, with the depth of
+    its list (the outer list's at `depth`), whether it is marked current, and, for a group
+    (the <li> holds a <details> with the lines under it), whether it is open."""
     if ordered_list is None:
         return []
-    depths = {ordered_list: 0}
+    depths = {ordered_list: depth}
     for inner in ordered_list.iterdescendants("ol"):
-        depths[inner] = depths.get(inner.getparent().getparent(), 0) + 1
+        outer = inner.getparent()
+        while outer is not None and outer not in depths:
+            outer = outer.getparent()
+        depths[inner] = depths.get(outer, depth) + 1
     rows = []
     folder = posixpath.dirname(path)
     for line in ordered_list.xpath(".//li/*[self::a or self::span][1]"):
+        holder = line.getparent()
+        group = next(holder.iterchildren("details"), None)
+        fold = None if group is None else group.get("open") is not None
         href = line.get("href")
         url = None if href is None else path if not href or href[0] in "#?" else _resolve(href, folder, siteurl)
         label = " ".join((line.text or "").split()) if len(line) == 0 else text_of(line)
-        rows.append((Row(depths[line.getparent().getparent()], label, url), line.get("aria-current") == "page"))
+        rows.append((Row(depths[holder.getparent()], label, url), line.get("aria-current") == "page", fold))
     return rows
 
 
@@ -115,9 +122,25 @@ def compare_rows(found: list[Row], expected: tuple[Row, ...], where: str) -> lis
     return problems
 
 
-def check_sidebar(root, path: str, siteurl: str, rows: tuple[Row, ...], current: str | None) -> list[str]:
-    """The sidebar against the expected rows. Its list is then taken out of the tree: its
-    links are proven here, and the link check need not walk them again."""
+def fold_problems(found: list[tuple[Row, bool, bool | None]], wanted: tuple[bool | None, ...], where: str) -> list[str]:
+    """Each group folds (a <details>), open exactly as `wanted` says; lines with nothing
+    under them do not."""
+    problems = []
+    for (row, _, fold), want in zip(found, wanted):
+        if want is None and fold is not None:
+            problems.append(f'{where} folds "{row.label}", which has nothing under it')
+        elif want is not None and fold is None:
+            problems.append(f'{where} group "{row.label}" does not fold (no <details>)')
+        elif want and not fold:
+            problems.append(f'{where} group "{row.label}" is closed, but holds the current page')
+        elif fold and not want:
+            problems.append(f'{where} group "{row.label}" is open, but does not hold the current page')
+    return problems
+
+
+def check_sidebar(root, path: str, siteurl: str, rows: tuple[Row, ...], current: str | None, listed: bool = True) -> list[str]:
+    """The sidebar against the expected rows, and what is folded. Its list is then taken
+    out of the tree: its links are proven here, and the link check need not walk them again."""
     navs = root.xpath(f'//nav[@aria-label="{SIDEBAR}"]')
     if len(navs) != 1:
         return [f'has {len(navs)} <nav aria-label="{SIDEBAR}">, expected one']
@@ -125,8 +148,10 @@ def check_sidebar(root, path: str, siteurl: str, rows: tuple[Row, ...], current:
     found = nav_rows(lines, path, siteurl)
     if lines is not None:
         lines.getparent().remove(lines)
-    problems = compare_rows([row for row, _ in found], rows, "sidebar")
-    marked = [row for row, is_current in found if is_current]
+    problems = compare_rows([row for row, _, _ in found], rows, "sidebar")
+    if not problems:
+        problems += fold_problems(found, folds(rows, current, listed), "sidebar")
+    marked = [row for row, is_current, _ in found if is_current]
     for row in marked:
         if row.url != current:
             problems.append(f'sidebar marks "{row.label}" ({row.url}) as the current page, which it is not')
@@ -165,7 +190,7 @@ def check_guide_page(root, facts: Facts, siteurl: str, sitename: str, rows, neig
     description = next(iter(root.xpath('//meta[@name="description"]/@content')), None)
     if description != facts.description:
         problems.append(f'meta description is "{description}", expected "{facts.description}"')
-    problems += check_sidebar(root, path, siteurl, rows, facts.url)
+    problems += check_sidebar(root, path, siteurl, rows, facts.url, facts.listed)
     pager = {rel: resolve(link.get("href"), path, siteurl) for link in root.xpath("//nav[@class='pager']/a[@rel]") for rel in [link.get("rel")]}
     for rel, wanted in zip(("prev", "next"), neighbours):
         if pager.get(rel) != wanted:
@@ -179,11 +204,25 @@ def check_guide_page(root, facts: Facts, siteurl: str, sitename: str, rows, neig
 
 
 def check_contents(root, path: str, siteurl: str, rows: tuple[Row, ...]) -> list[str]:
-    """The table of contents: every chapter, section and page, labelled, in reading order."""
-    lists = root.xpath("//main//ol")
-    if not lists:
-        return ["has no list of chapters inside <main>"]
-    return compare_rows([row for row, _ in nav_rows(lists[0], path, siteurl)], rows, "contents")
+    """The table of contents: every chapter a heading, every section and page under it,
+    labelled, in reading order; every group closed (no page of the guide is current)."""
+    holders = root.xpath("//main//div[@class='contents']")
+    if not holders:
+        return ['has no <div class="contents"> inside <main>']
+    found = []
+    folder = posixpath.dirname(path)
+    for child in holders[0]:
+        if child.tag == "h2":
+            line = next(iter(child.xpath("./*[self::a or self::span][1]")), child)
+            href = line.get("href")
+            found.append((Row(0, text_of(line), None if href is None else _resolve(href, folder, siteurl)), False, None))
+        elif child.tag == "ol":
+            found += nav_rows(child, path, siteurl, depth=1)
+    problems = compare_rows([row for row, _, _ in found], rows, "contents")
+    if not problems:  # chapters are headings, which do not fold; every other group is closed
+        wanted = tuple(None if row.depth == 0 else want for row, want in zip(rows, folds(rows, None)))
+        problems += fold_problems(found, wanted, "contents")
+    return problems
 
 
 def check_canonical(root, path: str, public_url: str) -> list[str]:
