@@ -30,7 +30,6 @@ import subprocess
 import tempfile
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 
 from pagefind_bin import get_executable
 
@@ -70,14 +69,16 @@ def shard_count(pages: int, shard_pages: int) -> int:
 
 def plan(pages: dict[str, str], shard_pages: int) -> list[Shard]:
     """The shards of the pages {site path: writer key}. A page's shard depends only on its
-    path and on how many shards there are."""
+    path and on how many shards there are (and, in a small guide, which are empty)."""
     count = shard_count(len(pages), shard_pages)
     members: list[list[str]] = [[] for _ in range(count)]
     for path in sorted(pages):
         members[int.from_bytes(hashlib.blake2b(path.encode(), digest_size=8).digest(), "big") % count].append(path)
-    version = Path(get_executable()).name  # with the package version below
+    # A shard no page falls in is left out (Pagefind indexes nothing), the others numbered
+    # on: shard 0, which holds Pagefind's API, is never empty.
+    members = [paths for paths in members if paths]
     return [
-        Shard(str(number), digest(_pagefind_version(), version, EXCLUDED, [(path, pages[path]) for path in paths]), tuple(paths))
+        Shard(str(number), digest(_pagefind_version(), EXCLUDED, [(path, pages[path]) for path in paths]), tuple(paths))
         for number, paths in enumerate(members)
     ]
 
@@ -170,8 +171,6 @@ def index_shard(sites: tuple[str, ...], shard: Shard, into: str, scratch: str, l
             os.makedirs(os.path.dirname(target), exist_ok=True)
             with open(target, "w", encoding="utf-8") as written:
                 written.write(part)
-        if not shard.pages:
-            os.makedirs(source)
         done = subprocess.run(
             [str(get_executable()), "--site", source, "--output-path", into, "--exclude-selectors", EXCLUDED,
              "--force-language", language.split("-")[0].lower(), "--silent"],
