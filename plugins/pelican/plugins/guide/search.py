@@ -236,20 +236,25 @@ def start(site: str, previous: str, shards: list[Shard], scratch: str, language:
 
 
 def refresh(site: str, shards: list[Shard], stale: dict[str, str], scratch: str, language: str) -> str | None:
-    """The devserver's stale shards, indexed in the served site, each swapped in with one
-    rename; then the manifest. None when all succeeded (or a newer build has replaced the
-    index since: it left its own), else the first failure."""
+    """The devserver's stale shards, indexed in the served site, each swapped in whole (one
+    renameat2 exchange: a reader's search sees the old shard or the new one); then the
+    manifest. None when all succeeded (or a newer build has replaced the index since: it
+    left its own), else the first failure."""
+    from .outputdir import exchange
+
     if read_manifest(site) != {shard.name: stale.get(shard.name, shard.key) for shard in shards}:
         return None
     for shard in (shard for shard in shards if shard.name in stale):
         live = os.path.join(site, FOLDER, shard.name)
-        fresh, old = f"{live}.next", f"{live}.old"
+        fresh = f"{live}.next"
         failed = index_shard((site,), shard, fresh, scratch, language)
         if failed:
             shutil.rmtree(fresh, ignore_errors=True)
             return failed
-        os.rename(live, old)
-        os.rename(fresh, live)
-        shutil.rmtree(old, ignore_errors=True)
+        if not exchange(fresh, live):  # no renameat2: the shard is missing between two renames
+            os.rename(live, f"{live}.old")
+            os.rename(fresh, live)
+            fresh = f"{live}.old"
+        shutil.rmtree(fresh, ignore_errors=True)  # the old shard, now at the other name
     write_manifest(site, shards)
     return None
