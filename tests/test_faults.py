@@ -4,6 +4,7 @@ would: a mistyped OUTPUTDIR, two builds at once, a damaged cache, a killed build
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import pickle
 import shutil
@@ -408,3 +409,7 @@ def test_a_build_killed_with_sigkill_leaves_no_process_and_the_next_build_succee
     result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
     assert len(list(output.glob("*.html"))) > 1000
+    shards = json.loads((output / "pagefind" / "shards.json").read_text())["shards"]
+    assert [path.name for path in sorted((output / "pagefind").iterdir()) if path.is_dir()] == sorted(
+        shard["path"].rstrip("/") for shard in shards
+    )  # every shard whole, none half-written beside them
