@@ -41,7 +41,7 @@ IDS = """## Content
 
 The skip link's target is the theme's.
 
-## Search
+## Sidebar
 
 <div id="search-q">The search field's id.</div>
 
@@ -171,12 +171,12 @@ def test_a_pages_ids_never_take_the_themes(site):
     ids = [tag["id"] for tag in soup.find_all(id=True)]
     assert len(ids) == len(set(ids)), ids
     assert soup.find(id="content").name == "main"  # the skip link's target
-    # Suffixed as the toc extension suffixes a heading's second use: "content" and "search"
-    # are the theme's (<main id="content">, search.html's results).
+    # Suffixed as the toc extension suffixes a heading's second use: "content" and "sidebar"
+    # are the theme's (<main id="content">, the sidebar's drawer).
     headings = soup.select(".page-body h2")
-    assert [h2["id"] for h2 in headings] == ["content_1", "search_1", "content_2"]
-    assert [h2.find("a", class_="headerlink")["href"] for h2 in headings] == ["#content_1", "#search_1", "#content_2"]
-    assert [a["href"] for a in soup.select('nav[aria-label="On this page"] a')] == ["#content_1", "#search_1", "#content_2"]
+    assert [h2["id"] for h2 in headings] == ["content_1", "sidebar_1", "content_2"]
+    assert [h2.find("a", class_="headerlink")["href"] for h2 in headings] == ["#content_1", "#sidebar_1", "#content_2"]
+    assert [a["href"] for a in soup.select('nav[aria-label="On this page"] a')] == ["#content_1", "#sidebar_1", "#content_2"]
     assert soup.find("div", string="The search field's id.")["id"] == "search-q_1"
 
 
