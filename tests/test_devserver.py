@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import socket
 import subprocess
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from perf.devserver_latency import ReloadListener, fetch, free_port, start_devserver, wait_for
 
-from conftest import CONFFILE, REPO
+from conftest import CONFFILE, REPO, run_build
 from pelican.plugins.guide.devserver import LIVERELOAD_SNIPPET
 from pelican.plugins.guide.theme import sha256_base64
 
@@ -151,3 +152,48 @@ def test_html_builds_allow_no_live_reload_script(servers_site):
     assert f"'sha256-{sha256_base64(LIVERELOAD_SNIPPET)}'" not in _directive(policy, "script-src")
     assert len(_directive(policy, "script-src")) == 3  # 'self', 'wasm-unsafe-eval', the theme's init
     assert LIVERELOAD_SNIPPET not in servers_site.html("servers.html")
+
+
+def index_files(site: Path) -> dict[str, bytes]:
+    """The search index's files, but its list of shards (whose keys name the settings)."""
+    return {
+        path.relative_to(site).as_posix(): path.read_bytes()
+        for path in sorted((site / "pagefind").rglob("*"))
+        if path.is_file() and path.name != "shards.json"
+    }
+
+
+def test_a_save_is_quick_and_its_search_shard_is_indexed_after_the_reload(guide, tmp_path):
+    """The devserver's rebuild after a body edit is quick (quick.py), the reload does not wait
+    for the search index, and once the devserver says it is up to date the index is the one a
+    full build of the same pages makes, shard for shard."""
+    for number in range(6):
+        guide.page(f"p{number}.md", f"Page {number} text.\n", title=f"Page {number}", slug=f"p{number}",
+                   sortorder=f"01{number:02d}", toc="true" if not number else "false")  # fmt: skip
+    conffile = guide.settings(GUIDE_SEARCH_SHARD_PAGES=2)
+    port = free_port()
+    log_path = guide.root / "devserver.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [str(DEVSERVER), str(guide.content), "-o", str(guide.output), "-s", str(conffile),
+             "--cache-path", str(guide.root / ".cache"), "-b", "127.0.0.1", "-p", str(port)],
+            cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    try:
+        wait_for(lambda: fetch(f"http://127.0.0.1:{port}/p3.html"), timeout=60, step=0.1)
+        listener = ReloadListener(port)
+        page = guide.content / "pages" / "p3.md"
+        page.write_text(page.read_text().replace("Page 3 text.", "Page 3 text about a quokka."), encoding="utf-8")
+        listener.next_reload(timeout=60)
+        listener.close()
+        wait_for(lambda: "search index updated" in log_path.read_text(), timeout=60, step=0.05)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    said = log_path.read_text()
+    rebuilt = next(line for line in said.splitlines() if line.startswith("devserver: rebuilt after p3.md"))
+    assert said.index(rebuilt) < said.index("search index updated")  # the reload first
+    assert "quick" in json.loads((guide.root / ".cache" / "guide-timings.json").read_text())
+    cold = run_build(guide.content, tmp_path / "cold", conffile=conffile, cache=tmp_path / "cold-cache")
+    assert cold.returncode == 0, cold.stderr
+    assert index_files(guide.output) == index_files(tmp_path / "cold")

@@ -4,6 +4,7 @@ would: a mistyped OUTPUTDIR, two builds at once, a damaged cache, a killed build
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import pickle
 import shutil
@@ -195,6 +196,8 @@ def test_a_damaged_cache_is_one_warning_then_a_full_build(guide):
     before = tree_bytes(guide.output)
     for stored in cache.glob("guide-read-*.pickle"):
         stored.write_bytes(stored.read_bytes()[:20])  # as a build killed mid-write would have
+    for snapshot in cache.glob("guide-quick-*.pickle"):
+        snapshot.unlink()  # no quick build: this one reads the guide
     result = guide.build()
     assert result.returncode == 0, result.stderr
     assert len(result.warning_lines) == 1 and "the reading cache cannot be read (" in result.warning_lines[0]
@@ -245,7 +248,9 @@ CACHES = {  # what each file is, as the warning names it
     "guide-check-*.json": "the check's records cannot be",
     "guide-site-*.json": "the writer's list of files cannot be",
     "guide-git-*.json": "the git dates cache cannot be",
+    "guide-quick-*.pickle": "the quick build's snapshot cannot be",
     "guide-timings.json": "the timings cannot be",  # only written
+    "guide-sources-*.json": "the record of each page's source cannot be",  # only written (make linkcheck reads it)
     "jinja/*.cache": "the compiled templates cannot be",
 }
 
@@ -303,9 +308,9 @@ def test_every_cache_file_damaged_is_one_warning_and_a_full_build(cached, how):
     assert "Traceback" not in result.stderr
     for pattern, warning in CACHES.items():
         said = [line for line in result.warning_lines if warning in line]
-        written_only = pattern == "guide-timings.json" and how != "folder"
+        written_only = pattern in ("guide-timings.json", "guide-sources-*.json") and how != "folder"
         assert len(said) == (0 if written_only else 1), (pattern, result.stderr)
-    assert len(result.warning_lines) == len(CACHES) - (how != "folder")
+    assert len(result.warning_lines) == len(CACHES) - 2 * (how != "folder")
     assert tree_bytes(guide.output) == site  # everything made afresh, the same bytes
     assert " 0 reused" in result.summary
     if how == "garbage":  # the build wrote the caches anew: the next one is quiet and warm
@@ -404,3 +409,7 @@ def test_a_build_killed_with_sigkill_leaves_no_process_and_the_next_build_succee
     result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
     assert len(list(output.glob("*.html"))) > 1000
+    shards = json.loads((output / "pagefind" / "shards.json").read_text())["shards"]
+    assert [path.name for path in sorted((output / "pagefind").iterdir()) if path.is_dir()] == sorted(
+        shard["path"].rstrip("/") for shard in shards
+    )  # every shard whole, none half-written beside them

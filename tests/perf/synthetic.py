@@ -34,6 +34,24 @@ app = Flask(__name__)
 """
 
 
+# Words a page of the guide may dwell on: each page gets a paragraph of its own drawn
+# from them (the first more often), so a search ranks pages as on a real guide.
+TOPICS = (
+    "gunicorn uwsgi nginx apache caddy haproxy varnish redis memcached postgresql mysql sqlite "
+    "celery rabbitmq kafka docker kubernetes ansible terraform systemd supervisor cron logging "
+    "monitoring prometheus grafana sentry tls certificates letsencrypt dns cdn cloudflare s3 "
+    "heroku pythonanywhere digitalocean linode aws azure gcp lambda serverless wsgi asgi uvicorn "
+    "django flask fastapi pyramid bottle tornado twisted asyncio threads processes workers "
+    "configuration deployment scaling caching sessions cookies authentication authorization "
+    "security firewall ssh keys backups replication sharding migrations templates static media"
+).split()
+
+
+def topic_paragraph(rng: random.Random) -> str:
+    words = rng.choices(TOPICS, weights=[1 / rank for rank in range(1, len(TOPICS) + 1)], k=12)
+    return "On this page: " + ", ".join(words) + ".\n"
+
+
 def servers_body() -> str:
     """The Servers text without its metadata block (everything after the first blank line)."""
     return SERVERS.read_text(encoding="utf-8").split("\n\n", 1)[1]
@@ -78,7 +96,7 @@ def write_guide(content: Path, pages: int, seed: int = 4) -> dict[tuple[int, int
             lines.append(f"meta: {title}, a page of the synthetic guide.")
         folder = content / "pages" / f"ch{chapter:02d}"
         folder.mkdir(parents=True, exist_ok=True)
-        text = body + (EXAMPLE if chapter == 50 else "")
+        text = topic_paragraph(rng) + "\n" + body + (EXAMPLE if chapter == 50 else "")
         name = f"{rng.randrange(16**6):06x}-{index:05d}.markdown"
         (folder / name).write_text("\n".join(lines) + "\n\n" + text, encoding="utf-8")
     return counts

@@ -116,15 +116,19 @@
     }
   }
 
-  // Search. How it reads its index: Pagefind's API from the site's pagefind/ folder, on the
-  // first search. Reading a sharded index (pagefind.mergeIndex) changes only this function.
+  // Search. How it reads its index, on the first search: Pagefind's API from the first
+  // shard of pagefind/, the others merged in (shards.json lists them: search.py).
   let index = null;
   function openIndex() {
-    index ||= import(new URL("pagefind/pagefind.js", root).href).then(async (pagefind) => {
-      await pagefind.options({ baseUrl: root.pathname, excerptLength: 24 });
-      await pagefind.init();
-      return pagefind;
-    });
+    const at = new URL("pagefind/", root);
+    const options = { baseUrl: root.pathname, excerptLength: 24 };
+    index ||= Promise.all([fetch(new URL("shards.json", at)).then((r) => r.json()), import(new URL("0/pagefind.js", at).href)])
+      .then(async ([{ shards }, pagefind]) => {
+        await pagefind.options(options);
+        await pagefind.init();
+        await Promise.all(shards.slice(1).map((shard) => pagefind.mergeIndex(new URL(shard.path, at).href, options)));
+        return pagefind;
+      });
     return index;
   }
 

@@ -21,10 +21,10 @@ from jinja2 import TemplateError, TemplateSyntaxError
 
 from .cli import build_parser, parse, pelican_argv as cli_pelican_argv
 from .errors import GuideError, GuideSettingsError
+from .files import PREVIOUS_SITE
 from .report import links_logger
 from .sitesettings import PLUGINS_AS_WRITTEN, apply, asked_for
 from .state import SETTINGS_FILE
-from .writer import PREVIOUS_SITE
 
 LOGGER = "pelican.plugins.guide"
 
@@ -113,6 +113,7 @@ def build(argv: list[str], adjust=None, out=sys.stdout) -> int:
     from pelican import Pelican
     from pelican.log import LimitFilter, console
 
+    from . import quick
     from .outputdir import Lock, make_staging, refusal, remove_stale_staging, swap
 
     options = parse(build_parser(), argv)
@@ -171,7 +172,8 @@ def build(argv: list[str], adjust=None, out=sys.stdout) -> int:
         settings["OUTPUT_PATH"] = staging
         settings[PREVIOUS_SITE] = output
         settings["DELETE_OUTPUT_DIRECTORY"] = False
-        Pelican(settings).run()
+        if not quick.rebuild(settings, staging, output):  # a body edit, or a full build
+            Pelican(settings).run()
         swap(staging, output, retained)
         staging = None
         return 0

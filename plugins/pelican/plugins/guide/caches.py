@@ -14,7 +14,7 @@ import pickle
 import tempfile
 from typing import Any, Callable
 
-from .report import logger
+from .report import TRANSIENT, logger
 
 
 class CacheFiles:
@@ -26,7 +26,8 @@ class CacheFiles:
     def warn(self, path: str, message: str) -> None:
         if path not in self.warned:
             self.warned.add(path)
-            logger.warning("%s: %s", path, message)
+            # About this build's cache, not the guide: a quick build never says it again.
+            logger.warning("%s: %s", path, message, extra={TRANSIENT: True})
 
     def load(self, path: str, what: str, valid: Callable[[Any], bool], consequence: str, *, binary: bool = False):
         """The data stored at `path`; None when there is none, or (with one warning) when it

@@ -20,7 +20,6 @@ and only requests addressed to the server itself are answered.
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import sys
 import threading
@@ -28,17 +27,32 @@ import time
 
 from watchfiles import DefaultFilter
 
+from . import search
 from .build import OneLineHandler, build, load_settings
 from .cli import build_argv as cli_build_argv, devserver_parser, parse, pelican_argv
+from .files import RESIDENT
 from .outputdir import Lock
-from .search import FOLDER as SEARCH_FOLDER, INDEX_LATER, finish_index, start_index
 from .serving import LIVERELOAD_SNIPPET, live_application, reload_pages, serve_folder
 from .theme import sha256_base64
 
 
-def dev_settings(settings) -> None:
-    settings["GUIDE_DEV_SCRIPT_HASHES"] = [sha256_base64(LIVERELOAD_SNIPPET)]
-    settings[INDEX_LATER] = True
+class DevSettings:
+    """The devserver's changes to each build's settings; it keeps the last build's settings,
+    where the build leaves the search shards it left for later (search.PENDING)."""
+
+    def __init__(self, serving: bool = True):
+        self.serving = serving
+        self.last: dict = {}
+
+    def __call__(self, settings) -> None:
+        settings[RESIDENT] = True  # the next build finds this one's work in memory
+        if self.serving:
+            settings["GUIDE_DEV_SCRIPT_HASHES"] = [sha256_base64(LIVERELOAD_SNIPPET)]
+            settings[search.INDEX_LATER] = True
+        self.last = settings
+
+    def pending(self):
+        return self.last.pop(search.PENDING, None)
 
 
 def port_problem(host: str, port: int) -> str | None:
@@ -51,25 +65,19 @@ def port_problem(host: str, port: int) -> str | None:
     return None
 
 
-def refresh_index(output: str, language: str | None = None) -> None:
-    """Rebuild the search index of the served site, then swap it in (the dev site only)."""
+def refresh_index(output: str, pending) -> None:
+    """Index the search shards a build left stale, in the served site (the dev site only),
+    holding the output's lock so the next build links whole shards."""
+    shards, stale, scratch, language = pending
     lock = Lock(output)
     lock.acquire(wait=True)
     try:
-        fresh = os.path.join(output, ".pagefind-next")
-        shutil.rmtree(fresh, ignore_errors=True)
         started = time.perf_counter()
-        process = start_index(output, fresh, language)
-        if finish_index(process) is None:
-            old = os.path.join(output, ".pagefind-old")
-            live = os.path.join(output, SEARCH_FOLDER)
-            if os.path.isdir(live):
-                os.rename(live, old)
-            os.rename(fresh, live)
-            shutil.rmtree(old, ignore_errors=True)
-            print(f"devserver: search index updated in {time.perf_counter() - started:.2f} s", flush=True)
+        failed = search.refresh(output, shards, stale, scratch, language)
+        if failed:
+            print(f"warning: devserver: the search index could not be updated: {failed}", flush=True)
         else:
-            shutil.rmtree(fresh, ignore_errors=True)
+            print(f"devserver: search index updated in {time.perf_counter() - started:.2f} s", flush=True)
     finally:
         lock.release()
 
@@ -120,13 +128,14 @@ def main(argv: list[str] | None = None) -> None:
     if options.no_build:
         return serve_folder(output, options.bind, options.port)
 
-    adjust = dev_settings if not options.no_serve else None
+    adjust = DevSettings(serving=not options.no_serve)
     status = build(build_argv, adjust)
     holder: dict = {"reload": lambda: None}  # the server's reload, once it runs
 
     def after_build() -> None:
-        if adjust is not None:
-            threading.Thread(target=refresh_index, args=(output, settings.get("DEFAULT_LANG")), daemon=True).start()
+        pending = adjust.pending()
+        if pending:
+            threading.Thread(target=refresh_index, args=(output, pending), daemon=True).start()
 
     if status == 0:
         after_build()

@@ -46,8 +46,24 @@ def code_digest() -> str:
     return hasher.hexdigest()
 
 
+def _plugin_name(plugin) -> str:
+    """A PLUGINS entry as Pelican names it once loaded ("guide" is "pelican.plugins.guide"),
+    so the settings digest is the same before and after Pelican starts."""
+    if not isinstance(plugin, str):
+        return getattr(plugin, "__name__", None) or type(plugin).__qualname__
+    if "." not in plugin:
+        from importlib.util import find_spec
+
+        if find_spec(f"pelican.plugins.{plugin}") is not None:
+            return f"pelican.plugins.{plugin}"
+    return plugin
+
+
 def settings_digest(settings) -> str:
-    return digest({
+    chosen = {
         key: value for key, value in settings.items()
         if key.isupper() and key not in NOT_IN_OUTPUT and not key.startswith("GUIDE_LINKCHECK_")  # make linkcheck's own
-    })  # fmt: skip
+    }  # fmt: skip
+    if isinstance(chosen.get("PLUGINS"), (list, tuple)):
+        chosen["PLUGINS"] = [_plugin_name(plugin) for plugin in chosen["PLUGINS"]]
+    return digest(chosen)

@@ -54,6 +54,17 @@ def llms_txt(settings, guide, public_url: str) -> bytes:
     return "\n".join(lines).encode("utf-8")
 
 
+def markdown_file(page, body) -> tuple[str, tuple, object]:
+    """A page's Markdown copy: its name, what it is made from, and how to make it from
+    `body()`, the page's text as published (reading.published_body)."""
+    info = Path(page.source_path).stat()
+    source_key = (info.st_mtime_ns, info.st_size, page.title, page.description)
+    return markdown_copy(page), source_key, lambda: markdown_page(page.title, page.description, body())
+
+
+def llms_file(settings, guide, public_url: str) -> tuple[str, str, object]:
+    data = llms_txt(settings, guide, public_url)
+    return LLMS_TXT, digest(data.decode()), lambda: data
 def markdown_page(title: str, description: str, body: str) -> bytes:
     """A page's Markdown copy: its title and description as a small header, then its body."""
     return f"# {markdown_text(title)}\n\n> {markdown_text(description)}\n\n{body}".encode("utf-8")
@@ -74,11 +85,5 @@ class GuideGenerator(Generator):
             writer.write_file(SEARCH_PAGE, self.get_template("search"), self.context, relative_urls=relative)
         if state.config.llms_txt:
             for page in state.guide_pages:  # a hidden page is listed nowhere: no copy of it either
-                info = Path(page.source_path).stat()
-
-                def make(page=page) -> bytes:
-                    return markdown_page(page.title, page.description, state.reading.published_body(page.source_path))
-
-                writer.write_data(markdown_copy(page), (info.st_mtime_ns, info.st_size, page.title, page.description), make)
-            data = llms_txt(self.settings, state.guide, state.config.public_url)
-            writer.write_data(LLMS_TXT, digest(data.decode()), lambda: data)
+                writer.write_data(*markdown_file(page, lambda page=page: state.reading.published_body(page.source_path)))
+            writer.write_data(*llms_file(self.settings, state.guide, state.config.public_url))

@@ -90,6 +90,7 @@ class LinkSettler:
                 self.by_trigram.setdefault(gram, set()).add(slug)
         self.reported: set[tuple[str, str]] = set()  # (page's file, site path) warned about
         self.sent_to_full_guide = 0
+        self.sent: dict[str, list[str]] = {}  # each page's links to the complete guide, by source
 
     @functools.lru_cache(maxsize=None)
     def closest(self, target: str) -> str:
@@ -119,8 +120,9 @@ class LinkSettler:
             if level == "info":  # configured behaviour, not a problem: listed with -v only
                 report.links_logger.info("%s: %s", report.display_path(source), message)
                 self.sent_to_full_guide += 1
+                self.sent.setdefault(source, []).append(message)
             else:
-                getattr(report, level)(source, message)
+                getattr(report, level)(source, message, page=True)
                 self.reported.add((page.save_as, target))
 
     def _attribute(self, match, page, source_relative: str, notes: list) -> str:

@@ -19,7 +19,7 @@ import os
 import shutil
 import tempfile
 
-from .writer import STAMP, read_stamp
+from .files import STAMP, read_stamp
 
 STAGING_MARK = ".guide-staging"  # inside every staging folder while it is being built
 _RENAME_EXCHANGE = 2  # <linux/fs.h>
@@ -125,7 +125,9 @@ def make_staging(output: str) -> str:
     return staging
 
 
-def _exchange(first: str, second: str) -> bool:
+def exchange(first: str, second: str) -> bool:
+    """`first` and `second` swapped in one step (renameat2 RENAME_EXCHANGE); False where the
+    system cannot, and nothing is changed then."""
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
         result = libc.renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE)
@@ -144,7 +146,7 @@ def swap(staging: str, output: str, retained=()) -> None:
         kept = os.path.join(output, name)
         if os.path.lexists(kept) and not os.path.lexists(os.path.join(staging, name)):
             os.rename(kept, os.path.join(staging, name))
-    if not _exchange(staging, output):
+    if not exchange(staging, output):
         old = staging + ".old"
         os.rename(output, old)  # the live path is missing only between these two renames
         os.rename(staging, output)

@@ -29,12 +29,14 @@ from .navigation import Guide, ties
 from .publish import precompress, write_publishing_files
 from .reader import EXTENSIONS as READER_EXTENSIONS, GuideMarkdownReader
 from .reading import Reading
-from .search import FOLDER as SEARCH_FOLDER, INDEX_LATER, finish_index, link_tree, start_index
+from . import search, snapshot
+from .search import FOLDER as SEARCH_FOLDER
 from .settings import guide_config
 from . import sitesettings
 from .state import SETTINGS_FILE, begin, end, state_of
 from .theme import Stylesheets, configure_environment
-from .writer import PREVIOUS_SITE, STAMP, GuideWriter, link_or_copy
+from .files import PREVIOUS_SITE, RESIDENT, STAMP, link_or_copy
+from .writer import GuideWriter
 
 PUBLISHING_FILES = ("sitemap.xml", "robots.txt")
 
@@ -116,6 +118,8 @@ def read_pages(generator) -> None:
         cacher.get_cached_data = lambda path, default=None: default
         cacher.cache_data = lambda path, data: None
     state = state_of(generator.settings)
+    if state.config.cache:  # what the next quick build compares the content folder with
+        state.content_stamps = snapshot.content_stamps(generator.path, generator.settings["IGNORE_FILES"])
     state.reading = Reading(generator.settings, state.config, state.caches)
     extensions = list(READER_EXTENSIONS)
     paths = sorted(
@@ -324,21 +328,23 @@ def settle_links(generators) -> None:
                 report.error(static.source_path, f"is in {SEARCH_FOLDER}/, which the search index replaces")
     state.theme_pages = [path for path, source in planned.items() if source.startswith(f"{theme}/templates/")]
 
-    files = {path for path in planned if not path.endswith("/")}
+    state.context_names = set(generators[0].context)
+    files = state.planned_files = {path for path in planned if not path.endswith("/")}
     relative = {id(page): content_relative(page.source_path, settings["PATH"]) for page in pages}
-    sources = {relative[id(page)]: page.save_as for page in pages}
+    sources = state.page_sources = {relative[id(page)]: page.save_as for page in pages}
     lap(state, "static files")
     settler = LinkSettler(files, sources, config.missing_pages_base, state.reading.memo)
     memo_before = {path: entry[0] for path, entry in state.reading.memo.items()}
     for page in pages:
         settler.settle(page, page.source_path, relative[id(page)])
-    state.report.sent_to_full_guide = settler.sent_to_full_guide
-    count = settler.sent_to_full_guide
-    if count and not report.links_logger.isEnabledFor(logging.INFO):  # -v lists each instead
-        report.logger.info("%d %s to the complete guide; -v lists them", count, "link goes" if count == 1 else "links go")
+    state.sent_links = settler.sent
+    report_sent(state, settler.sent_to_full_guide)
     state.reported_links = settler.reported
     memo_changed = any(memo_before.get(path) != entry[0] for path, entry in state.reading.memo.items())
-    state.reading.save(state.page_files, memo_changed)
+    resident = bool(settings.get(RESIDENT))
+    state.reading.save(state.page_files, memo_changed, resident)
+    if not resident:
+        state.reading.release()
 
     lap(state, "links")
     where = repository(settings["PATH"])
@@ -359,6 +365,13 @@ def settle_links(generators) -> None:
     if config.publish and config.placeholder_url:
         report.warning("publishconf.py", f"the site's address {config.public_url} is a placeholder: set SITEURL to where the site is served")
     stop_on_problems(state, "nothing was written")
+
+
+def report_sent(state, count: int) -> None:
+    """How many links go to the complete guide, in one line (-v lists each instead)."""
+    state.report.sent_to_full_guide = count
+    if count and not report.links_logger.isEnabledFor(logging.INFO):
+        report.logger.info("%d %s to the complete guide; -v lists them", count, "link goes" if count == 1 else "links go")
 
 
 def content_relative(path: str, folder: str) -> str:
@@ -394,17 +407,19 @@ def finish(pelican) -> None:
             errors, warnings = check.run_pages()
             lap(state, "check")
         finally:
-            failed = finish_index(indexing) if indexing else None
+            failed = indexing.wait() if indexing else None
             if indexing:
                 state.counts["search_seconds"] = time.perf_counter() - state.counts.pop("search_started")
+                state.counts["search_shards_indexed"] = len(indexing.shards)
             lap(state, "search index")
         if failed:
             report.error(output, f"the search index could not be built: {failed}")
+        elif config.search:
+            search.write_manifest(output, state.search_shards, state.search_stale)
+            if state.search_stale:  # the devserver indexes them after the reload
+                settings[search.PENDING] = (state.search_shards, state.search_stale, state.search_scratch, settings.get("DEFAULT_LANG") or "en")
         more_errors, more_warnings = check.settle()
-        for line in (*errors, *more_errors):
-            report.logger.error("%s", line)
-        for line in (*warnings, *more_warnings):
-            report.logger.warning("%s", line)
+        report_check(errors + more_errors, warnings + more_warnings)
         state.counts["checked"] = check.checked
         lap(state, "links settled")
         stop_on_problems(state, "the site was not swapped in")
@@ -412,43 +427,92 @@ def finish(pelican) -> None:
             contents = [path for path in CONTENTS_PAGES if path in state.theme_pages]
             state.counts["sitemap"] = write_publishing_files(output, config.public_url, state.guide_pages, contents)
             precompress(output, config.precompress)
-        state.writer.finish()
+        build_id = state.writer.finish()
         # Which source each page came from, for `make linkcheck`'s report.
-        save_page_sources(settings["CACHE_PATH"], settings.get(PREVIOUS_SITE) or output, output, [*state.guide_pages, *state.hidden_pages])
+        record_sources(settings, state, output, build_id)
         lap(state, "publishing")
+        keep_snapshot(settings, state, output, build_id)
         save_timings(settings, state)
         print(summary(state), flush=True)
     finally:
         end(settings)
 
 
+def record_sources(settings, state, output: str, build_id: str) -> None:
+    """Which source each page came from, for `make linkcheck`'s report (linkcheck/sources.py)."""
+    live = settings.get(PREVIOUS_SITE) or output
+    save_page_sources(state.caches, settings["CACHE_PATH"], live, build_id, [*state.guide_pages, *state.hidden_pages])
+
+
+def keep_snapshot(settings, state, output: str, build_id: str) -> None:
+    """What the next build needs to rebuild a body edit quickly (snapshot.py, quick.py).
+    A quick build hands the pages it did not read over as snapshot records already."""
+    config = state.config
+    if not config.cache or config.publish or not settings.get("CACHE_PATH") or state.content_stamps is None:
+        return
+    live = settings.get(PREVIOUS_SITE) or output
+    pages = [(page, True) for page in state.guide_pages] + [(page, False) for page in state.hidden_pages]
+    records = {
+        page.source_path: page if isinstance(page, snapshot.PageRecord) else snapshot.record_of(page, facts_of(page, listed))
+        for page, listed in pages
+    }
+    snapshot.save(snapshot.path_for(settings["CACHE_PATH"], live), snapshot.Snapshot(
+        build=build_id, global_key=state.writer.global_key, head=repository(settings["PATH"]).head,
+        latest=os.environ.get("SOURCE_DATE_EPOCH"), content=state.content_stamps, records=records,
+        keys=dict(state.writer.keys), files=frozenset(state.planned_files), sources=state.page_sources,
+        theme_pages=state.theme_pages, redirects=state.redirects, reported=set(state.reported_links),
+        context=frozenset(state.context_names), lines=list(state.report.lines),
+        sent=state.sent_links,
+    ), state.caches, resident=bool(settings.get(RESIDENT)))  # fmt: skip
+
+
+def report_check(errors, warnings) -> None:
+    """The check's lines, each with the page it is about (report.PAGE)."""
+    for level, lines in ((logging.ERROR, errors), (logging.WARNING, warnings)):
+        for page, line in lines:
+            report.logger.log(level, "%s", line, extra={report.PAGE: page} if page else None)
+
+
 def start_search(settings, state, output: str):
-    """Pagefind, started on the written site; None when there is nothing to index now (the
-    devserver keeps the previous index and refreshes it after the reload)."""
+    """The search index's shards: those the previous site holds unchanged are linked, the
+    others indexed in the background (None when there are none). The devserver links
+    stale shards too and indexes them after the reload (search.PENDING)."""
     if not state.config.search:
         return None
+    # The pages of the guide; a hidden page is listed nowhere, the search index included.
+    pages = {page.save_as: state.writer.keys[page.save_as] for page in state.guide_pages}
+    state.search_shards = search.plan(pages, state.config.search_shard_pages)
     previous = settings.get(PREVIOUS_SITE) or output
-    previous_index = os.path.join(previous, SEARCH_FOLDER)
-    if settings.get(INDEX_LATER) and os.path.isdir(previous_index):
-        if previous != output:
-            link_tree(previous_index, os.path.join(output, SEARCH_FOLDER))
-        return None
+    later = bool(settings.get(search.INDEX_LATER))
     state.counts["search_started"] = time.perf_counter()
-    return start_index(output, language=settings.get("DEFAULT_LANG"))
+    state.search_scratch = search.scratch_folder(settings, previous)
+    language = settings.get("DEFAULT_LANG") or "en"
+    indexing, state.search_stale = search.start(output, previous, state.search_shards, state.search_scratch, language, later)
+    if not indexing:
+        state.counts.pop("search_started")
+    return indexing
 
 
 def site_check(settings, state, output: str, workers: int) -> SiteCheck:
-    config = state.config
+    facts = {page.source_path: facts_of(page, True) for page in state.guide_pages}
+    facts.update({page.source_path: facts_of(page, False) for page in state.hidden_pages})
     previous = settings.get(PREVIOUS_SITE) or output
+    return site_check_of(settings, state, output, previous, facts, state.theme_pages, state.redirects,
+                         state.reported_links, workers)  # fmt: skip
+
+
+def site_check_of(settings, state, output: str, previous: str, facts: dict, theme_pages, redirects, reported, workers: int) -> SiteCheck:
+    """The check of the site written to `output`, which replaces `previous`; `facts` by source."""
+    config = state.config
     store = None
     if config.cache:  # what passed in the builds of this output folder
         store = os.path.join(os.path.abspath(settings["CACHE_PATH"]), f"guide-check-{digest(os.path.realpath(previous))}.json")
     return SiteCheck(
         output=output, store=store, caches=state.caches, load=bool(settings.get("LOAD_CONTENT_CACHE")), siteurl=settings.get("SITEURL", ""),
         sitename=settings["SITENAME"], public_url=config.public_url,
-        pages=[facts_of(page, True) for page in state.guide_pages], hidden=[facts_of(page, False) for page in state.hidden_pages],
-        chapters=config.chapters, sections=config.sections, theme_pages=state.theme_pages, redirects=state.redirects,
-        reported=state.reported_links, workers=workers,
+        pages=[item for item in facts.values() if item.listed], hidden=[item for item in facts.values() if not item.listed],
+        chapters=config.chapters, sections=config.sections, theme_pages=theme_pages, redirects=redirects,
+        reported=reported, workers=workers,
     )  # fmt: skip
 
 

@@ -27,7 +27,7 @@ class GuideMarkdownReader(BaseReader):
             state.reading = Reading(self.settings, state.config)
         result = state.reading.get(source_path)
         for note in result.notes:
-            (report.error if note.level == "error" else report.warning)(source_path, note.message)
+            (report.error if note.level == "error" else report.warning)(source_path, note.message, page=True)
         if not result.usable:
             return "", {"status": "skip"}  # reported above; Pelican passes over it quietly
         return result.html, dict(result.metadata)

@@ -257,8 +257,14 @@ class Reading:
                 self.changed = True
         return len(missing)
 
-    def save(self, present: set[str], memo_changed: bool = False) -> None:
-        """Keep the pages still present; write the cache atomically if anything changed."""
+    def release(self) -> None:
+        """Let go of the pages as read (the settled copies live on in the pages): a build
+        that has saved them needs them no more."""
+        self.entries = {}
+
+    def save(self, present: set[str], memo_changed: bool = False, resident: bool = False) -> None:
+        """Keep the pages still present; write the cache atomically if anything changed.
+        `resident` (the devserver) keeps it in memory for the next build too."""
         if self.cache_file is None:
             return
         for path in [path for path in self.entries if path not in present]:
@@ -266,7 +272,8 @@ class Reading:
             self.memo.pop(path, None)
             self.changed = True
         _resident.clear()  # one guide in memory at a time
-        _resident[self.cache_file] = (self.entries, self.memo)
+        if resident:
+            _resident[self.cache_file] = (self.entries, self.memo)
         if not (self.changed or memo_changed):
             return
         if self.caches.save(self.cache_file, "reading cache", (self.entries, self.memo), binary=True):

@@ -21,20 +21,29 @@ def display_path(path: str) -> str:
     return path if relative.startswith("..") else relative
 
 
+PAGE = "guide_page"  # a log record's attribute: the page source (as shown) the line is about
+TRANSIENT = "guide_transient"  # a log record's attribute: about this build alone (a damaged cache)
+
+
 class Report(logging.Handler):
-    """Counts the warnings and errors any logger prints during one build (Pelican's too)."""
+    """Counts the warnings and errors any logger prints during one build (Pelican's too),
+    and keeps each line with the page it is about, if any (a quick build, quick.py, says
+    again what the last build said of the pages it does not read)."""
 
     def __init__(self):
         super().__init__(logging.WARNING)
         self.errors = 0
         self.warnings = 0
         self.sent_to_full_guide = 0  # links to pages of the complete guide (info lines)
+        self.lines: list[tuple[int, str, str | None]] = []  # (level, line, the page's source as shown)
 
     def emit(self, record: logging.LogRecord) -> None:
         if record.levelno >= logging.ERROR:
             self.errors += 1
         else:
             self.warnings += 1
+        if not getattr(record, TRANSIENT, False):
+            self.lines.append((record.levelno, record.getMessage(), getattr(record, PAGE, None)))
 
     def attach(self) -> None:
         logging.getLogger().addHandler(self)
@@ -64,16 +73,25 @@ def one_line_errors() -> None:
         pelican_logger.addFilter(OneLineErrors())
 
 
-def error(source: str, message: str) -> None:
-    logger.error("%s: %s", display_path(source), message)
 
 
-def warning(source: str, message: str) -> None:
-    logger.warning("%s: %s", display_path(source), message)
+def _log(level: int, source: str, message: str, page: bool) -> None:
+    shown = display_path(source)
+    logger.log(level, "%s: %s", shown, message, extra={PAGE: shown} if page else None)
 
 
-def info(source: str, message: str) -> None:
-    logger.info("%s: %s", display_path(source), message)
+def error(source: str, message: str, page: bool = False) -> None:
+    """An error about `source`; `page` when it comes from reading or settling that page
+    alone (not from comparing pages)."""
+    _log(logging.ERROR, source, message, page)
+
+
+def warning(source: str, message: str, page: bool = False) -> None:
+    _log(logging.WARNING, source, message, page)
+
+
+def info(source: str, message: str, page: bool = False) -> None:
+    _log(logging.INFO, source, message, page)
 
 
 def plural(count: int, word: str) -> str:

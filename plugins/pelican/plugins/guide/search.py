@@ -1,52 +1,260 @@
-"""The search index: Pagefind, run on the written site before it is swapped in.
+"""The search index: Pagefind, in shards, so that an edit indexes only its shard again.
 
-Only each guide page's `<article data-pagefind-body>` is indexed (its title, headings
-and text; the "On this page" list and the page's dates are marked data-pagefind-ignore),
-so the sidebar, header and footer never match, and the theme's own pages and the
-redirects stay out. The index goes to `pagefind/`, next to `search.html`.
+Pagefind has no incremental mode: one run indexes every page it is given, in time and
+memory that grow with their number (about 2 ms and 0.3 MB a page). So the guide's pages
+are dealt into shards of about GUIDE_SEARCH_SHARD_PAGES pages, by a digest of each page's
+URL (a page stays in its shard whatever else changes), and each shard is its own
+Pagefind bundle, `pagefind/<n>/`. A shard's key is a digest of its pages' writer keys
+(everything each page is made from) and of Pagefind's options: a shard whose key is the
+one the previous site's shard was made with is linked from it, the others are indexed
+again, one Pagefind run each, in the background while the pages are checked. A cold
+build makes the same shards, so its index and an incremental build's are the same files.
+
+Pagefind reads only each page's `<article data-pagefind-body>` (its title, headings and
+text; "On this page" and the dates are data-pagefind-ignore), so only that element is
+handed to it, which halves its time; highlighted code and the headings' "#" links are
+left out too. `pagefind/shards.json` lists the shards with their keys: the reader's
+script searches the first and merges the others (Pagefind's mergeIndex), and the next
+build reads the keys. The theme's own pages and the redirects are never indexed.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import math
 import os
+import re
+import shutil
 import subprocess
+import tempfile
+import threading
+from dataclasses import dataclass
 
 from pagefind_bin import get_executable
 
+from .body import CODE_START, outside_code
+from .digests import digest
 from .workers import die_with_parent
-from .writer import link_or_copy
+from .files import link_or_copy
 
 FOLDER = "pagefind"
-# Set by the devserver: a build keeps the previous index and the devserver brings it up
-# to date after the reload, so a save is not held up by indexing the whole guide.
+MANIFEST = "shards.json"  # in FOLDER
+# Set by the devserver: a build keeps the previous shards and the devserver indexes the
+# stale ones after the reload, so a save is not held up by indexing.
 INDEX_LATER = "guide_index_later"
+PENDING = "guide_search_pending"  # what a devserver build left to index: (shards, stale, scratch, language)
+# Highlighted code is left out: its words drown the prose in the results, and it doubles
+# Pagefind's time on a guide of code examples. So are the headings' "#" links.
+EXCLUDED = "div.highlight, .headerlink"
+# What a shard keeps of what Pagefind writes: its index; and shard 0, which the theme's
+# script loads first, Pagefind's API too (its script, worker and WebAssembly). The other
+# shards are merged into it, and Pagefind's own UI files are not used (the theme has its own).
+_INDEX_FILES = re.compile(r"^(pagefind-entry\.json|.*\.pf_meta|index|fragment|filter)$")
+_API_FILES = re.compile(r"^(pagefind\.js|pagefind-worker\.js|wasm\..*\.pagefind)$")
+_BODY = re.compile(r"<(\w+)\b[^>]*\sdata-pagefind-body[\s>=]")
+_LANG = re.compile(r"<html\b[^>]*\slang=\"([^\"]*)\"")
 
 
-def start_index(site: str, into: str | None = None, language: str | None = None) -> subprocess.Popen:
-    """Pagefind, started in the background: it works while the pages are checked. One
-    index for the whole guide, in its DEFAULT_LANG: Pagefind would otherwise keep a page
-    with `lang: fr` in a French index that the guide's search page never loads."""
-    where = ["--output-path", into] if into else ["--output-subdir", FOLDER]
-    if language:
-        where += ["--force-language", language.split("-")[0].lower()]
-    return subprocess.Popen(
-        # Highlighted code is left out: its words drown the prose in the results, and it
-        # doubles Pagefind's time on a guide of code examples. So are the headings' "#" links.
-        [str(get_executable()), "--site", site, *where, "--exclude-selectors", "div.highlight, .headerlink", "--silent"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        preexec_fn=die_with_parent,  # it dies with the build, even after SIGKILL
-    )  # fmt: skip
+@dataclass(frozen=True)
+class Shard:
+    name: str  # its folder in pagefind/: "0", "1", ...
+    key: str
+    pages: tuple[str, ...]  # the site paths of its pages, sorted
 
 
-def finish_index(process: subprocess.Popen) -> str | None:
-    """Wait for Pagefind; None when it succeeded, else what it printed."""
-    output, _ = process.communicate()
-    return None if process.returncode == 0 else (output.strip() or f"exit status {process.returncode}")
+def shard_count(pages: int, shard_pages: int) -> int:
+    return max(1, math.ceil(pages / shard_pages))
+
+
+def plan(pages: dict[str, str], shard_pages: int) -> list[Shard]:
+    """The shards of the pages {site path: writer key}. A page's shard depends only on its
+    path and on how many shards there are (and, in a small guide, which are empty)."""
+    count = shard_count(len(pages), shard_pages)
+    members: list[list[str]] = [[] for _ in range(count)]
+    for path in sorted(pages):
+        members[int.from_bytes(hashlib.blake2b(path.encode(), digest_size=8).digest(), "big") % count].append(path)
+    # A shard no page falls in is left out (Pagefind indexes nothing), the others numbered
+    # on: shard 0, which holds Pagefind's API, is never empty.
+    members = [paths for paths in members if paths]
+    return [
+        Shard(str(number), digest(_pagefind_version(), EXCLUDED, [(path, pages[path]) for path in paths]), tuple(paths))
+        for number, paths in enumerate(members)
+    ]
+
+
+def _pagefind_version() -> str:
+    from importlib.metadata import version
+
+    return version("pagefind-bin")
+
+
+def read_manifest(site: str) -> dict[str, str]:
+    """{shard name: key} of the shards a site holds; empty when it has none or the file
+    is damaged (every shard is then indexed again)."""
+    try:
+        with open(os.path.join(site, FOLDER, MANIFEST), encoding="utf-8") as stored:
+            shards = json.load(stored)["shards"]
+        return {str(shard["path"]).rstrip("/"): str(shard["key"]) for shard in shards}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def write_manifest(site: str, shards: list[Shard], keys: dict[str, str] | None = None) -> None:
+    """pagefind/shards.json, written whole (a temporary file, then a rename). `keys`
+    overrides a shard's key (the devserver's stale shards, until they are indexed)."""
+    keys = keys or {}
+    data = {"shards": [{"path": f"{shard.name}/", "key": keys.get(shard.name, shard.key)} for shard in shards]}
+    path = os.path.join(site, FOLDER, MANIFEST)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    temporary = f"{path}.{os.getpid()}.tmp"
+    with open(temporary, "w", encoding="utf-8") as written:
+        json.dump(data, written, separators=(",", ":"))
+    os.replace(temporary, path)
 
 
 def link_tree(source: str, target: str) -> None:
     """`target` as a copy of `source` made of hard links (copies where links fail)."""
     for folder, _, names in os.walk(source):
         into = os.path.join(target, os.path.relpath(folder, source))
+        os.makedirs(into, exist_ok=True)
         for name in names:
-            link_or_copy(os.path.join(folder, name), os.path.join(into, name))
+            try:
+                os.link(os.path.join(folder, name), os.path.join(into, name))
+            except OSError:
+                link_or_copy(os.path.join(folder, name), os.path.join(into, name))
+
+
+def searched_part(html: str) -> str:
+    """The page as Pagefind needs it: its `<html lang>` and the element marked
+    data-pagefind-body, nothing else (no sidebar, header or footer to parse), and its
+    highlighted code blocks emptied (Pagefind leaves them out: EXCLUDED), which more than
+    halves Pagefind's time on a guide of code examples; the index is the same."""
+    start = _BODY.search(html)
+    if start is None:
+        return ""
+    depth = 0  # the element ends where its own end tag does, whatever is nested inside
+    for tag in re.compile(rf"<(/?){start[1]}\b[^>]*>").finditer(html, start.start()):
+        depth += -1 if tag[1] else 1
+        if depth == 0:
+            break
+    else:
+        return ""
+    end = tag.end()
+    lang = _LANG.search(html)
+    element = outside_code(html[start.start() : end], str, code=lambda block: CODE_START)
+    return f'<!doctype html><html lang="{lang[1] if lang else "en"}"><body>{element}</body></html>'
+
+
+def scratch_folder(settings, output: str) -> str:
+    """Where the pages handed to Pagefind are written: the cache folder, one per output
+    folder (whose lock the build holds), never the site."""
+    cache = settings.get("CACHE_PATH") or tempfile.gettempdir()
+    return os.path.join(os.path.abspath(cache), f"guide-search-input-{digest(os.path.realpath(output))}")
+
+
+def index_shard(sites: tuple[str, ...], shard: Shard, into: str, scratch: str, language: str) -> str | None:
+    """Index one shard into the folder `into`, each page read from the first of `sites`
+    that holds it (a quick build's new site holds only the pages it wrote); None when it
+    succeeded, else what Pagefind printed. One index language for the whole guide, its
+    DEFAULT_LANG: Pagefind would otherwise keep a page with `lang: fr` in a French index
+    that the guide's search never loads."""
+    source = scratch
+    shutil.rmtree(source, ignore_errors=True)
+    shutil.rmtree(into, ignore_errors=True)
+    try:
+        for path in shard.pages:
+            found = next((os.path.join(site, path) for site in sites if os.path.exists(os.path.join(site, path))), path)
+            with open(found, encoding="utf-8") as page:
+                part = searched_part(page.read())
+            target = os.path.join(source, path)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "w", encoding="utf-8") as written:
+                written.write(part)
+        done = subprocess.run(
+            [str(get_executable()), "--site", source, "--output-path", into, "--exclude-selectors", EXCLUDED,
+             "--force-language", language.split("-")[0].lower(), "--silent"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            preexec_fn=die_with_parent,  # it dies with the build, even after SIGKILL
+        )  # fmt: skip
+        if done.returncode != 0:
+            return done.stdout.strip() or f"exit status {done.returncode}"
+        for name in os.listdir(into):
+            if not (_INDEX_FILES.match(name) or (shard.name == "0" and _API_FILES.match(name))):
+                os.unlink(os.path.join(into, name))
+        return None
+    finally:
+        shutil.rmtree(source, ignore_errors=True)
+
+
+class Indexing:
+    """The shards to index again, indexed one after the other in a thread (Pagefind uses
+    the core the check leaves); `wait()` returns the first failure, or None."""
+
+    def __init__(self, sites: tuple[str, ...], shards: list[Shard], scratch: str, language: str):
+        self.sites = sites
+        self.shards = shards
+        self.scratch = scratch
+        self.language = language
+        self.failure: str | None = None
+        self._thread = threading.Thread(target=self._run, name="search-index", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        for shard in self.shards:
+            try:
+                failed = index_shard(self.sites, shard, os.path.join(self.sites[0], FOLDER, shard.name), self.scratch, self.language)
+            except Exception as error:  # noqa: BLE001 - reported by wait(), never lost with the thread
+                failed = f"{type(error).__name__}: {error}"
+            if failed:
+                self.failure = f"shard {shard.name}: {failed}"
+                return
+
+    def wait(self) -> str | None:
+        self._thread.join()
+        return self.failure
+
+
+def start(site: str, previous: str, shards: list[Shard], scratch: str, language: str, later: bool = False) -> tuple[Indexing | None, dict[str, str]]:
+    """Link each shard the previous site holds with the same key (in place: keep it);
+    index the others in the background. With `later` (the devserver), a stale shard the
+    previous site holds is kept too; returned with the key it was made with, it is
+    indexed after the reload."""
+    in_place = os.path.realpath(previous) == os.path.realpath(site)
+    known = read_manifest(previous)
+    todo, stale = [], {}
+    for shard in shards:
+        old = os.path.join(previous, FOLDER, shard.name)
+        if shard.name in known and (known[shard.name] == shard.key or later) and os.path.isdir(old):
+            if not in_place:
+                link_tree(old, os.path.join(site, FOLDER, shard.name))
+            if known[shard.name] != shard.key:
+                stale[shard.name] = known[shard.name]
+        else:
+            todo.append(shard)
+    return (Indexing((site, previous), todo, scratch, language) if todo else None), stale
+
+
+def refresh(site: str, shards: list[Shard], stale: dict[str, str], scratch: str, language: str) -> str | None:
+    """The devserver's stale shards, indexed in the served site, each swapped in whole (one
+    renameat2 exchange: a reader's search sees the old shard or the new one); then the
+    manifest. None when all succeeded (or a newer build has replaced the index since: it
+    left its own), else the first failure."""
+    from .outputdir import exchange
+
+    if read_manifest(site) != {shard.name: stale.get(shard.name, shard.key) for shard in shards}:
+        return None
+    for shard in (shard for shard in shards if shard.name in stale):
+        live = os.path.join(site, FOLDER, shard.name)
+        fresh = f"{live}.next"
+        failed = index_shard((site,), shard, fresh, scratch, language)
+        if failed:
+            shutil.rmtree(fresh, ignore_errors=True)
+            return failed
+        if not exchange(fresh, live):  # no renameat2: the shard is missing between two renames
+            os.rename(live, f"{live}.old")
+            os.rename(fresh, live)
+            fresh = f"{live}.old"
+        shutil.rmtree(fresh, ignore_errors=True)  # the old shard, now at the other name
+    write_manifest(site, shards)
+    return None

@@ -36,6 +36,9 @@ DEFAULTS = {
     "GUIDE_METADATA_OVERRIDES": False,
     # Pagefind search index and search.html.
     "GUIDE_SEARCH": True,
+    # Pages per shard of the search index: an edit indexes its shard again, and a reader's
+    # first search loads a few small files of each shard (search.py).
+    "GUIDE_SEARCH_SHARD_PAGES": 150,
     # llms.txt and a Markdown copy beside each page.
     "GUIDE_LLMS_TXT": True,
     # Publishing files: sitemap.xml, robots.txt, .gz and .br copies (publishconf.py).
@@ -101,6 +104,7 @@ class Config:
     image_hosts: tuple[str, ...]
     metadata_overrides: bool
     search: bool
+    search_shard_pages: int
     llms_txt: bool
     publish: bool
     precompress: tuple[str, ...]
@@ -194,6 +198,13 @@ def _strings(settings, name: str, check=bool, expected: str = "non-empty strings
     return tuple(value)
 
 
+def _whole(settings, name: str, least: int) -> int:
+    value = setting(settings, name)
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        _fail(name, value, f"must be a whole number from {least}")
+    return value
+
+
 def _siteurl(settings) -> str:
     """SITEURL starts every link of a page: empty (links relative to the page) or an
     absolute http(s) address, never a scheme that runs code (`javascript:`, `data:`)."""
@@ -270,6 +281,7 @@ def guide_config(settings) -> Config:
         ),  # fmt: skip
         metadata_overrides=_boolean(settings, "GUIDE_METADATA_OVERRIDES"),
         search=_boolean(settings, "GUIDE_SEARCH"),
+        search_shard_pages=_whole(settings, "GUIDE_SEARCH_SHARD_PAGES", 1),
         llms_txt=_boolean(settings, "GUIDE_LLMS_TXT"),
         publish=_boolean(settings, "GUIDE_PUBLISH"),
         precompress=_strings(

@@ -38,11 +38,24 @@ class BuildState:
     redirects: dict = field(default_factory=dict)  # redirect page -> the page it reaches
     reported_links: set = field(default_factory=set)  # (file, target) already warned about
     writer: Any = None  # writer.GuideWriter
+    search_shards: list = field(default_factory=list)  # search.Shard, the index's plan
+    search_stale: dict = field(default_factory=dict)  # shard name -> the key it was made with
+    search_scratch: str = ""  # where Pagefind's input is written (search.scratch_folder)
     counts: dict = field(default_factory=dict)  # figures for the summary line
+    content_stamps: dict | None = None  # every file of the content folder when reading began
+    planned_files: set = field(default_factory=set)  # every site path the build writes
+    page_sources: dict = field(default_factory=dict)  # content path of a page's source -> its site path
+    context_names: set = field(default_factory=set)  # the variables the templates are given
+    sent_links: dict = field(default_factory=dict)  # source -> its links to the complete guide
+
+
+CACHE_FILES = "guide_cache_files"  # a CacheFiles a build was handed (quick.py: what it warned about)
 
 
 def begin(settings) -> BuildState:
     state = BuildState(guide_config(settings))
+    if settings.get(CACHE_FILES) is not None:
+        state.caches = settings[CACHE_FILES]
     state.report.attach()
     settings[_KEY] = state
     return state

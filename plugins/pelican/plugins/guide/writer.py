@@ -11,10 +11,7 @@ asked for every file. The output is byte for byte a cold build's.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-import shutil
-import tempfile
 from typing import Callable
 
 from pelican.plugins import signals
@@ -23,47 +20,72 @@ from pelican.writers import Writer
 
 from .caches import is_dict_of
 from .digests import code_digest, digest, settings_digest
+from .files import PREVIOUS_SITE, STAMP, link_or_copy, read_stamp, write_atomically, write_stamp  # noqa: F401
 from .errors import GuideError
 from .state import state_of
 from .theme import theme_digest
 from .workers import forked_map
 
-STAMP = ".guide-site"  # in every site the build writes: its build id
-PREVIOUS_SITE = "guide_previous_site"  # set by the staged build: the live site to link from
+def global_key(settings) -> str:
+    """What every file is made from: this plugin's code, the theme's files, the settings."""
+    return digest(code_digest(), theme_digest(settings["THEME"]), settings_digest(settings))
 
 
-def read_stamp(folder: str) -> str | None:
-    try:
-        with open(os.path.join(folder, STAMP), encoding="utf-8") as stamp:
-            return json.load(stamp)["build"]
-    except (OSError, ValueError, KeyError, TypeError):
+def manifest_path(settings, previous: str) -> str | None:
+    """Where the keys of the files of the site at `previous` are kept."""
+    if not settings.get("CACHE_PATH"):
         return None
+    return os.path.join(os.path.abspath(settings["CACHE_PATH"]), f"guide-site-{digest(os.path.realpath(previous))}.json")
 
 
-def write_stamp(folder: str, build_id: str) -> None:
-    with open(os.path.join(folder, STAMP), "w", encoding="utf-8") as stamp:
-        json.dump({"build": build_id, "made_by": "pelican.plugins.guide"}, stamp)
+def finish_site(output: str, manifest: str | None, keys: dict[str, str], caches) -> str:
+    """Stamp the site with its build id, a digest of every file's key (so the same sources
+    give the same bytes), and keep the keys its files were made with; the build id."""
+    build_id = digest(sorted(keys.items()))
+    write_stamp(output, build_id)
+    if manifest is not None:
+        caches.save(manifest, "writer's list of files", {"build": build_id, "keys": keys})
+    return build_id
 
 
-def link_or_copy(source: str, target: str) -> None:
-    """`target` as the same file as `source` (a hard link: the sites never write into a
-    file), or a copy where the file system has no hard links. FileNotFoundError if no source."""
-    os.makedirs(os.path.dirname(target), exist_ok=True)
-    try:
-        os.link(source, target)
-    except FileNotFoundError:
-        raise
-    except OSError:
-        shutil.copy2(source, target)
+def page_key(base: str, name: str, template_name: str, page) -> str:
+    """What a guide page's file is made from: its body and typed fields, its sidebar and
+    pager, and what every file is made from (`base`, global_key)."""
+    body = hashlib.blake2b(page._content.encode("utf-8"), digest_size=16).hexdigest()
+    return digest(
+        base, name, template_name, body, page.url, page.title,
+        page.description, page.headings, getattr(page, "nav", None) and page.nav.digest,
+        str(getattr(page, "updated", None)), getattr(page, "edit_url", None),
+        getattr(page, "markdown_url", None), getattr(page, "lang", None), getattr(page, "listed", None),
+    )  # fmt: skip
 
 
-def _write_atomically(path: str, data: str | bytes) -> None:
-    folder = os.path.dirname(path)
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".guide-", suffix=".tmp")
-    with os.fdopen(handle, "wb") as written:
-        written.write(data.encode("utf-8") if isinstance(data, str) else data)
-    os.chmod(temporary, 0o644)
-    os.replace(temporary, path)
+def data_key(base: str, name: str, source_key) -> str:
+    """What a file that is no template (llms.txt, a page's Markdown) is made from."""
+    return digest(base, name, source_key)
+
+
+def render_file(output: str, name: str, template, context, relative_urls: bool, kwargs, in_place: bool) -> None:
+    """One template rendered into `output`/`name`, with the variables Pelican's writer gives."""
+    local = context.copy()
+    local["localsiteurl"] = context.get("localsiteurl")
+    if relative_urls:
+        local["SITEURL"] = local["localsiteurl"] = path_to_url(get_relative_path(name))
+    local["output_file"] = name
+    # The site's root from this file, whatever SITEURL is: the theme loads its script and
+    # the search files by it, so a published site works from any address.
+    local["GUIDE_ROOT"] = path_to_url(get_relative_path(name))
+    local.update(kwargs)
+    if local["localsiteurl"]:
+        context["localsiteurl"] = local["localsiteurl"]  # what Pelican's Content links against
+    html = template.render(local)
+    path = sanitised_join(output, name)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    if in_place:
+        write_atomically(path, html)  # never write into a file another site may share
+    else:
+        with open(path, "w", encoding="utf-8") as written:
+            written.write(html)
 
 
 class GuideWriter(Writer):
@@ -73,12 +95,9 @@ class GuideWriter(Writer):
         self.state.writer = self
         self.previous = settings.get(PREVIOUS_SITE) or output_path
         self.in_place = os.path.realpath(self.previous) == os.path.realpath(output_path)
-        self.manifest = None
-        if self.state.config.cache and settings.get("CACHE_PATH"):
-            name = digest(os.path.realpath(self.previous))
-            self.manifest = os.path.join(os.path.abspath(settings["CACHE_PATH"]), f"guide-site-{name}.json")
+        self.manifest = manifest_path(settings, self.previous) if self.state.config.cache else None
         self.known = self._load_manifest() if settings.get("LOAD_CONTENT_CACHE") else {}
-        self.global_key = digest(code_digest(), theme_digest(settings["THEME"]), settings_digest(settings))
+        self.global_key = global_key(settings)
         self.keys: dict[str, str] = {}
         self.jobs: list[tuple] = []
         self.rendered = 0
@@ -99,13 +118,7 @@ class GuideWriter(Writer):
         page = kwargs.get("page")
         if page is None:  # a page of the theme: the whole guide's navigation
             return digest(self.global_key, name, template.name, self.state.guide.digest if self.state.guide else None)
-        body = hashlib.blake2b(page._content.encode("utf-8"), digest_size=16).hexdigest()
-        return digest(
-            self.global_key, name, template.name, body, page.url, page.title,
-            page.description, page.headings, getattr(page, "nav", None) and page.nav.digest,
-            str(getattr(page, "updated", None)), getattr(page, "edit_url", None),
-            getattr(page, "markdown_url", None), getattr(page, "lang", None), getattr(page, "listed", None),
-        )  # fmt: skip
+        return page_key(self.global_key, name, template.name, page)
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None,
                    template_name=None, override_output=False, url=None, **kwargs):  # fmt: skip
@@ -123,7 +136,7 @@ class GuideWriter(Writer):
         changed, else linked from the previous site like any other file."""
         if name in self.keys:
             raise GuideError(f"two files would be written to {name}")
-        key = self.keys[name] = digest(self.global_key, name, source_key)
+        key = self.keys[name] = data_key(self.global_key, name, source_key)
         if self.known.get(name) == key and self._reuse(name):
             self.reused += 1
             return
@@ -131,7 +144,7 @@ class GuideWriter(Writer):
         os.makedirs(os.path.dirname(path), exist_ok=True)
         data = make()
         if self.in_place:
-            _write_atomically(path, data)
+            write_atomically(path, data)
         else:
             with open(path, "wb") as written:
                 written.write(data)
@@ -153,25 +166,7 @@ class GuideWriter(Writer):
         name, template, context, relative_urls, kwargs, _ = self.jobs[index]
         report = self.state.report
         before = (report.warnings, report.errors)
-        local = context.copy()
-        local["localsiteurl"] = context.get("localsiteurl")
-        if relative_urls:
-            local["SITEURL"] = local["localsiteurl"] = path_to_url(get_relative_path(name))
-        local["output_file"] = name
-        # The site's root from this file, whatever SITEURL is: the theme loads its script and
-        # the search files by it, so a published site works from any address.
-        local["GUIDE_ROOT"] = path_to_url(get_relative_path(name))
-        local.update(kwargs)
-        if local["localsiteurl"]:
-            context["localsiteurl"] = local["localsiteurl"]  # what Pelican's Content links against
-        html = template.render(local)
-        path = sanitised_join(self.output_path, name)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        if self.in_place:
-            _write_atomically(path, html)  # never write into a file another site may share
-        else:
-            with open(path, "w", encoding="utf-8") as written:
-                written.write(html)
+        render_file(self.output_path, name, template, context, relative_urls, kwargs, self.in_place)
         counted = (report.warnings - before[0], report.errors - before[1])
         report.warnings, report.errors = before  # counted once, by flush, wherever this ran
         return counted
@@ -195,10 +190,6 @@ class GuideWriter(Writer):
                 signals.content_written.send(sanitised_join(self.output_path, name), context={**context, **kwargs})
         self.jobs = []
 
-    def finish(self) -> None:
-        """Stamp the site with its build id, a digest of every file's key (so the same
-        sources give the same bytes), and keep the keys its files were made with."""
-        build_id = digest(sorted(self.keys.items()))
-        write_stamp(self.output_path, build_id)
-        if self.manifest is not None:
-            self.state.caches.save(self.manifest, "writer's list of files", {"build": build_id, "keys": self.keys})
+    def finish(self) -> str:
+        """Stamp the site and keep the keys its files were made with; the build id."""
+        return finish_site(self.output_path, self.manifest, self.keys, self.state.caches)

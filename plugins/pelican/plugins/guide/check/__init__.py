@@ -67,6 +67,7 @@ class SiteCheck:
         self.workers = workers
         self.checked = 0
 
+
     def _key(self, path: str) -> str:
         facts = self.facts.get(path)
         if facts is not None:
@@ -107,16 +108,23 @@ class SiteCheck:
         stored = self.caches.load(self.store, "check's records", _valid_records, "checking every page again")
         return stored if stored is not None else {}
 
-    def run_pages(self) -> tuple[list[str], list[str]]:
-        """Check every HTML file (in parallel); (errors, warnings), one line each."""
-        files = written_files(self.output)
+    def run_pages(self, only: set[str] | None = None, files: set[str] | None = None) -> tuple[list[tuple], list[tuple]]:
+        """Check every HTML file (in parallel); (errors, warnings), one (page, line) each:
+        the page's source as shown when the line is about a page of the guide, else None.
+        With `only` (a quick build: the files it wrote; every other file is the very file
+        the last build checked, with the same expectations), only those are parsed; `files`
+        is every file written, when the caller knows."""
+        files = files if files is not None else written_files(self.output)
         stored = self._load() if self.store and self.load else {}
         planned = [*self.facts, *self.theme_pages, *self.redirects]
-        errors = [f"{path}: was not written" for path in planned if path not in files]
+        errors = [(None, f"{path}: was not written") for path in planned if path not in files]
         self.html = sorted(path for path in files if path.endswith(".html"))
         self.records: dict[str, list] = {}
         todo = []
         for path in self.html:
+            if only is not None and path not in only and stored.get(path) and stored[path][1] is not None:
+                self.records[path] = stored[path]
+                continue
             info = os.stat(os.path.join(self.output, path))
             stamp = [info.st_ino, info.st_size, info.st_mtime_ns]
             key = self._key(path)
@@ -130,25 +138,27 @@ class SiteCheck:
             self.records[path][2] = [list(link) for link in links]
             facts = self.facts.get(path)
             where = f"{facts.source} ({path})" if facts else path
-            errors += [f"{where}: {problem}" for problem in problems]
+            errors += [(facts and facts.source, f"{where}: {problem}") for problem in problems]
             if problems:
                 self.records[path][1] = None  # check it again next time
         self.checked = len(todo)
         return errors, []
 
-    def settle(self) -> tuple[list[str], list[str]]:
+    def settle(self, files: set[str] | None = None, only: set[str] | None = None) -> tuple[list[tuple], list[tuple]]:
         """Every link whose file was not known in advance, against every file now written
-        (the search index included); then keep the records of the pages that passed."""
-        files = written_files(self.output)
+        (`files`, when the caller knows them; the search index included); then keep the
+        records of the pages that passed. With `only` (a quick build, whose files bear the
+        same names as the last build's), only those files' links."""
+        files = files if files is not None else written_files(self.output)
         errors, warnings = [], []
-        for path in self.html:
+        for path in self.html if only is None else sorted(only & set(self.records)):
             facts = self.facts.get(path)
             for target, in_body, label in self.records[path][2]:
                 if target in files or (path, target) in self.reported:
                     continue
                 where = facts.source if facts else path
                 line = f'{where}: "{label}" points to {target}, which was not written'
-                (warnings if in_body else errors).append(line)
+                (warnings if in_body else errors).append((facts and facts.source, line))
         if self.store:
             self._save({path: record for path, record in self.records.items() if record[1] is not None})
         return errors, warnings

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 
 from ..digests import digest
 from ..writer import read_stamp
@@ -15,16 +14,11 @@ def map_path(cache_path: str, output: str) -> str:
     return os.path.join(os.path.abspath(cache_path), f"guide-sources-{digest(os.path.realpath(output))}.json")
 
 
-def save_page_sources(cache_path: str, output: str, written: str, pages) -> None:
-    """After a build has stamped `written` (the staging folder that becomes `output`): each
+def save_page_sources(caches, cache_path: str, output: str, build_id: str, pages) -> None:
+    """After a build has stamped the site that becomes `output` with `build_id`: each
     page's file name and its source path."""
-    path = map_path(cache_path, output)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    data = {"build": read_stamp(written), "pages": {page.save_as: os.path.abspath(page.source_path) for page in pages}}
-    handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".guide-", suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8") as stored:
-        json.dump(data, stored)
-    os.replace(temporary, path)
+    data = {"build": build_id, "pages": {page.save_as: os.path.abspath(page.source_path) for page in pages}}
+    caches.save(map_path(cache_path, output), "record of each page's source", data)
 
 
 def load_page_sources(cache_path: str, output: str) -> dict[str, str] | None:
