@@ -192,7 +192,7 @@ def _rebuild(settings, state, found, reads, stamps, markdown, staging, output, s
         written.add(name)
     state.sent_links = {**sent, **settler.sent}
     report_sent(state, sum(len(messages) for messages in state.sent_links.values()))
-    stop_on_problems(state, "the site was not swapped in")
+    stop_on_problems(state, "nothing was written")  # as a full build stops before writing
 
     # The search shards of the edited pages, indexed while the rest is linked and checked.
     indexing = None
