@@ -139,7 +139,7 @@ clean:
 	rm -rf "$(CACHEDIR)"
 
 test: $(TEST_INSTALLED) $(VNU_JAR) $(LIGHTHOUSE)
-	VNU_JAR="$(VNU_JAR)" LIGHTHOUSE="$(LIGHTHOUSE)" "$(PYTHON)" -m pytest $(PYTESTOPTS)
+	VNU_JAR="$(VNU_JAR)" LIGHTHOUSE="$(LIGHTHOUSE)" "$(PYTHON)" -m pytest -n auto --dist loadfile $(PYTESTOPTS)
 
 # This project against plain Pelican (and Hugo) on a synthetic guide, then the devserver's
 # save-to-reload; REAL=path/to/content also times a real guide's cold build.

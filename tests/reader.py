@@ -59,7 +59,16 @@ PAGES = site_pages()
 
 
 def record(key: str, value) -> None:
+    """Keep a measured figure in the artifacts; test processes running side by side (make
+    test runs two) take turns with the file, each writing it whole."""
+    import fcntl
+    import os
+
     ARTIFACTS.mkdir(exist_ok=True)
-    figures = json.loads(FIGURES.read_text()) if FIGURES.exists() else {}
-    figures[key] = value
-    FIGURES.write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n")
+    with open(ARTIFACTS / ".figures.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        figures = json.loads(FIGURES.read_text()) if FIGURES.exists() else {}
+        figures[key] = value
+        temporary = FIGURES.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n")
+        os.replace(temporary, FIGURES)

@@ -89,6 +89,7 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
     def answer(self, status: int, body: bytes = b"", **headers) -> None:
+        self.finished_asking()  # before the answer goes: the client may ask again the moment it has it
         self.send_response(status)
         self.send_header("Content-Type", headers.pop("content_type", "text/html; charset=utf-8"))
         self.send_header("Content-Length", str(len(body)))
@@ -117,12 +118,19 @@ class Handler(BaseHTTPRequestHandler):
             site.in_flight_all += 1
             site.most[host] = max(site.most[host], site.in_flight[host])
             site.most_all = max(site.most_all, site.in_flight_all)
+        self.counted = host
         try:
             self.respond(path, times)
         finally:
-            with site.lock:
-                site.in_flight[host] -= 1
-                site.in_flight_all -= 1
+            self.finished_asking()
+
+    def finished_asking(self) -> None:
+        """This request no longer counts as one in flight (once, however it ends)."""
+        host, self.counted = getattr(self, "counted", None), None
+        if host is not None:
+            with self.server.lock:
+                self.server.in_flight[host] -= 1
+                self.server.in_flight_all -= 1
 
     def respond(self, path: str, times: int) -> None:
         if path == "/ok":
