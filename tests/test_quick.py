@@ -97,6 +97,13 @@ def test_any_other_change_is_a_full_build_with_the_same_bytes_search_index_inclu
     rebuild_and_compare(warm, tmp_path, quick=False)
 
 
+def test_a_new_title_renders_its_chapter_but_indexes_one_shard(warm, tmp_path):
+    edit(warm, "05/apache.md", "title: Apache", "title: Apache httpd")  # its sidebar label too
+    result = rebuild_and_compare(warm, tmp_path, quick=False)
+    rendered = int(result.summary.split(" files rendered")[0].rsplit(" ", 1)[1])
+    assert rendered > 5 and timings(warm)["search_shards_indexed"] == 1
+
+
 def test_an_edit_that_breaks_a_page_is_reported_by_a_full_build_and_leaves_the_site(warm):
     before = tree_bytes(warm.output)
     edit(warm, "05/servers.md", "Servers run the code.", '<meta http-equiv="refresh" content="0">')

@@ -36,7 +36,7 @@ from . import sitesettings
 from .state import SETTINGS_FILE, begin, end, state_of
 from .theme import Stylesheets, configure_environment
 from .files import PREVIOUS_SITE, RESIDENT, STAMP, link_or_copy
-from .writer import GuideWriter
+from .writer import GuideWriter, article_key
 
 PUBLISHING_FILES = ("sitemap.xml", "robots.txt")
 
@@ -417,7 +417,7 @@ def finish(pelican) -> None:
         elif config.search:
             search.write_manifest(output, state.search_shards, state.search_stale)
             if state.search_stale:  # the devserver indexes them after the reload
-                settings[search.PENDING] = (state.search_shards, state.search_stale, state.search_scratch, settings.get("DEFAULT_LANG") or "en")
+                settings[search.PENDING] = search.pending(state, settings)
         more_errors, more_warnings = check.settle()
         report_check(errors + more_errors, warnings + more_warnings)
         state.counts["checked"] = check.checked
@@ -461,7 +461,7 @@ def keep_snapshot(settings, state, output: str, build_id: str) -> None:
         latest=os.environ.get("SOURCE_DATE_EPOCH"), content=state.content_stamps, records=records,
         keys=dict(state.writer.keys), files=frozenset(state.planned_files), sources=state.page_sources,
         theme_pages=state.theme_pages, redirects=state.redirects, reported=set(state.reported_links),
-        context=frozenset(state.context_names), lines=list(state.report.lines),
+        context=frozenset(state.context_names), lines=list(state.report.lines), articles=state.article_keys,
         sent=state.sent_links,
     ), state.caches, resident=bool(settings.get(RESIDENT)))  # fmt: skip
 
@@ -480,14 +480,13 @@ def start_search(settings, state, output: str):
     if not state.config.search:
         return None
     # The pages of the guide; a hidden page is listed nowhere, the search index included.
-    pages = {page.save_as: state.writer.keys[page.save_as] for page in state.guide_pages}
-    state.search_shards = search.plan(pages, state.config.search_shard_pages)
+    state.article_keys = {page.save_as: article_key(state.writer.global_key, page) for page in state.guide_pages}
+    state.search_shards = search.plan(state.article_keys, state.config.search_shard_pages)
     previous = settings.get(PREVIOUS_SITE) or output
     later = bool(settings.get(search.INDEX_LATER))
     state.counts["search_started"] = time.perf_counter()
     state.search_scratch = search.scratch_folder(settings, previous)
-    language = settings.get("DEFAULT_LANG") or "en"
-    indexing, state.search_stale = search.start(output, previous, state.search_shards, state.search_scratch, language, later)
+    indexing, state.search_stale = search.start(output, previous, state.search_shards, state.search_scratch, search.language(settings), later)
     if not indexing:
         state.counts.pop("search_started")
     return indexing

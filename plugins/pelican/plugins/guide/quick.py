@@ -22,6 +22,7 @@ import re
 import time
 
 from jinja2 import meta
+from pelican.contents import Page
 
 from . import report, search, snapshot
 from .caches import CacheFiles
@@ -31,11 +32,16 @@ from .generator import GuideGenerator, alias_save_as, llms_file, markdown_copy, 
 from .gitdates import repository
 from .links import LinkSettler
 from .navigation import Guide
+from .plugin import (
+    configure_generator, keep_snapshot, record_sources, report_check, report_sent, save_timings, site_check_of,
+    stop_on_problems, summary,
+)  # fmt: skip
+from .reader import EXTENSIONS as READER_EXTENSIONS, GuideMarkdownReader
 from .reading import make_markdown, published_body, read_page
 from .settings import guide_config
 from .state import CACHE_FILES, begin, end
 from .theme import Stylesheets, theme_ids
-from .writer import data_key, finish_site, global_key, manifest_path, page_key, render_file
+from .writer import article_key, data_key, finish_site, global_key, manifest_path, page_key, render_file
 
 # Pelican's own link placeholders ({index}, {tag}...) that only its content objects
 # replace; the guide's links step settles {filename}, {static} and {attach}.
@@ -114,11 +120,6 @@ def rebuild(settings, staging: str, output: str) -> bool:
 
 
 def _rebuild(settings, state, found, reads, stamps, markdown, staging, output, started) -> bool:
-    from pelican.contents import Page
-
-    from .plugin import configure_generator, keep_snapshot, record_sources, report_check, report_sent, save_timings, site_check_of, stop_on_problems, summary
-    from .reader import EXTENSIONS as READER_EXTENSIONS, GuideMarkdownReader
-
     config = state.config
     state.styles = Stylesheets(settings["THEME"], config)
     context = settings.copy()
@@ -197,13 +198,13 @@ def _rebuild(settings, state, found, reads, stamps, markdown, staging, output, s
     # The search shards of the edited pages, indexed while the rest is linked and checked.
     indexing = None
     if config.search:
-        indexed = {record.save_as: keys[record.save_as] for record in state.guide_pages}
-        state.search_shards = search.plan(indexed, config.search_shard_pages)
+        state.article_keys = dict(found.articles)
+        state.article_keys.update({page.save_as: article_key(base, page) for page, old in edited if old.listed})
+        state.search_shards = search.plan(state.article_keys, config.search_shard_pages)
         state.counts["search_started"] = time.perf_counter()
         state.search_scratch = search.scratch_folder(settings, output)
         later = bool(settings.get(search.INDEX_LATER))
-        language = settings.get("DEFAULT_LANG") or "en"
-        indexing, state.search_stale = search.start(staging, output, state.search_shards, state.search_scratch, language, later)
+        indexing, state.search_stale = search.start(staging, output, state.search_shards, state.search_scratch, search.language(settings), later)
     files = _link_the_rest(output, staging, written)
 
     facts = {path: record.facts for path, record in found.records.items()}
@@ -226,7 +227,7 @@ def _rebuild(settings, state, found, reads, stamps, markdown, staging, output, s
     elif config.search:
         search.write_manifest(staging, state.search_shards, state.search_stale)
         if state.search_stale:
-            settings[search.PENDING] = (state.search_shards, state.search_stale, state.search_scratch, settings.get("DEFAULT_LANG") or "en")
+            settings[search.PENDING] = search.pending(state, settings)
     more_errors, more_warnings = check.settle(files | _index_files(staging) | {STAMP}, only=written)
     report_check(errors + more_errors, warnings + more_warnings)
     state.counts["checked"] = check.checked
@@ -300,7 +301,7 @@ def _lacks_what_templates_read(generator, names, full_context) -> bool:
     say. A variable neither gives, or one a template sets, reads the same in both."""
     given = set(generator.context) | set(generator.env.globals) | {"page", "output_file", "SITEURL", *_RUN_CONTEXT}
     read, seen = set(), set()
-    todo = [generator.get_template(name).name for name in names] + ["redirect.html"]
+    todo = [generator.get_template(name).name for name in (*names, "redirect")]
     while todo:
         name = todo.pop()
         if name in seen:

@@ -4,18 +4,20 @@ Pagefind has no incremental mode: one run indexes every page it is given, in tim
 memory that grow with their number (about 2 ms and 0.3 MB a page). So the guide's pages
 are dealt into shards of about GUIDE_SEARCH_SHARD_PAGES pages, by a digest of each page's
 URL (a page stays in its shard whatever else changes), and each shard is its own
-Pagefind bundle, `pagefind/<n>/`. A shard's key is a digest of its pages' writer keys
-(everything each page is made from) and of Pagefind's options: a shard whose key is the
-one the previous site's shard was made with is linked from it, the others are indexed
-again, one Pagefind run each, in the background while the pages are checked. A cold
-build makes the same shards, so its index and an incremental build's are the same files.
+Pagefind bundle, `pagefind/<n>/`. A shard's key is a digest of its pages' article keys
+(writer.article_key: what each page's `<article>` is made from, not its sidebar) and of
+Pagefind's options: a shard whose key is the one the previous site's shard was made with
+is linked from it, the others are indexed again, one Pagefind run each, in the
+background while the pages are checked. A cold build makes the same shards, so its
+index and an incremental build's are the same files.
 
 Pagefind reads only each page's `<article data-pagefind-body>` (its title, headings and
 text; "On this page" and the dates are data-pagefind-ignore), so only that element is
-handed to it, which halves its time; highlighted code and the headings' "#" links are
-left out too. `pagefind/shards.json` lists the shards with their keys: the reader's
-script searches the first and merges the others (Pagefind's mergeIndex), and the next
-build reads the keys. The theme's own pages and the redirects are never indexed.
+handed to it, its highlighted code emptied (left out of the index anyway): the same
+index in less than half the time. `pagefind/shards.json` lists the shards with their
+keys: the reader's script searches the first and merges the others (Pagefind's
+mergeIndex), and the next build reads the keys. The theme's own pages, the redirects
+and hidden pages are never indexed.
 """
 
 from __future__ import annotations
@@ -68,7 +70,7 @@ def shard_count(pages: int, shard_pages: int) -> int:
 
 
 def plan(pages: dict[str, str], shard_pages: int) -> list[Shard]:
-    """The shards of the pages {site path: writer key}. A page's shard depends only on its
+    """The shards of the pages {site path: article key}. A page's shard depends only on its
     path and on how many shards there are (and, in a small guide, which are empty)."""
     count = shard_count(len(pages), shard_pages)
     members: list[list[str]] = [[] for _ in range(count)]
@@ -87,6 +89,16 @@ def _pagefind_version() -> str:
     from importlib.metadata import version
 
     return version("pagefind-bin")
+
+
+def language(settings) -> str:
+    """The one language the whole guide is indexed in (index_shard)."""
+    return settings.get("DEFAULT_LANG") or "en"
+
+
+def pending(state, settings) -> tuple:
+    """What a devserver's build leaves to index after the reload (PENDING)."""
+    return state.search_shards, state.search_stale, state.search_scratch, language(settings)
 
 
 def read_manifest(site: str) -> dict[str, str]:

@@ -60,6 +60,7 @@ class Snapshot:
     context: frozenset  # the names of the variables the templates were given
     lines: list[tuple] = field(default_factory=list)  # its warnings: (level, line, the page's source as shown)
     sent: dict = field(default_factory=dict)  # source -> the messages of its links to the complete guide
+    articles: dict = field(default_factory=dict)  # each listed page's writer.article_key, by site path
 
 
 def record_of(page, facts) -> PageRecord:

@@ -40,6 +40,7 @@ class BuildState:
     writer: Any = None  # writer.GuideWriter
     search_shards: list = field(default_factory=list)  # search.Shard, the index's plan
     search_stale: dict = field(default_factory=dict)  # shard name -> the key it was made with
+    article_keys: dict = field(default_factory=dict)  # each listed page's article_key: the shards' plan
     search_scratch: str = ""  # where Pagefind's input is written (search.scratch_folder)
     counts: dict = field(default_factory=dict)  # figures for the summary line
     content_stamps: dict | None = None  # every file of the content folder when reading began

@@ -60,6 +60,17 @@ def page_key(base: str, name: str, template_name: str, page) -> str:
     )  # fmt: skip
 
 
+def article_key(base: str, page) -> str:
+    """What a page's `<article>` (all the search index reads of it) is made from: its body,
+    title, headings, dates, edit link and language; not its sidebar or pager, so renaming
+    a page indexes its chapter's pages no more again than its own."""
+    body = hashlib.blake2b(page._content.encode("utf-8"), digest_size=16).hexdigest()
+    return digest(
+        base, "article", body, page.url, page.title, page.headings, str(getattr(page, "updated", None)),
+        getattr(page, "edit_url", None), getattr(page, "lang", None),
+    )  # fmt: skip
+
+
 def data_key(base: str, name: str, source_key) -> str:
     """What a file that is no template (llms.txt, a page's Markdown) is made from."""
     return digest(base, name, source_key)
