@@ -138,8 +138,17 @@ clean:
 	done
 	rm -rf "$(CACHEDIR)"
 
+PYTEST = VNU_JAR="$(VNU_JAR)" LIGHTHOUSE="$(LIGHTHOUSE)" "$(PYTHON)" -m pytest
+
+# A test file per core, then the tests that time the page (Lighthouse) on a machine nothing
+# else is running on; PYTESTOPTS given, one run with them.
 test: $(TEST_INSTALLED) $(VNU_JAR) $(LIGHTHOUSE)
-	VNU_JAR="$(VNU_JAR)" LIGHTHOUSE="$(LIGHTHOUSE)" "$(PYTHON)" -m pytest -n auto --dist loadfile $(PYTESTOPTS)
+ifeq ($(strip $(PYTESTOPTS)),)
+	$(PYTEST) -n auto --dist loadfile -m "not alone"
+	$(PYTEST) -p no:xdist -m alone
+else
+	$(PYTEST) -n auto --dist loadfile $(PYTESTOPTS)
+endif
 
 # This project against plain Pelican (and Hugo) on a synthetic guide, then the devserver's
 # save-to-reload; REAL=path/to/content also times a real guide's cold build.

@@ -34,7 +34,8 @@ from reader import record
 from test_nginx import running_nginx
 from tools import CHROMIUM_ARGS, REPO, chromium_path, missing
 
-pytestmark = pytest.mark.browser
+# Alone: tests running beside it on a 2-core machine make its timings (total blocking time) vary.
+pytestmark = [pytest.mark.browser, pytest.mark.alone]
 
 CATEGORIES = {"performance", "accessibility", "best-practices", "seo", "agentic-browsing"}
 SYNTHETIC_PAGE = "s1-example-300.html"  # page 300 of the 325-page section: the longest sidebar
