@@ -14,5 +14,8 @@ RELATIVE_URLS = False
 
 # Every source read afresh, so nothing an earlier build cached reaches the published bytes.
 GUIDE_CACHE = False
+# One search index, not shards: shards make an author's rebuild quick, but each adds
+# requests to a reader's first search and ranks near ties by its own word counts.
+GUIDE_SEARCH_SHARD_PAGES = None
 # sitemap.xml, robots.txt and the .gz/.br copies.
 GUIDE_PUBLISH = True

@@ -13,6 +13,7 @@ tests/test_reader_breakage.py breaks each of these and shows the check names it.
 from __future__ import annotations
 
 import gzip
+import json
 import re
 
 import pytest
@@ -84,6 +85,15 @@ def test_a_key_opens_search_and_a_word_of_one_page_finds_it(new_context, thousan
     assert bc.first_result_problems(results, UNIQUE_WORD, thousand_guide.path) == []
     assert bc.csp_problems(seen) == []  # with Pagefind's script, WebAssembly and worker running
     assert bc.mixed_content_problems(seen) == []
+
+
+def test_the_published_guide_is_one_search_index_of_every_listed_page(thousand_guide):
+    """publishconf.py: readers load one index (no shards' extra requests, no ranking by a
+    shard's own word counts); shards are for the author's rebuilds."""
+    output = thousand_guide.output
+    assert [shard["path"] for shard in json.loads((output / "pagefind" / "shards.json").read_text())["shards"]] == ["0/"]
+    entry = json.loads((output / "pagefind" / "0" / "pagefind-entry.json").read_text())
+    assert entry["languages"]["en"]["page_count"] == len(list(output.glob("*.md"))) == SYNTHETIC_PAGES
 
 
 # Code, colour scheme, "On this page" ---------------------------------------------------

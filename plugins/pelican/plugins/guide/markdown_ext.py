@@ -3,20 +3,25 @@
 - A line of a fenced code block that starts with `~~` is highlighted: the marker is
   removed and the line number goes into the fence's `hl_lines`, so Pygments wraps the
   line in `<span class="hll">` (the guide's own build did this with sed on the HTML).
-- Pygments' HTML formatter works out its style table once per style, not once per block.
+- Pygments' HTML formatter works out its style table once per style, not once per block,
+  and a style is looked up once per process (`style_by_name`: a style from a package, such
+  as a11y-light, otherwise costs a scan of every installed package's entry points).
 - HTML comments (`<!-- a note for co-authors -->`) are left out of what is published,
   the page and its Markdown copy alike; inside code they are code, and stay.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 from pygments.formatters.html import HtmlFormatter
+from pygments.styles import get_style_by_name
 
 MARKER = "~~"
+style_by_name = functools.cache(get_style_by_name)
 _FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})[ ]*(?P<info>.*?)[ ]*$")
 _HL_LINES = re.compile(r"""hl_lines=(["'])(?P<lines>.*?)\1""")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)

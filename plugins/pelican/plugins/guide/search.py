@@ -18,6 +18,11 @@ index in less than half the time. `pagefind/shards.json` lists the shards with t
 keys: the reader's script searches the first and merges the others (Pagefind's
 mergeIndex), and the next build reads the keys. The theme's own pages, the redirects
 and hidden pages are never indexed.
+
+A published site has one shard (publishconf.py: GUIDE_SEARCH_SHARD_PAGES = None): each
+shard adds requests to a reader's first search, and Pagefind ranks a shard's pages by
+that shard's own word statistics (BM25's idf), so near ties among shards can come out in
+another order than in one index. Readers get the whole index; authors, the quick one.
 """
 
 from __future__ import annotations
@@ -65,14 +70,10 @@ class Shard:
     pages: tuple[str, ...]  # the site paths of its pages, sorted
 
 
-def shard_count(pages: int, shard_pages: int) -> int:
-    return max(1, math.ceil(pages / shard_pages))
-
-
-def plan(pages: dict[str, str], shard_pages: int) -> list[Shard]:
+def plan(pages: dict[str, str], shard_pages: int | None) -> list[Shard]:
     """The shards of the pages {site path: article key}. A page's shard depends only on its
     path and on how many shards there are (and, in a small guide, which are empty)."""
-    count = shard_count(len(pages), shard_pages)
+    count = 1 if shard_pages is None else max(1, math.ceil(len(pages) / shard_pages))
     members: list[list[str]] = [[] for _ in range(count)]
     for path in sorted(pages):
         members[int.from_bytes(hashlib.blake2b(path.encode(), digest_size=8).digest(), "big") % count].append(path)

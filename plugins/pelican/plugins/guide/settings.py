@@ -11,10 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from pygments.styles import get_style_by_name
 from pygments.util import ClassNotFound
 
 from .errors import GuideSettingsError
+from .markdown_ext import style_by_name
 
 DEFAULTS = {
     # Headings of chapters that have no `toc: true` page: {50: "Code Examples"}.
@@ -37,8 +37,9 @@ DEFAULTS = {
     # Pagefind search index and search.html.
     "GUIDE_SEARCH": True,
     # Pages per shard of the search index: an edit indexes its shard again, and a reader's
-    # first search loads a few small files of each shard (search.py).
-    "GUIDE_SEARCH_SHARD_PAGES": 150,
+    # first search loads a few small files of each shard (search.py). None: one index, as
+    # publishconf.py builds it for readers.
+    "GUIDE_SEARCH_SHARD_PAGES": 100,
     # llms.txt and a Markdown copy beside each page.
     "GUIDE_LLMS_TXT": True,
     # Publishing files: sitemap.xml, robots.txt, .gz and .br copies (publishconf.py).
@@ -104,7 +105,7 @@ class Config:
     image_hosts: tuple[str, ...]
     metadata_overrides: bool
     search: bool
-    search_shard_pages: int
+    search_shard_pages: int | None
     llms_txt: bool
     publish: bool
     precompress: tuple[str, ...]
@@ -245,7 +246,7 @@ def _styles(settings) -> tuple[str, str]:
         _fail("GUIDE_PYGMENTS_STYLES", value, 'must be two Pygments style names, light then dark')
     for name in value:
         try:
-            get_style_by_name(name)
+            style_by_name(name)
         except (ClassNotFound, TypeError):
             _fail("GUIDE_PYGMENTS_STYLES", name, "is not a Pygments style installed here")
     return tuple(value)
@@ -281,7 +282,8 @@ def guide_config(settings) -> Config:
         ),  # fmt: skip
         metadata_overrides=_boolean(settings, "GUIDE_METADATA_OVERRIDES"),
         search=_boolean(settings, "GUIDE_SEARCH"),
-        search_shard_pages=_whole(settings, "GUIDE_SEARCH_SHARD_PAGES", 1),
+        search_shard_pages=None if setting(settings, "GUIDE_SEARCH_SHARD_PAGES") is None
+        else _whole(settings, "GUIDE_SEARCH_SHARD_PAGES", 1),
         llms_txt=_boolean(settings, "GUIDE_LLMS_TXT"),
         publish=_boolean(settings, "GUIDE_PUBLISH"),
         precompress=_strings(

@@ -27,9 +27,9 @@ from jinja2 import FileSystemBytecodeCache
 from jinja2.bccache import Bucket, bc_magic
 from markupsafe import Markup
 from pygments.formatters import HtmlFormatter
-from pygments.styles import get_style_by_name
 
 from .errors import GuideSettingsError
+from .markdown_ext import style_by_name
 
 CODE_BLOCK = '<div class="highlight">'  # what codehilite wraps each block in
 ENTRY_TEMPLATE = "partials/nav-entry.html"
@@ -132,7 +132,7 @@ class Stylesheets:
         base = "\n".join(path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.css")))
         if not base.strip():
             raise GuideSettingsError(f"THEME {theme!r} has no css/*.css files; point THEME at the guide's theme")
-        light, dark = (HtmlFormatter(style=get_style_by_name(name)).get_style_defs(".highlight") for name in config.pygments_styles)
+        light, dark = (HtmlFormatter(style=style_by_name(name)).get_style_defs(".highlight") for name in config.pygments_styles)
         code = one_colour_scheme_stylesheet(light, dark)
         init = Path(theme) / INIT_SCRIPT
         script = inline_script(init) if init.exists() else ""
