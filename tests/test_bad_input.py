@@ -208,6 +208,7 @@ def test_a_content_folder_that_does_not_exist(guide, tmp_path):
         ("GUIDE_SECTIONS", json.dumps([50]), "GUIDE_SECTIONS [50] must be a dict of chapter numbers to section digits"),
         ("GUIDE_STRICT", '"yes"', "GUIDE_STRICT 'yes' must be True or False"),
         ("GUIDE_WORKERS", "0", "GUIDE_WORKERS 0 must be a whole number from 1"),
+        ("GUIDE_SEARCH_SHARD_PAGES", "0", "GUIDE_SEARCH_SHARD_PAGES 0 must be a whole number from 1, or None for one index"),
         ("GUIDE_MISSING_PAGES_BASE", '"www.example.org"', "GUIDE_MISSING_PAGES_BASE 'www.example.org' must be an absolute http(s) address"),
         ("GUIDE_PYGMENTS_STYLES", '["a11y-light", "nope"]', "GUIDE_PYGMENTS_STYLES 'nope' is not a Pygments style installed here"),
         ("GUIDE_SIDEBAR", "1", "GUIDE_SIDEBAR is not a setting of the guide plugin"),

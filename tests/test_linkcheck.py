@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from importlib.metadata import version
 from pathlib import Path
 
@@ -26,6 +26,7 @@ import pytest
 from aiohttp.abc import AbstractResolver
 
 from conftest import REPO, Guide, run_build, run_make
+from tools import QuietServer
 
 from pelican.plugins.guide.linkcheck import cli
 from pelican.plugins.guide.linkcheck.cache import NAME as CACHE_NAME
@@ -44,7 +45,7 @@ FAST = {
 }
 
 
-class Site(ThreadingHTTPServer):
+class Site(QuietServer):
     daemon_threads = True
     block_on_close = False  # a slow answer still sleeping never holds up the end
 

@@ -11,6 +11,7 @@ import http.server
 import os
 import shutil
 import socket
+import sys
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -86,11 +87,20 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+class QuietServer(http.server.ThreadingHTTPServer):
+    """A test server that says nothing when a client goes away mid-answer (a browser that
+    cancels a load, a link checker past its timeout); any other fault is printed."""
+
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @contextmanager
 def serve(folder: Path, port: int = 0):
     """Serve `folder` over HTTP on 127.0.0.1 (`port`, or a free one); yields the base URL."""
     handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    server = QuietServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

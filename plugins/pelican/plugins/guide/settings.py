@@ -206,6 +206,13 @@ def _whole(settings, name: str, least: int) -> int:
     return value
 
 
+def _shard_pages(settings) -> int | None:
+    value = setting(settings, "GUIDE_SEARCH_SHARD_PAGES")
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+        _fail("GUIDE_SEARCH_SHARD_PAGES", value, "must be a whole number from 1, or None for one index")
+    return value
+
+
 def _siteurl(settings) -> str:
     """SITEURL starts every link of a page: empty (links relative to the page) or an
     absolute http(s) address, never a scheme that runs code (`javascript:`, `data:`)."""
@@ -282,8 +289,7 @@ def guide_config(settings) -> Config:
         ),  # fmt: skip
         metadata_overrides=_boolean(settings, "GUIDE_METADATA_OVERRIDES"),
         search=_boolean(settings, "GUIDE_SEARCH"),
-        search_shard_pages=None if setting(settings, "GUIDE_SEARCH_SHARD_PAGES") is None
-        else _whole(settings, "GUIDE_SEARCH_SHARD_PAGES", 1),
+        search_shard_pages=_shard_pages(settings),
         llms_txt=_boolean(settings, "GUIDE_LLMS_TXT"),
         publish=_boolean(settings, "GUIDE_PUBLISH"),
         precompress=_strings(
