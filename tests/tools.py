@@ -74,7 +74,7 @@ def chromium():
             launched.close()
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
         pass
 
@@ -97,9 +97,9 @@ class QuietServer(http.server.ThreadingHTTPServer):
 
 
 @contextmanager
-def serve(folder: Path, port: int = 0):
+def serve(folder: Path, port: int = 0, handler_class: type = QuietHandler):
     """Serve `folder` over HTTP on 127.0.0.1 (`port`, or a free one); yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
+    handler = functools.partial(handler_class, directory=str(folder))
     server = QuietServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

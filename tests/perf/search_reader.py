@@ -93,30 +93,14 @@ class Throttle:
 
 
 def serve_throttled(site: Path, throttle: Throttle):
-    import functools
-    import http.server
-    import threading
-    from contextlib import contextmanager
+    """tests/tools.serve, each answer's body sent through `throttle`."""
+    from tools import QuietHandler, serve
 
-    class Handler(http.server.SimpleHTTPRequestHandler):
+    class Handler(QuietHandler):
         def copyfile(self, source, outputfile):
             throttle.send(outputfile.write, source.read())
 
-        def log_message(self, *args):
-            pass
-
-    @contextmanager
-    def running():
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(site)))
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{server.server_port}/"
-        finally:
-            server.shutdown()
-            server.server_close()
-
-    return running()
+    return serve(site, handler_class=Handler)
 
 
 def first_searches(site: Path) -> list[dict]:
