@@ -64,13 +64,20 @@ def current_marked_on_the_chapter():
 
     def sidebar(self, page=None):
         items = original(self, page)
-        return tuple(navigation.Item(item.entry, item.current or bool(item.children), item.children) for item in items)
+        return tuple(
+            navigation.Item(item.entry, item.current or bool(item.children), item.children) for item in items
+        )
 
     navigation.Guide.sidebar = sidebar
 
 
 def _folded(items, open_: bool):
-    return tuple(navigation.Item(item.entry, item.current, _folded(item.children, open_), open_ and bool(item.children)) for item in items)
+    return tuple(
+        navigation.Item(
+            item.entry, item.current, _folded(item.children, open_), open_ and bool(item.children)
+        )
+        for item in items
+    )
 
 
 def groups_left_closed():
@@ -82,14 +89,23 @@ def groups_left_closed():
 def every_group_open():
     """Every group open, on the contents pages too."""
     original = navigation.Guide.tree
-    navigation.Guide.tree = lambda self: tuple(navigation.Item(item.entry, item.current, _folded(item.children, True)) for item in original(self))
+    navigation.Guide.tree = lambda self: tuple(
+        navigation.Item(item.entry, item.current, _folded(item.children, True)) for item in original(self)
+    )
 
 
 CASES = {
     case.__name__: case
-    for case in (wrong_label, wrong_tie_order, section_dropped, second_toc_page_ignored, current_marked_on_the_chapter,
-                 groups_left_closed, every_group_open)
-}  # fmt: skip
+    for case in (
+        wrong_label,
+        wrong_tie_order,
+        section_dropped,
+        second_toc_page_ignored,
+        current_marked_on_the_chapter,
+        groups_left_closed,
+        every_group_open,
+    )
+}
 
 if __name__ == "__main__":
     CASES[sys.argv[1]]()

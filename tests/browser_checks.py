@@ -76,10 +76,14 @@ def request_problems(seen: Visit) -> list[str]:
         problems.append(f"{sum(map(is_script, seen.requests))} requests for {SCRIPT}, expected one")
     scripts = seen.page.evaluate("[...document.scripts].map(s => s.getAttribute('src') ?? 'inline')")
     if len(scripts) != 2 or "inline" not in scripts or not any(src.endswith(SCRIPT) for src in scripts):
-        problems.append(f"{len(scripts)} <script> element(s) {scripts}: the theme's inline init and {SCRIPT} only")
+        problems.append(
+            f"{len(scripts)} <script> element(s) {scripts}: the theme's inline init and {SCRIPT} only"
+        )
     external = [src for src in scripts if src != "inline" and (urlsplit(src).scheme or src.startswith("/"))]
     problems += [f"the script {src} is not loaded by a relative URL" for src in external]
-    deferred = seen.page.evaluate(f"[...document.scripts].filter(s => s.src.endsWith('/{SCRIPT}') && !s.defer).length")
+    deferred = seen.page.evaluate(
+        f"[...document.scripts].filter(s => s.src.endsWith('/{SCRIPT}') && !s.defer).length"
+    )
     if deferred:
         problems.append(f"{SCRIPT} is not deferred")
     stylesheets = seen.page.locator('link[rel~="stylesheet"]').count()
@@ -146,12 +150,14 @@ def csp_problems(seen: Visit) -> list[str]:
     problems = [f"CSP violation: {line}" for line in seen.csp_violations]
     policy = seen.page.get_attribute('meta[http-equiv="Content-Security-Policy"]', "content")
     if not policy:
-        return problems + ["no Content-Security-Policy <meta>"]
+        return [*problems, "no Content-Security-Policy <meta>"]
     directives = {d.split()[0]: d.split()[1:] for d in policy.split(";") if d.strip()}
     script = directives.get("script-src", directives.get("default-src")) or []
     hashes = [source for source in script if source.startswith("'sha256-")]
     if sorted(set(script) - set(hashes)) != sorted(["'self'", "'wasm-unsafe-eval'"]) or len(hashes) != 1:
-        problems.append(f"script-src is {script}, expected 'self', 'wasm-unsafe-eval' and the inline script's hash")
+        problems.append(
+            f"script-src is {script}, expected 'self', 'wasm-unsafe-eval' and the inline script's hash"
+        )
     style = directives.get("style-src", directives.get("default-src")) or []
     if not style or any(not source.startswith("'sha256-") for source in style):
         problems.append(f"style-src allows more than hashed inline CSS: {style}")
@@ -161,7 +167,9 @@ def csp_problems(seen: Visit) -> list[str]:
         problems.append(f"the inline CSS did not apply (body margin {margin})")
     if not seen.page.evaluate("document.documentElement.classList.contains('js')"):
         problems.append("the inline script did not run")
-    label = seen.page.evaluate("document.querySelector('.theme-toggle')?.getAttribute('aria-label') ?? 'none'")
+    label = seen.page.evaluate(
+        "document.querySelector('.theme-toggle')?.getAttribute('aria-label') ?? 'none'"
+    )
     if label != "none" and not label.startswith("Colour scheme: "):
         problems.append(f"{SCRIPT} did not run (the toggle still reads {label!r})")
     return problems
@@ -171,8 +179,11 @@ def mixed_content_problems(seen: Visit) -> list[str]:
     """Every request stays on the page's own origin; nothing is loaded over plain http
     from elsewhere."""
     origin = urlsplit(seen.url)[:2]
-    problems = [f"request to another origin: {url}" for url in seen.requests
-                if urlsplit(url).scheme != "data" and urlsplit(url)[:2] != origin]
+    problems = [
+        f"request to another origin: {url}"
+        for url in seen.requests
+        if urlsplit(url).scheme != "data" and urlsplit(url)[:2] != origin
+    ]
     insecure = seen.page.evaluate(
         """[...document.querySelectorAll('[src], [srcset], link[href]:not([rel~="canonical"])')]
            .map(e => e.getAttribute('src') || e.getAttribute('srcset') || e.getAttribute('href'))
@@ -222,9 +233,7 @@ def tab_through(page, limit: int = 400) -> list[dict]:
     """Press Tab from the top of the page until focus leaves it, as a keyboard user would;
     a closed disclosure (or the closed drawer's menu button) is opened with Enter on the
     way. Returns every stop."""
-    page.evaluate(
-        "document.querySelectorAll('a[href], summary').forEach((e, i) => e.dataset.kbd = i)"
-    )
+    page.evaluate("document.querySelectorAll('a[href], summary').forEach((e, i) => e.dataset.kbd = i)")
     stops = []
     for _ in range(limit):
         page.keyboard.press("Tab")
@@ -246,7 +255,7 @@ def skip_link_problems(page) -> list[str]:
     main_id = page.evaluate("document.querySelector('main')?.id")
     problems = []
     if first["href"] != f"#{main_id}":
-        return [f"the first Tab stop is {first['tag']} \"{first['text']}\", not a link to #{main_id}"]
+        return [f'the first Tab stop is {first["tag"]} "{first["text"]}", not a link to #{main_id}']
     if not first["shown"]:
         problems.append("the skip link stays hidden when focused")
     page.keyboard.press("Enter")
@@ -260,7 +269,7 @@ def skip_link_problems(page) -> list[str]:
 def focus_problems(stops: list[dict]) -> list[str]:
     """Every Tab stop shows a focus outline at least 2px wide."""
     return [
-        f"focus not visible on {stop['tag']} \"{stop['text']}\" "
+        f'focus not visible on {stop["tag"]} "{stop["text"]}" '
         f"(outline {stop['outline']}px, :focus-visible {stop['focusVisible']})"
         for stop in stops
         if not (stop["focusVisible"] and stop["outline"] >= 2 and not _transparent(stop["outlineColor"]))
@@ -284,9 +293,7 @@ def keyboard_reach_problems(page, stops: list[dict]) -> list[str]:
 
 
 def horizontal_scroll_problems(page) -> list[str]:
-    widths = page.evaluate(
-        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-    )
+    widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     if widths[0] > widths[1]:
         return [f"scrolls sideways: {widths[0]}px of content in a {widths[1]}px window"]
     return []
@@ -313,7 +320,10 @@ def sidebar_problems(page, width: int) -> list[str]:
         if not nav.is_visible():
             return [f"at {width}px the menu button does not show the sidebar"]
         box = nav.bounding_box()
-        if page.evaluate(f"getComputedStyle(document.querySelector('{_SIDEBAR}')).position") != "fixed" or box["y"] > 1:
+        if (
+            page.evaluate(f"getComputedStyle(document.querySelector('{_SIDEBAR}')).position") != "fixed"
+            or box["y"] > 1
+        ):
             return [f"at {width}px the opened sidebar is not a drawer over the page ({box})"]
         page.keyboard.press("Escape")
         if nav.is_visible():
@@ -348,8 +358,10 @@ def current_entry_problems(page) -> list[str]:
         return ["the sidebar marks no current page"]
     problems = []
     if not (found["entry"] >= found["top"] and found["bottom"] <= found["end"]):
-        problems.append(f"the current entry is at {found['entry']:.0f}px, outside the sidebar's visible box "
-                        f"({found['top']:.0f} to {found['end']:.0f}px; the sidebar scrolled {found['scrolled']}px)")
+        problems.append(
+            f"the current entry is at {found['entry']:.0f}px, outside the sidebar's visible box "
+            f"({found['top']:.0f} to {found['end']:.0f}px; the sidebar scrolled {found['scrolled']}px)"
+        )
     if found["windowScrolled"]:
         problems.append(f"the page moved: scrolled {found['windowScrolled']}px on load")
     return problems
@@ -391,7 +403,9 @@ def filter_problems(page, word: str, keeps: str) -> list[str]:
         problems.append(f'filtering for "{word}" leaves {len(shown)} of {before} entries')
     if keeps not in shown:
         problems.append(f'filtering for "{word}" hides "{keeps}"')
-    problems += [f'filtering for "{word}" keeps "{label}"' for label in shown if word.lower() not in label.lower()][:3]
+    problems += [
+        f'filtering for "{word}" keeps "{label}"' for label in shown if word.lower() not in label.lower()
+    ][:3]
     return problems
 
 
@@ -476,7 +490,9 @@ def on_this_page_problems(page, width: int) -> list[str]:
     box = nav.bounding_box()
     height = page.viewport_size["height"]
     if scrolled < box["height"] or box["y"] < 0 or box["y"] >= height:
-        return [f'at {width}px "On this page" does not stay in view: at {scrolled}px down it is at y={box["y"]}']
+        return [
+            f'at {width}px "On this page" does not stay in view: at {scrolled}px down it is at y={box["y"]}'
+        ]
     return []
 
 
@@ -547,7 +563,9 @@ def table_scroll_problems(page) -> list[str]:
     problems = []
     for number, table in enumerate(tables, start=1):
         if table["right"] > table["width"] + 0.5:
-            problems.append(f"table {number} reaches {table['right']:.0f}px, past the {table['width']}px window")
+            problems.append(
+                f"table {number} reaches {table['right']:.0f}px, past the {table['width']}px window"
+            )
         elif table["scrollWidth"] > table["clientWidth"] and not table["scrolls"]:
             width, box = table["scrollWidth"], table["clientWidth"]
             problems.append(f"table {number} is cut off: {width}px in {box}px, and does not scroll")
@@ -592,7 +610,11 @@ CLASS_EFFECTS = {
     "borderless": ("borderTopWidth", lambda value: value == "0px", "no border"),
     "spaced": ("marginTop", lambda value: float(value.rstrip("px") or 0) > 0, "a margin"),
     "shot": ("display", lambda value: value == "block", "display block"),
-    "technical-diagram": ("backgroundColor", lambda value: value == "rgb(255, 255, 255)", "a white background"),
+    "technical-diagram": (
+        "backgroundColor",
+        lambda value: value == "rgb(255, 255, 255)",
+        "a white background",
+    ),
 }
 
 
@@ -606,7 +628,9 @@ def class_problems(page) -> list[str]:
         )
         if not values:
             problems.append(f"no element with class {name} to check")
-        problems += [f"class {name} gives {prop} {value}, not {wanted}" for value in values if not test(value)]
+        problems += [
+            f"class {name} gives {prop} {value}, not {wanted}" for value in values if not test(value)
+        ]
     return problems
 
 
@@ -734,13 +758,17 @@ def first_result_problems(results: list[dict] | None, query: str, path: str) -> 
     first = results[0]
     problems = []
     if urlsplit(first["href"]).path != path:
-        problems.append(f'the first result for "{query}" is {first["href"]} ("{first["title"]}"), expected {path}')
+        problems.append(
+            f'the first result for "{query}" is {first["href"]} ("{first["title"]}"), expected {path}'
+        )
     if not first["title"]:
         problems.append("the first result has no title")
     if not first["excerpt"]:
         problems.append("the first result has no excerpt")
     elif not set(first["marked"]) & set(query.lower().split()):
-        problems.append(f'the excerpt of the first result marks no word of "{query}": {first["excerpt"][:120]!r}')
+        problems.append(
+            f'the excerpt of the first result marks no word of "{query}": {first["excerpt"][:120]!r}'
+        )
     return problems
 
 
@@ -755,7 +783,7 @@ def dialog_search(seen: Visit, query: str, key: str = "/") -> tuple[list[dict] |
     page.locator("a.site-name").focus()
     page.keyboard.press(key)
     if not page.evaluate(f"!!document.querySelector('{DIALOG}')?.open"):
-        return None, problems + [f"{key} does not open the search dialog"]
+        return None, [*problems, f"{key} does not open the search dialog"]
     if not page.evaluate(f"document.activeElement === document.querySelector('{DIALOG} input')"):
         problems.append("the dialog's search field does not have focus")
     page.keyboard.type(query)
@@ -838,9 +866,11 @@ def scheme_problems(context, url: str, other_url: str) -> list[str]:
     if first["theme"] != "dark":
         problems.append(f"the next page's first frame has data-theme {first['theme']!r}, not the chosen dark")
     if background != dark:
-        problems.append(f"before the script ran the next page's background was {background}, not the chosen {dark}")
+        problems.append(
+            f"before the script ran the next page's background was {background}, not the chosen {dark}"
+        )
     if not held:
-        return problems + [f"{SCRIPT} was never asked for"]
+        return [*problems, f"{SCRIPT} was never asked for"]
     held[0].continue_()
     page.wait_for_load_state("load")
     if page.locator(".theme-toggle").get_attribute("aria-label") != "Colour scheme: dark":
@@ -851,7 +881,9 @@ def scheme_problems(context, url: str, other_url: str) -> list[str]:
 
 def on_this_page_follow_problems(page) -> list[str]:
     """Scrolled to each heading in turn, "On this page" marks that heading's link, only it."""
-    anchors = page.evaluate("""[...document.querySelectorAll('.on-this-page a')].map((a) => a.hash.slice(1))""")
+    anchors = page.evaluate(
+        """[...document.querySelectorAll('.on-this-page a')].map((a) => a.hash.slice(1))"""
+    )
     if len(anchors) < 2:
         return ['no "On this page" list to follow']
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -859,14 +891,19 @@ def on_this_page_follow_problems(page) -> list[str]:
     marks = """[...document.querySelectorAll('.on-this-page a[aria-current="true"]')].map((a) => a.hash.slice(1))"""
     problems = []
     for anchor in (anchors[1], anchors[-1], anchors[0]):
-        page.evaluate("(id) => window.scrollTo(0, document.getElementById(id).getBoundingClientRect().top + scrollY - 10)", anchor)
+        page.evaluate(
+            "(id) => window.scrollTo(0, document.getElementById(id).getBoundingClientRect().top + scrollY - 10)",
+            anchor,
+        )
         try:  # the marks follow on the next frame
-            page.wait_for_function(f"(id) => JSON.stringify({marks}) === JSON.stringify([id])", arg=anchor, timeout=2000)
+            page.wait_for_function(
+                f"(id) => JSON.stringify({marks}) === JSON.stringify([id])", arg=anchor, timeout=2000
+            )
         except PlaywrightTimeout:
             pass
         marked = page.evaluate(marks)
         if marked != [anchor]:
-            problems.append(f"scrolled to #{anchor}, \"On this page\" marks {marked}")
+            problems.append(f'scrolled to #{anchor}, "On this page" marks {marked}')
     return problems
 
 
@@ -901,7 +938,11 @@ def contents_marker_problems(page) -> list[str]:
     if not count:
         return ["no contents list"]
     marked = page.evaluate(_MARKERS)
-    return [f"{len(marked)} of {count} contents lines draw a marker before the label, such as {marked[:3]}"] if marked else []
+    return (
+        [f"{len(marked)} of {count} contents lines draw a marker before the label, such as {marked[:3]}"]
+        if marked
+        else []
+    )
 
 
 def contents_column_problems(page) -> list[str]:

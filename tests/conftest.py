@@ -142,7 +142,11 @@ def run_make(target: str, cwd: Path = REPO, env: dict[str, str] | None = None, *
     """`make TARGET VAR=value ...` as an author runs it: real exit status and output."""
     command = ["make", "--no-print-directory", target, *(f"{k}={v}" for k, v in variables.items())]
     return subprocess.run(
-        command, cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True, text=True,
+        command,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
         timeout=300,
     )
 
@@ -202,12 +206,22 @@ def thousand_guide(tmp_path_factory):
     head, body = deep.read_text(encoding="utf-8").split("\n\n", 1)
     deep.write_text(f"{head}\n\n{CONSOLE}\n{body}", encoding="utf-8")
     started = time.perf_counter()
-    result = run_build(content, root / "output", conffile=PUBLISHCONF, env={"SITEURL": SYNTHETIC_SITEURL},
-                       settings={"GUIDE_PRECOMPRESS": json.dumps([".js", ".txt"])})  # fmt: skip
+    result = run_build(
+        content,
+        root / "output",
+        conffile=PUBLISHCONF,
+        env={"SITEURL": SYNTHETIC_SITEURL},
+        settings={"GUIDE_PRECOMPRESS": json.dumps([".js", ".txt"])},
+    )
     assert result.returncode == 0, result.stderr
     found = metadata(target)
-    return SimpleNamespace(result=result, output=result.output, seconds=time.perf_counter() - started,
-                           path=f"/{found['slug']}.html", title=found["title"])  # fmt: skip
+    return SimpleNamespace(
+        result=result,
+        output=result.output,
+        seconds=time.perf_counter() - started,
+        path=f"/{found['slug']}.html",
+        title=found["title"],
+    )
 
 
 @pytest.fixture(scope="session")

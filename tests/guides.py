@@ -27,23 +27,50 @@ app = Flask(__name__)
 
 def write_every_shape(guide) -> None:
     page = guide.page
-    page("01/00.md", title="Introduction", sidebartitle="1. Introduction", slug="introduction", sortorder="0100", toc="True")
+    page(
+        "01/00.md",
+        title="Introduction",
+        sidebartitle="1. Introduction",
+        slug="introduction",
+        sortorder="0100",
+        toc="True",
+    )
     page("01/02.md", title="Learning path", slug="learning-path", sortorder="0102")
-    page("01/01.md", title="Why Python?", sidebartitle="Why Python", slug="why-python", sortorder="0101",
-         meta="Why the guide uses Python.")
-    page("05/servers.md", "Servers run the code.\n\n![Logo](/img/logo.png)\n\n## Bare metal\n\n## Virtual\n",
-         title="Servers", slug="servers", sortorder="0502", aliases="servers-old, machines")
+    page(
+        "01/01.md",
+        title="Why Python?",
+        sidebartitle="Why Python",
+        slug="why-python",
+        sortorder="0101",
+        meta="Why the guide uses Python.",
+    )
+    page(
+        "05/servers.md",
+        "Servers run the code.\n\n![Logo](/img/logo.png)\n\n## Bare metal\n\n## Virtual\n",
+        title="Servers",
+        slug="servers",
+        sortorder="0502",
+        aliases="servers-old, machines",
+    )
     page("05/apache.md", title="Apache", slug="apache", sortorder="0502")
     page("05/hosting.md", title="Hosting", slug="hosting", sortorder="0501")
     page("05/oracle.md", title="Oracle", slug="Oracle", sortorder="0503")
-    for number, name in enumerate(["Changelog", "What Full Stack Means", "About the Author", "Future Directions", "Page Statuses"]):
+    for number, name in enumerate(
+        ["Changelog", "What Full Stack Means", "About the Author", "Future Directions", "Page Statuses"]
+    ):
         slug = name.lower().replace(" ", "-")
         page(f"meta/{number}.md", title=name, slug=slug, sortorder=f"070{number}", toc="True")
     page("ex/django.md", title="Django Extensions", slug="django-extensions", sortorder="500010000")
     page("ex/django-code.md", title="Django Example Code", slug="django-code", sortorder="500010001")
     page("ex/django-apps.md", CODE, title="django.apps AppConfig", slug="django-apps", sortorder="500010020")
     page("ex/flask.md", title="Flask Extensions", slug="flask-extensions", sortorder="500020000")
-    page("ex/flask-app.md", "# Example 2\n\nText.\n", title="flask.app Flask", slug="flask-app", sortorder="500021001")
+    page(
+        "ex/flask-app.md",
+        "# Example 2\n\nText.\n",
+        title="flask.app Flask",
+        slug="flask-app",
+        sortorder="500021001",
+    )
     page("ex/pandas.md", title="pandas Example Code", slug="pandas-code", sortorder="500090001")
     page("60/x.md", title="Stray", slug="stray", sortorder="6001")
     page("01/hidden.md", title="Hidden notes", slug="hidden-notes", sortorder="0109", status="hidden")
@@ -64,7 +91,14 @@ def nested_list(ordered_list, depth: int = 0) -> list[tuple]:
     lines = []
     for item in ordered_list.find_all("li", recursive=False):
         node = item.find(["a", "span"], recursive=False)
-        lines.append((depth, " ".join(node.get_text(" ", strip=True).split()), node.get("href"), node.get("aria-current") == "page"))
+        lines.append(
+            (
+                depth,
+                " ".join(node.get_text(" ", strip=True).split()),
+                node.get("href"),
+                node.get("aria-current") == "page",
+            )
+        )
         group = item.find("details", recursive=False) or item
         for nested in group.find_all("ol", recursive=False):
             lines += nested_list(nested, depth + 1)
@@ -74,8 +108,12 @@ def nested_list(ordered_list, depth: int = 0) -> list[tuple]:
 def groups(soup) -> dict[str, bool]:
     """Each group of the sidebar (a line with lines under it), by label: open or not."""
     nav = soup.select_one('nav[aria-label="Table of contents"]')
-    return {details.parent.find(["a", "span"], recursive=False).get_text(" ", strip=True): details.has_attr("open")
-            for details in nav.find_all("details")}  # fmt: skip
+    return {
+        details.parent.find(["a", "span"], recursive=False).get_text(" ", strip=True): details.has_attr(
+            "open"
+        )
+        for details in nav.find_all("details")
+    }
 
 
 def contents(soup) -> list[tuple]:

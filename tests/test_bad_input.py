@@ -7,7 +7,6 @@ import json
 import shutil
 
 import pytest
-
 from conftest import CONFFILE, REPO, run_build, tree_bytes
 
 
@@ -38,7 +37,10 @@ def good_page(guide, name="good.md", **overrides):
         ({"slug": "../../x"}, 'slug "../../x" must be letters, digits, hyphens'),
         ({"toc": "maybe"}, 'toc "maybe" must be True or False'),
         ({"slug": "table-of-contents"}, "would be written to table-of-contents.html, which "),
-        ({"save_as": "404.html", "url": "404.html"}, 'save_as "404.html" is not allowed: the guide places every page itself'),
+        (
+            {"save_as": "404.html", "url": "404.html"},
+            'save_as "404.html" is not allowed: the guide places every page itself',
+        ),
         ({"template": "page"}, 'template "page" is not allowed'),
     ],
 )
@@ -48,13 +50,23 @@ def test_each_metadata_rule_stops_the_build_before_anything_is_written(guide, me
     good_page(guide)
     result = guide.build()
     assert_failed_cleanly(result, message)
-    assert any(line.startswith(f"error: {path}") or line.startswith("error: content") or str(path) in line for line in result.error_lines)
+    assert any(
+        line.startswith((f"error: {path}", "error: content")) or str(path) in line
+        for line in result.error_lines
+    )
     assert "nothing was written" in result.stderr
 
 
 def test_overrides_are_allowed_by_a_setting(guide):
     good_page(guide)
-    guide.page("moved.md", title="Moved", slug="moved", sortorder="0102", save_as="elsewhere.html", url="elsewhere.html")
+    guide.page(
+        "moved.md",
+        title="Moved",
+        slug="moved",
+        sortorder="0102",
+        save_as="elsewhere.html",
+        url="elsewhere.html",
+    )
     result = guide.build(settings={"GUIDE_METADATA_OVERRIDES": "true"})
     assert result.returncode == 0, result.stderr
     assert (guide.output / "elsewhere.html").exists()
@@ -80,7 +92,9 @@ def test_an_alias_that_takes_a_pages_name_names_both_files(guide):
 
 
 def test_a_page_that_leaves_the_content_folder_never_reaches_the_file_system(guide, tmp_path):
-    guide.page("deep/evil.md", "[x]({static}/../../secret.txt)\n", title="Evil", slug="evil", sortorder="0101")
+    guide.page(
+        "deep/evil.md", "[x]({static}/../../secret.txt)\n", title="Evil", slug="evil", sortorder="0101"
+    )
     (tmp_path / "secret.txt").write_text("secret")
     around = {path: sorted(path.iterdir()) for path in (tmp_path, tmp_path.parent)}
     result = guide.build()
@@ -95,12 +109,30 @@ def test_a_page_that_leaves_the_content_folder_never_reaches_the_file_system(gui
     [
         (b"", "has no metadata; a page starts with lines like `title: Servers`"),
         (b"Just text, no metadata.\n", "has no metadata"),
-        (b"title: A\nslug: a\nsortorder: 0101\n\nHi \xff there\n", "is not valid UTF-8: byte 0xff at offset 37 (line 5, column 4); save the file as UTF-8"),
-        (b"title: A\nslug: a\nsortorder: 0101\ndate: tomorrowish\n\nHi\n", 'date "tomorrowish" is not a date; write it like 2024-05-01'),
-        (b"title: A\x07B\nslug: a\nsortorder: 0101\n\nHi\n", 'title "A\\u0007B" holds a control character; remove it'),
-        (b"title: A\nslug: a\nsortorder: 0101\ntitle: B\n\nHi\n", 'title is given twice, "A" and "B"; keep one'),
-        (b"title: A\nslug: a\nsortorder: 0101\n\n<meta http-equiv=\"refresh\" content=\"0; url=https://elsewhere.example\">\n", "<meta> in the page body sends readers to another address; remove it"),
-        (b"title: A\nslug: a\nsortorder: 0101\n\n<base href=\"https://elsewhere.example/\">\n", "<base> in the page body changes the page's head"),
+        (
+            b"title: A\nslug: a\nsortorder: 0101\n\nHi \xff there\n",
+            "is not valid UTF-8: byte 0xff at offset 37 (line 5, column 4); save the file as UTF-8",
+        ),
+        (
+            b"title: A\nslug: a\nsortorder: 0101\ndate: tomorrowish\n\nHi\n",
+            'date "tomorrowish" is not a date; write it like 2024-05-01',
+        ),
+        (
+            b"title: A\x07B\nslug: a\nsortorder: 0101\n\nHi\n",
+            'title "A\\u0007B" holds a control character; remove it',
+        ),
+        (
+            b"title: A\nslug: a\nsortorder: 0101\ntitle: B\n\nHi\n",
+            'title is given twice, "A" and "B"; keep one',
+        ),
+        (
+            b'title: A\nslug: a\nsortorder: 0101\n\n<meta http-equiv="refresh" content="0; url=https://elsewhere.example">\n',
+            "<meta> in the page body sends readers to another address; remove it",
+        ),
+        (
+            b'title: A\nslug: a\nsortorder: 0101\n\n<base href="https://elsewhere.example/">\n',
+            "<base> in the page body changes the page's head",
+        ),
     ],
 )
 def test_a_file_that_cannot_be_a_page_says_why_and_where(guide, raw, message):
@@ -118,7 +150,11 @@ def test_a_broken_link_and_a_link_out_of_the_content_folder(guide, tmp_path):
     outside.write_text("title: O\nslug: o\nsortorder: 0102\n\nx\n")
     (guide.content / "pages" / "linked.md").symlink_to(outside)
     result = guide.build()
-    assert_failed_cleanly(result, f"{broken}: is a broken link to {tmp_path / 'nowhere.md'}", f"linked.md: is a link to {outside}, outside the content folder")
+    assert_failed_cleanly(
+        result,
+        f"{broken}: is a broken link to {tmp_path / 'nowhere.md'}",
+        f"linked.md: is a link to {outside}, outside the content folder",
+    )
 
 
 def test_an_image_linked_to_a_file_outside_the_content_folder_is_never_copied(guide):
@@ -130,8 +166,11 @@ def test_an_image_linked_to_a_file_outside_the_content_folder_is_never_copied(gu
 
 
 def test_warnings_for_blemishes_and_strict_mode_makes_them_errors(guide):
-    good_page(guide, body="<iframe src=\"x\"></iframe> <p onclick=\"x()\">hi</p> <span style=\"color: red\">x</span>\n\n![remote](https://images.example.org/x.png)\n",
-              sidebartitel="Good page")
+    good_page(
+        guide,
+        body='<iframe src="x"></iframe> <p onclick="x()">hi</p> <span style="color: red">x</span>\n\n![remote](https://images.example.org/x.png)\n',
+        sidebartitel="Good page",
+    )
     guide.file("pages/upper.MD", "title: U\nslug: u\nsortorder: 0103\n\nx\n")
     guide.file("notes.md", "title: N\nslug: n\nsortorder: 0104\n\nx\n")
     result = guide.build()
@@ -153,12 +192,18 @@ def test_warnings_for_blemishes_and_strict_mode_makes_them_errors(guide):
     strict = guide.build(options=("--strict",))
     assert strict.returncode == 1
     assert len(strict.warning_lines) == len(result.warning_lines)  # every warning still printed
-    assert f"strict mode: {len(result.warning_lines)} warnings count as errors; nothing was written" in strict.stderr
+    assert (
+        f"strict mode: {len(result.warning_lines)} warnings count as errors; nothing was written"
+        in strict.stderr
+    )
     assert tree_bytes(guide.output) == before
 
 
 def test_an_allowed_image_host_is_added_to_the_content_security_policy(guide):
-    good_page(guide, body="![remote](https://images.example.org/x.png) ![cdn](https://a.cdn.example.net:8443/y.png)\n")
+    good_page(
+        guide,
+        body="![remote](https://images.example.org/x.png) ![cdn](https://a.cdn.example.net:8443/y.png)\n",
+    )
     hosts = ["images.example.org", "https://*.cdn.example.net:8443"]
     result = guide.build(settings={"GUIDE_IMAGE_HOSTS": json.dumps(hosts)})
     assert result.returncode == 0 and not result.warning_lines, result.stderr
@@ -167,7 +212,10 @@ def test_an_allowed_image_host_is_added_to_the_content_security_policy(guide):
 
 
 def test_inline_styles_the_theme_knows_become_classes_without_a_warning(guide):
-    good_page(guide, body='<a href="https://x.example" style="border: none;"><img src="/img/l.png" class="shot" style="margin: 8px 0 8px 0" alt="L"></a>\n')
+    good_page(
+        guide,
+        body='<a href="https://x.example" style="border: none;"><img src="/img/l.png" class="shot" style="margin: 8px 0 8px 0" alt="L"></a>\n',
+    )
     guide.file("img/l.png", b"png")
     result = guide.build()
     assert result.returncode == 0 and not result.warning_lines, result.stderr
@@ -192,7 +240,9 @@ def test_an_empty_content_folder_is_an_error_and_the_site_stays(guide):
     before = tree_bytes(guide.output)
     shutil.rmtree(guide.content / "pages")
     result = guide.build()
-    assert_failed_cleanly(result, "has no pages: put Markdown files (.md, .markdown) under", output_existed=True)
+    assert_failed_cleanly(
+        result, "has no pages: put Markdown files (.md, .markdown) under", output_existed=True
+    )
     assert tree_bytes(guide.output) == before
 
 
@@ -204,20 +254,55 @@ def test_a_content_folder_that_does_not_exist(guide, tmp_path):
 @pytest.mark.parametrize(
     ("setting", "value", "message"),
     [
-        ("GUIDE_CHAPTERS", json.dumps({"5": "Deployment"}), "GUIDE_CHAPTERS '5' is not a chapter number from 0 to 99"),
-        ("GUIDE_SECTIONS", json.dumps([50]), "GUIDE_SECTIONS [50] must be a dict of chapter numbers to section digits"),
+        (
+            "GUIDE_CHAPTERS",
+            json.dumps({"5": "Deployment"}),
+            "GUIDE_CHAPTERS '5' is not a chapter number from 0 to 99",
+        ),
+        (
+            "GUIDE_SECTIONS",
+            json.dumps([50]),
+            "GUIDE_SECTIONS [50] must be a dict of chapter numbers to section digits",
+        ),
         ("GUIDE_STRICT", '"yes"', "GUIDE_STRICT 'yes' must be True or False"),
         ("GUIDE_WORKERS", "0", "GUIDE_WORKERS 0 must be a whole number from 1"),
-        ("GUIDE_SEARCH_SHARD_PAGES", "0", "GUIDE_SEARCH_SHARD_PAGES 0 must be a whole number from 1, or None for one index"),
-        ("GUIDE_MISSING_PAGES_BASE", '"www.example.org"', "GUIDE_MISSING_PAGES_BASE 'www.example.org' must be an absolute http(s) address"),
-        ("GUIDE_PYGMENTS_STYLES", '["a11y-light", "nope"]', "GUIDE_PYGMENTS_STYLES 'nope' is not a Pygments style installed here"),
+        (
+            "GUIDE_SEARCH_SHARD_PAGES",
+            "0",
+            "GUIDE_SEARCH_SHARD_PAGES 0 must be a whole number from 1, or None for one index",
+        ),
+        (
+            "GUIDE_MISSING_PAGES_BASE",
+            '"www.example.org"',
+            "GUIDE_MISSING_PAGES_BASE 'www.example.org' must be an absolute http(s) address",
+        ),
+        (
+            "GUIDE_PYGMENTS_STYLES",
+            '["a11y-light", "nope"]',
+            "GUIDE_PYGMENTS_STYLES 'nope' is not a Pygments style installed here",
+        ),
         ("GUIDE_SIDEBAR", "1", "GUIDE_SIDEBAR is not a setting of the guide plugin"),
-        ("SITEURL", '"https://x.org/guide#frag"', "SITEURL 'https://x.org/guide#frag' must be an absolute http(s) address with no query, fragment"),
-        ("SITEURL", '"/guide with space"', "SITEURL '/guide with space' must be empty or an absolute http(s) address"),
+        (
+            "SITEURL",
+            '"https://x.org/guide#frag"',
+            "SITEURL 'https://x.org/guide#frag' must be an absolute http(s) address with no query, fragment",
+        ),
+        (
+            "SITEURL",
+            '"/guide with space"',
+            "SITEURL '/guide with space' must be empty or an absolute http(s) address",
+        ),
         # Every link of every page starts with SITEURL; the CSP's img-src lists the hosts.
-        ("SITEURL", '"javascript:alert(1)"', "SITEURL 'javascript:alert(1)' must be empty or an absolute http(s) address"),
-        ("GUIDE_IMAGE_HOSTS", json.dumps(["img.example;script-src\t'unsafe-inline'"]),
-         "GUIDE_IMAGE_HOSTS holds \"img.example;script-src\\t'unsafe-inline'\"; it must hold only host names like"),
+        (
+            "SITEURL",
+            '"javascript:alert(1)"',
+            "SITEURL 'javascript:alert(1)' must be empty or an absolute http(s) address",
+        ),
+        (
+            "GUIDE_IMAGE_HOSTS",
+            json.dumps(["img.example;script-src\t'unsafe-inline'"]),
+            "GUIDE_IMAGE_HOSTS holds \"img.example;script-src\\t'unsafe-inline'\"; it must hold only host names like",
+        ),
     ],
 )
 def test_a_wrong_setting_is_one_line_naming_the_settings_file(guide, setting, value, message):
@@ -243,7 +328,17 @@ def test_a_wrong_setting_is_one_line_naming_the_settings_file(guide, setting, va
         ({"DEFAULT_LANG": 'en"><script>'}, "DEFAULT_LANG"),
         ({"SITEURL": "https://guide.example.org/docs"}, None),
         ({"SITEURL": ""}, None),
-        ({"GUIDE_IMAGE_HOSTS": ["images.example.org", "https://cdn.example.org:8443", "*.img.example.net", "http://localhost:8080"]}, None),
+        (
+            {
+                "GUIDE_IMAGE_HOSTS": [
+                    "images.example.org",
+                    "https://cdn.example.org:8443",
+                    "*.img.example.net",
+                    "http://localhost:8080",
+                ]
+            },
+            None,
+        ),
         ({"DEFAULT_LANG": "pt-BR"}, None),
     ],
 )
@@ -283,7 +378,9 @@ def test_an_exception_in_the_settings_file_names_the_file_and_the_line(guide, tm
     raised_at = f"{conf}:{len(CONFFILE.read_text().splitlines()) + 2}"
     if imported:  # as publishconf.py imports pelicanconf.py
         top = tmp_path / "topconf.py"
-        top.write_text(f"import sys\nsys.path.insert(0, {str(tmp_path)!r})\nfrom brokenconf import *  # noqa\n")
+        top.write_text(
+            f"import sys\nsys.path.insert(0, {str(tmp_path)!r})\nfrom brokenconf import *  # noqa\n"
+        )
         conf = top
     result = guide.build(conffile=conf)
     assert_failed_cleanly(result)
@@ -302,7 +399,10 @@ def test_a_chapter_title_for_a_chapter_with_no_page_is_a_warning_naming_the_sett
     # A site that carries part of a complete guide names that guide's chapters: one line with -v.
     part = guide.build(conffile=guide.settings(GUIDE_CHAPTERS={1: "Basics", 9: "Nowhere"}), options=("-v",))
     assert part.returncode == 0 and not part.warning_lines, part.stderr
-    assert f"info: {guide.root / 'guideconf.py'}: GUIDE_CHAPTERS names chapters this site has no page in (9); they are the complete guide's" in part.stderr
+    assert (
+        f"info: {guide.root / 'guideconf.py'}: GUIDE_CHAPTERS names chapters this site has no page in (9); they are the complete guide's"
+        in part.stderr
+    )
 
 
 def test_debug_shows_the_traceback(guide, tmp_path):
@@ -318,7 +418,11 @@ def test_debug_shows_the_traceback(guide, tmp_path):
     ("old", "new", "line"),
     [
         ("{% endblock content %}", "{% endblock %", "page.html:21: template syntax error"),
-        ("{{ page.title }}</h1>", "{{ page.title.nope.deeper }}</h1>", "page.html:12: template error: UndefinedError"),
+        (
+            "{{ page.title }}</h1>",
+            "{{ page.title.nope.deeper }}</h1>",
+            "page.html:12: template error: UndefinedError",
+        ),
     ],
 )
 def test_a_broken_template_names_the_file_and_line(guide, tmp_path, old, new, line):
@@ -334,7 +438,9 @@ def test_a_broken_template_names_the_file_and_line(guide, tmp_path, old, new, li
 
 
 def test_an_address_of_another_site_written_without_its_scheme_is_named_so(guide):
-    good_page(guide, body='[clone](git@github.com:owner/repo.git) <a href="&quot;https://example.org/x">x</a>\n')
+    good_page(
+        guide, body='[clone](git@github.com:owner/repo.git) <a href="&quot;https://example.org/x">x</a>\n'
+    )
     result = guide.build()
     assert result.returncode == 0
     hints = [line for line in result.warning_lines if "looks like an address of another site" in line]

@@ -8,14 +8,12 @@ import subprocess
 
 import markdown
 from bs4 import BeautifulSoup
-
 from conftest import REPO, SEED_CONTENT, page_source, run_build
 from guides import sidebar
 from pelican.plugins.guide.theme import one_colour_scheme_stylesheet
 
 SERVERS_DESCRIPTION = (
-    "Servers are required to run web applications. "
-    "Learn more about setting up servers on Full Stack Python."
+    "Servers are required to run web applications. Learn more about setting up servers on Full Stack Python."
 )
 
 
@@ -32,7 +30,9 @@ def test_servers_page_is_the_seed_text_with_its_metadata(servers_site):
     assert soup.html["lang"] == "en"
     # The page is the user's text, verbatim: the seed file's digest.
     seed = (SEED_CONTENT / "pages" / "05-deployment" / "servers.markdown").read_bytes()
-    assert hashlib.sha256(seed).hexdigest() == "7d5c694fcffac7d939a71808d475d7b9231c8100b4d149a01ba4373a232a4d62"
+    assert (
+        hashlib.sha256(seed).hexdigest() == "7d5c694fcffac7d939a71808d475d7b9231c8100b4d149a01ba4373a232a4d62"
+    )
 
 
 def test_servers_page_landmarks_skip_link_anchors_and_on_this_page(servers_site):
@@ -46,27 +46,48 @@ def test_servers_page_landmarks_skip_link_anchors_and_on_this_page(servers_site)
     assert soup.find("link", rel="canonical")["href"] == "https://servers-guide.example.org/servers.html"
     on_page = soup.select('nav[aria-label="On this page"] a')
     assert [link["href"] for link in on_page] == [
-        "#why-are-servers-necessary", "#bare-metal-servers", "#virtualized-servers",
-        "#virtualized-servers-resources", "#infrastructure-as-a-service",
-        "#infrastructure-as-a-service-resources", "#servers-learning-checklist",
-    ]  # fmt: skip
+        "#why-are-servers-necessary",
+        "#bare-metal-servers",
+        "#virtualized-servers",
+        "#virtualized-servers-resources",
+        "#infrastructure-as-a-service",
+        "#infrastructure-as-a-service-resources",
+        "#servers-learning-checklist",
+    ]
     assert soup.select_one("details.on-this-page").get("open") is None  # closed on a phone
 
 
 def test_the_servers_site_writes_its_pages_search_llms_txt_and_markdown(servers_site):
     written = sorted(path.name for path in servers_site.output.iterdir())
     assert written == [
-        ".guide-site", "404.html", "index.html", "llms.txt", "pagefind", "search.html",
-        "servers.html", "servers.md", "table-of-contents.html", "theme",
-    ]  # fmt: skip
+        ".guide-site",
+        "404.html",
+        "index.html",
+        "llms.txt",
+        "pagefind",
+        "search.html",
+        "servers.html",
+        "servers.md",
+        "table-of-contents.html",
+        "theme",
+    ]
     # The body as written, under the title and description; the rest of the header stays private.
-    body = (SEED_CONTENT / "pages" / "05-deployment" / "servers.markdown").read_text().split("\n\n", 1)[1].lstrip("\n")
-    assert (servers_site.output / "servers.md").read_text() == f"# Servers\n\n> {SERVERS_DESCRIPTION}\n\n{body}"
+    body = (
+        (SEED_CONTENT / "pages" / "05-deployment" / "servers.markdown")
+        .read_text()
+        .split("\n\n", 1)[1]
+        .lstrip("\n")
+    )
+    assert (
+        servers_site.output / "servers.md"
+    ).read_text() == f"# Servers\n\n> {SERVERS_DESCRIPTION}\n\n{body}"
     assert "1 page, " in servers_site.summary and "0 warnings, 0 errors" in servers_site.summary
     assert "1 link to the complete guide" in servers_site.summary
 
 
-def test_a_link_to_a_page_this_site_lacks_goes_to_the_complete_guide_counted_in_one_line(servers_site, tmp_path):
+def test_a_link_to_a_page_this_site_lacks_goes_to_the_complete_guide_counted_in_one_line(
+    servers_site, tmp_path
+):
     link = servers_site.soup("servers.html").find("a", string="operating systems")
     assert link["href"] == "https://www.fullstackpython.com/operating-systems.html"
     assert servers_site.warning_lines == []
@@ -85,7 +106,10 @@ def test_with_no_complete_guide_such_a_link_is_an_error_naming_the_closest_page(
     guide.page("b.md", title="Web servers", slug="web-servers", sortorder="0102")
     result = guide.build(settings={"GUIDE_MISSING_PAGES_BASE": "null"})
     assert result.returncode == 1
-    assert "link /web-server.html reaches no page of this site (the closest page here is web-servers.html)" in result.stderr
+    assert (
+        "link /web-server.html reaches no page of this site (the closest page here is web-servers.html)"
+        in result.stderr
+    )
 
 
 def test_last_updated_and_edit_link(guide, tmp_path):
@@ -94,13 +118,19 @@ def test_last_updated_and_edit_link(guide, tmp_path):
     git = ["git", "-C", str(guide.root), "-c", "user.name=T", "-c", "user.email=t@example.org"]
     subprocess.run([*git, "init", "-q"], check=True)
     subprocess.run([*git, "add", "content/pages/a.md"], check=True)
-    subprocess.run([*git, "commit", "-q", "-m", "a", "--date", "2024-05-01T12:00:00Z"], check=True,
-                   env={"GIT_COMMITTER_DATE": "2024-05-01T12:00:00Z", "PATH": "/usr/bin:/bin"})
+    subprocess.run(
+        [*git, "commit", "-q", "-m", "a", "--date", "2024-05-01T12:00:00Z"],
+        check=True,
+        env={"GIT_COMMITTER_DATE": "2024-05-01T12:00:00Z", "PATH": "/usr/bin:/bin"},
+    )
     result = guide.build(settings={"GUIDE_SOURCE_URL": '"https://github.com/owner/repo/blob/main/"'})
     assert result.returncode == 0, result.stderr
     time = result.soup("a.html").select_one(".page-meta time")
     assert time["datetime"] == "2024-05-01T12:00:00+00:00" and time.get_text() == "1 May 2024"
-    assert result.soup("a.html").select_one("a.edit-link")["href"] == "https://github.com/owner/repo/blob/main/content/pages/a.md"
+    assert (
+        result.soup("a.html").select_one("a.edit-link")["href"]
+        == "https://github.com/owner/repo/blob/main/content/pages/a.md"
+    )
     assert result.soup("b.html").select_one(".page-meta time") is None  # never committed
 
 
@@ -140,11 +170,13 @@ def test_metadata_is_escaped_everywhere(guide):
     # llms.txt is Markdown: the title reads back as the same text, with no tag and no link.
     listed = markdown.markdown(result.html("llms.txt"))
     assert "<script>" not in result.html("llms.txt") and "<script>" not in listed
-    assert [link.get_text() for link in BeautifulSoup(listed, "lxml").find_all("a")][0] == TRICKY
+    assert next(link.get_text() for link in BeautifulSoup(listed, "lxml").find_all("a")) == TRICKY
 
 
 def test_pygments_css_only_on_pages_with_code(guide):
-    guide.page("code.md", body="Code:\n\n```python\nprint('hi')\n```\n", title="Code", slug="code", sortorder="0101")
+    guide.page(
+        "code.md", body="Code:\n\n```python\nprint('hi')\n```\n", title="Code", slug="code", sortorder="0101"
+    )
     guide.page("prose.md", title="Prose", slug="prose", sortorder="0102")
     result = guide.build()
     assert result.returncode == 0, result.stderr
@@ -160,10 +192,15 @@ def test_pygments_styles_that_do_not_pair_up_keep_their_dark_rules_for_the_dark_
     light = ".highlight .k { color: #111111 }\n.highlight .s { color: #222222; font-weight: bold }\n"
     dark = ".highlight .k { color: #eeeeee }\n.highlight .s { color: #dddddd }\n.highlight .x { color: #cccccc }\n"
     css = one_colour_scheme_stylesheet(light, dark)
-    assert css.startswith(".highlight .k{color:light-dark(#111111,#eeeeee)}.highlight .s{color:#222222;font-weight:bold}")
+    assert css.startswith(
+        ".highlight .k{color:light-dark(#111111,#eeeeee)}.highlight .s{color:#222222;font-weight:bold}"
+    )
     for selector, body in ((".highlight .s", "color:#dddddd"), (".highlight .x", "color:#cccccc")):
         assert f":root[data-theme=dark] {selector}{{{body}}}" in css
-        assert f":root:not([data-theme=light]) {selector}{{{body}}}" in css.split("@media (prefers-color-scheme:dark)")[1]
+        assert (
+            f":root:not([data-theme=light]) {selector}{{{body}}}"
+            in css.split("@media (prefers-color-scheme:dark)")[1]
+        )
 
 
 def test_csp_hashes_match_the_inline_css_and_script(servers_site):
@@ -184,7 +221,15 @@ def test_csp_hashes_match_the_inline_css_and_script(servers_site):
 
 
 def test_llms_txt_lists_each_chapter_and_its_pages(guide):
-    guide.page("a.md", title="Intro", slug="intro", sortorder="0100", toc="yes", sidebartitle="1. Intro", meta="Start here.")
+    guide.page(
+        "a.md",
+        title="Intro",
+        slug="intro",
+        sortorder="0100",
+        toc="yes",
+        sidebartitle="1. Intro",
+        meta="Start here.",
+    )
     guide.page("b.md", title="Servers", slug="servers", sortorder="0502", meta="Servers run code.")
     result = guide.build()
     assert result.returncode == 0, result.stderr
@@ -204,9 +249,19 @@ def test_make_html_builds_any_guide_folder_whatever_its_name(tmp_path):
     (content / "pages" / "x.md").write_text(page_source(title="X", slug="x", sortorder="0301"))
     output = tmp_path / "site publié" / "out put"
     done = subprocess.run(
-        ["make", "--no-print-directory", "html", f"INPUTDIR={content}", f"OUTPUTDIR={output}", f"PELICANOPTS=--cache-path {tmp_path / 'cache'}"],
-        cwd=REPO, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+        [
+            "make",
+            "--no-print-directory",
+            "html",
+            f"INPUTDIR={content}",
+            f"OUTPUTDIR={output}",
+            f"PELICANOPTS=--cache-path {tmp_path / 'cache'}",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     assert "<h1>X</h1>" in (output / "x.html").read_text()
 
@@ -214,7 +269,13 @@ def test_make_html_builds_any_guide_folder_whatever_its_name(tmp_path):
 def test_make_clean_removes_only_what_the_build_made(tmp_path):
     output, dev, cache = tmp_path / "out", tmp_path / "dev", tmp_path / "cache"
     make = ["make", "--no-print-directory", f"OUTPUTDIR={output}", f"DEVOUTPUTDIR={dev}", f"CACHEDIR={cache}"]
-    built = subprocess.run([*make, "html", f"PELICANOPTS=--cache-path {cache}"], cwd=REPO, capture_output=True, text=True, timeout=300)
+    built = subprocess.run(
+        [*make, "html", f"PELICANOPTS=--cache-path {cache}"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert built.returncode == 0, built.stderr
     dev.mkdir()
     (dev / "mine.txt").write_text("not the build's")
@@ -225,9 +286,29 @@ def test_make_clean_removes_only_what_the_build_made(tmp_path):
 
 
 def test_make_help_lists_every_target_and_variable():
-    done = subprocess.run(["make", "--no-print-directory", "help"], cwd=REPO, capture_output=True, text=True, timeout=60)
-    for word in ("html", "publish", "github", "devserver", "regenerate", "serve", "clean", "test", "bench",
-                 "INPUTDIR", "OUTPUTDIR", "SITEURL", "STRICT", "DEBUG", "PORT", "BIND", "PELICANOPTS", "PAGES"):
+    done = subprocess.run(
+        ["make", "--no-print-directory", "help"], cwd=REPO, capture_output=True, text=True, timeout=60
+    )
+    for word in (
+        "html",
+        "publish",
+        "github",
+        "devserver",
+        "regenerate",
+        "serve",
+        "clean",
+        "test",
+        "bench",
+        "INPUTDIR",
+        "OUTPUTDIR",
+        "SITEURL",
+        "STRICT",
+        "DEBUG",
+        "PORT",
+        "BIND",
+        "PELICANOPTS",
+        "PAGES",
+    ):
         assert word in done.stdout, word
 
 

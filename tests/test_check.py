@@ -9,7 +9,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import REPO, Guide
 from guides import every_shape_settings, write_every_shape
 from pelican.plugins.guide.check import page as checks
@@ -24,8 +23,18 @@ def shapes(tmp_path_factory):
 
 
 def broken_build(guide, conffile, case, output_name="output"):
-    command = [sys.executable, str(REPO / "tests" / "broken_build.py"), case, str(guide.content),
-               "-o", str(guide.root / output_name), "-s", str(conffile), "--cache-path", str(guide.root / f".cache-{case}")]  # fmt: skip
+    command = [
+        sys.executable,
+        str(REPO / "tests" / "broken_build.py"),
+        case,
+        str(guide.content),
+        "-o",
+        str(guide.root / output_name),
+        "-s",
+        str(conffile),
+        "--cache-path",
+        str(guide.root / f".cache-{case}"),
+    ]
     return subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=300)
 
 
@@ -33,12 +42,30 @@ def broken_build(guide, conffile, case, output_name="output"):
     "case, line",
     [
         ("wrong_label", 'servers.html): sidebar lacks "5. Deployment" (heading) at depth 0'),
-        ("wrong_tie_order", "servers.html): sidebar line 4 is \"Servers\" -> servers.html at depth 1, expected \"Apache\""),
-        ("section_dropped", 'django-apps.html): sidebar lacks "pandas Example Code" -> pandas-code.html at depth 1'),
-        ("second_toc_page_ignored", 'servers.html): sidebar lacks "What Full Stack Means" -> what-full-stack-means.html'),
-        ("current_marked_on_the_chapter", 'why-python.html): sidebar marks "1. Introduction" (introduction.html) as the current page'),
-        ("groups_left_closed", 'why-python.html): sidebar group "1. Introduction" is closed, but holds the current page'),
-        ("every_group_open", 'table-of-contents.html: contents group "Django Extensions" is open, but does not hold the current page'),
+        (
+            "wrong_tie_order",
+            'servers.html): sidebar line 4 is "Servers" -> servers.html at depth 1, expected "Apache"',
+        ),
+        (
+            "section_dropped",
+            'django-apps.html): sidebar lacks "pandas Example Code" -> pandas-code.html at depth 1',
+        ),
+        (
+            "second_toc_page_ignored",
+            'servers.html): sidebar lacks "What Full Stack Means" -> what-full-stack-means.html',
+        ),
+        (
+            "current_marked_on_the_chapter",
+            'why-python.html): sidebar marks "1. Introduction" (introduction.html) as the current page',
+        ),
+        (
+            "groups_left_closed",
+            'why-python.html): sidebar group "1. Introduction" is closed, but holds the current page',
+        ),
+        (
+            "every_group_open",
+            'table-of-contents.html: contents group "Django Extensions" is open, but does not hold the current page',
+        ),
     ],
 )
 def test_breaking_the_navigation_code_fails_the_build_naming_the_page(shapes, case, line):
@@ -54,10 +81,23 @@ def test_breaking_the_navigation_code_fails_the_build_naming_the_page(shapes, ca
 def test_the_unbroken_navigation_passes_the_same_check(shapes):
     guide, conffile = shapes
     done = subprocess.run(
-        [sys.executable, "-c", "import sys; from pelican.plugins.guide import build; sys.exit(build.build(sys.argv[1:]))",
-         str(guide.content), "-o", str(guide.root / "out-good"), "-s", str(conffile), "--cache-path", str(guide.root / ".cache-good")],
-        cwd=REPO, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            "import sys; from pelican.plugins.guide import build; sys.exit(build.build(sys.argv[1:]))",
+            str(guide.content),
+            "-o",
+            str(guide.root / "out-good"),
+            "-s",
+            str(conffile),
+            "--cache-path",
+            str(guide.root / ".cache-good"),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
 
 
@@ -65,19 +105,69 @@ def test_the_unbroken_navigation_passes_the_same_check(shapes):
     "template, old, new, line",
     [
         ("partials/nav-entry.html", ' aria-current="page"', "", "its own sidebar link lacks aria-current"),
-        ("partials/nav-tree.html", "{{ loop(item.children) }}", "", 'sidebar lacks "Apache" -> apache.html at depth 1'),
-        ("partials/nav-entry.html", "{{ entry.label }}</a>", "{{ entry.label|upper }}</a>", 'sidebar lacks "Hosting"'),
+        (
+            "partials/nav-tree.html",
+            "{{ loop(item.children) }}",
+            "",
+            'sidebar lacks "Apache" -> apache.html at depth 1',
+        ),
+        (
+            "partials/nav-entry.html",
+            "{{ entry.label }}</a>",
+            "{{ entry.label|upper }}</a>",
+            'sidebar lacks "Hosting"',
+        ),
         ("partials/prev-next.html", 'rel="next"', 'rel="nofollow"', "next link goes to None, expected"),
-        ("page.html", "<h1>{{ page.title }}</h1>", "<h1>{{ page.sidebartitle }}</h1>", 'first <h1> is "Why Python", expected "Why Python?"'),
-        ("partials/head-meta.html", '<meta name="description" content="{{ description }}">', "", "meta description is \"None\""),
-        ("partials/on-this-page.html", "{% for level, anchor, text in page.headings %}", "{% for level, anchor, text in page.headings[1:] %}", '"On this page" lists 1 headings, expected 2'),
-        ("partials/sidebar.html", "table-of-contents.html", "table-of-content.html", 'points to table-of-content.html, which was not written'),
+        (
+            "page.html",
+            "<h1>{{ page.title }}</h1>",
+            "<h1>{{ page.sidebartitle }}</h1>",
+            'first <h1> is "Why Python", expected "Why Python?"',
+        ),
+        (
+            "partials/head-meta.html",
+            '<meta name="description" content="{{ description }}">',
+            "",
+            'meta description is "None"',
+        ),
+        (
+            "partials/on-this-page.html",
+            "{% for level, anchor, text in page.headings %}",
+            "{% for level, anchor, text in page.headings[1:] %}",
+            '"On this page" lists 1 headings, expected 2',
+        ),
+        (
+            "partials/sidebar.html",
+            "table-of-contents.html",
+            "table-of-content.html",
+            "points to table-of-content.html, which was not written",
+        ),
         # Groups folded against the rule: every one open (the contents pages show them all
         # closed), or none (every page's own chapter must be open).
-        ("partials/nav-tree.html", "<details{% if item.open %} open{% endif %}>", "<details open>", 'table-of-contents.html: contents group "Django Extensions" is open, but does not hold the current page'),
-        ("partials/nav-tree.html", "<details{% if item.open %} open{% endif %}>", "<details>", 'servers.md (servers.html): sidebar group "5. Deployment" is closed, but holds the current page'),
-        ("partials/contents.html", "<h2>{{ nav.entry(item.entry, item.current, SITEURL) }}</h2>", "<p>{{ nav.entry(item.entry, item.current, SITEURL) }}</p>", 'contents lacks "1. Introduction" -> introduction.html at depth 0'),
-        ("redirect.html", 'url={{ SITEURL }}/{{ page.url }}"', 'url={{ SITEURL }}/moved-{{ page.url }}"', "servers-old.html: redirects to moved-servers.html, expected servers.html"),
+        (
+            "partials/nav-tree.html",
+            "<details{% if item.open %} open{% endif %}>",
+            "<details open>",
+            'table-of-contents.html: contents group "Django Extensions" is open, but does not hold the current page',
+        ),
+        (
+            "partials/nav-tree.html",
+            "<details{% if item.open %} open{% endif %}>",
+            "<details>",
+            'servers.md (servers.html): sidebar group "5. Deployment" is closed, but holds the current page',
+        ),
+        (
+            "partials/contents.html",
+            "<h2>{{ nav.entry(item.entry, item.current, SITEURL) }}</h2>",
+            "<p>{{ nav.entry(item.entry, item.current, SITEURL) }}</p>",
+            'contents lacks "1. Introduction" -> introduction.html at depth 0',
+        ),
+        (
+            "redirect.html",
+            'url={{ SITEURL }}/{{ page.url }}"',
+            'url={{ SITEURL }}/moved-{{ page.url }}"',
+            "servers-old.html: redirects to moved-servers.html, expected servers.html",
+        ),
     ],
 )
 def test_breaking_the_theme_fails_the_build_naming_the_page(shapes, tmp_path, template, old, new, line):
@@ -96,10 +186,52 @@ def test_breaking_the_theme_fails_the_build_naming_the_page(shapes, tmp_path, te
 # The check's functions, on one written page edited one thing at a time ----------------
 
 FACTS = [
-    Facts("introduction.html", "introduction.html", "a.md", "Introduction", "1. Introduction", "Start here.", 1, 0, 0, "introduction", True, True, ()),
-    Facts("why.html", "why.html", "b.md", "Why Python?", "Why Python", "Why.", 1, 0, 1, "why", False, True, ((2, "one", "One"), (2, "two", "Two"))),
-    Facts("servers.html", "servers.html", "c.md", "Servers", "Servers", "Servers.", 5, 0, 2, "servers", False, True, ()),
-]  # fmt: skip
+    Facts(
+        "introduction.html",
+        "introduction.html",
+        "a.md",
+        "Introduction",
+        "1. Introduction",
+        "Start here.",
+        1,
+        0,
+        0,
+        "introduction",
+        True,
+        True,
+        (),
+    ),
+    Facts(
+        "why.html",
+        "why.html",
+        "b.md",
+        "Why Python?",
+        "Why Python",
+        "Why.",
+        1,
+        0,
+        1,
+        "why",
+        False,
+        True,
+        ((2, "one", "One"), (2, "two", "Two")),
+    ),
+    Facts(
+        "servers.html",
+        "servers.html",
+        "c.md",
+        "Servers",
+        "Servers",
+        "Servers.",
+        5,
+        0,
+        2,
+        "servers",
+        False,
+        True,
+        (),
+    ),
+]
 EXPECTED = Expected(FACTS, {5: "5. Deployment"}, {})
 GOOD = """<!doctype html><html><head><title>Why Python? - Site</title>
 <meta name="description" content="Why."></head><body>
@@ -116,32 +248,64 @@ GOOD = """<!doctype html><html><head><title>Why Python? - Site</title>
 def problems(html: str) -> list[str]:
     root = checks.parse(html)
     facts = FACTS[1]
-    return checks.check_guide_page(root, facts, "", "Site", EXPECTED.sidebar(facts)[0], EXPECTED.neighbours(facts))
+    return checks.check_guide_page(
+        root, facts, "", "Site", EXPECTED.sidebar(facts)[0], EXPECTED.neighbours(facts)
+    )
 
 
 def test_the_good_page_passes():
     assert problems(GOOD) == []
     assert EXPECTED.sidebar(FACTS[1])[0] == (
-        Row(0, "1. Introduction", "introduction.html"), Row(1, "Why Python", "why.html"), Row(0, "5. Deployment", None),
-    )  # fmt: skip
+        Row(0, "1. Introduction", "introduction.html"),
+        Row(1, "Why Python", "why.html"),
+        Row(0, "5. Deployment", None),
+    )
 
 
 @pytest.mark.parametrize(
     "old, new, line",
     [
         ("<li><span>5. Deployment</span></li>", "", 'sidebar lacks "5. Deployment" (heading) at depth 0'),
-        ("<span>5. Deployment</span>", '<a href="servers.html">5. Deployment</a>', 'sidebar lists "5. Deployment" -> servers.html'),
+        (
+            "<span>5. Deployment</span>",
+            '<a href="servers.html">5. Deployment</a>',
+            'sidebar lists "5. Deployment" -> servers.html',
+        ),
         (">Why Python</a>", ">Why python</a>", 'sidebar lacks "Why Python" -> why.html at depth 1'),
-        ('<a href="introduction.html">1. Introduction</a>', '<a href="introduction.html" aria-current="page">1. Introduction</a>', 'sidebar marks "1. Introduction" (introduction.html) as the current page'),
+        (
+            '<a href="introduction.html">1. Introduction</a>',
+            '<a href="introduction.html" aria-current="page">1. Introduction</a>',
+            'sidebar marks "1. Introduction" (introduction.html) as the current page',
+        ),
         (' aria-current="page"', "", "its own sidebar link lacks aria-current"),
         ('content="Why."', 'content="Other."', 'meta description is "Other.", expected "Why."'),
-        ("<title>Why Python? - Site</title>", "<title>Why</title>", '<title> is "Why", expected "Why Python? - Site"'),
+        (
+            "<title>Why Python? - Site</title>",
+            "<title>Why</title>",
+            '<title> is "Why", expected "Why Python? - Site"',
+        ),
         ("<h1>Why Python?</h1>", "<h1>Why</h1>", 'first <h1> is "Why", expected "Why Python?"'),
-        ('rel="prev" href="introduction.html"', 'rel="prev" href="servers.html"', "prev link goes to servers.html, expected introduction.html"),
+        (
+            'rel="prev" href="introduction.html"',
+            'rel="prev" href="servers.html"',
+            "prev link goes to servers.html, expected introduction.html",
+        ),
         ('<a href="#two">Two</a>', "", '"On this page" lists 1 headings, expected 2'),
-        ("<details open>", "<details>", 'sidebar group "1. Introduction" is closed, but holds the current page'),
-        ('<details open><summary aria-label="1. Introduction"></summary><ol>', "<ol>", 'sidebar group "1. Introduction" does not fold (no <details>)'),
-        ('<li><span>5. Deployment</span></li>', '<li><span>5. Deployment</span><details><summary></summary><ol></ol></details></li>', 'sidebar folds "5. Deployment", which has nothing under it'),
+        (
+            "<details open>",
+            "<details>",
+            'sidebar group "1. Introduction" is closed, but holds the current page',
+        ),
+        (
+            '<details open><summary aria-label="1. Introduction"></summary><ol>',
+            "<ol>",
+            'sidebar group "1. Introduction" does not fold (no <details>)',
+        ),
+        (
+            "<li><span>5. Deployment</span></li>",
+            "<li><span>5. Deployment</span><details><summary></summary><ol></ol></details></li>",
+            'sidebar folds "5. Deployment", which has nothing under it',
+        ),
     ],
 )
 def test_each_thing_broken_in_the_html_is_named(old, new, line):
@@ -175,23 +339,36 @@ def test_the_contents_page_must_list_every_page_in_order():
     rows = EXPECTED.contents
     html = contents_html(rows)
     assert checks.check_contents(checks.parse(html), "x.html", "", rows) == []
-    swapped = html.replace("Why Python", "TEMP").replace("1. Introduction", "Why Python").replace("TEMP", "1. Introduction")
+    swapped = (
+        html.replace("Why Python", "TEMP")
+        .replace("1. Introduction", "Why Python")
+        .replace("TEMP", "1. Introduction")
+    )
     found = checks.check_contents(checks.parse(swapped), "x.html", "", rows)
     assert found and "contents" in found[0]
     flat = html.replace("<h2>", "<p>").replace("</h2>", "</p>")
-    assert checks.check_contents(checks.parse(flat), "x.html", "", rows)[0].startswith('contents lacks "1. Introduction"')
+    assert checks.check_contents(checks.parse(flat), "x.html", "", rows)[0].startswith(
+        'contents lacks "1. Introduction"'
+    )
 
 
 def test_the_contents_page_shows_every_group_closed():
     """A section of a chapter with sections is a group; on the contents pages, closed."""
-    facts = [*FACTS[:2], Facts("s1.html", "s1.html", "d.md", "S1", "Section one", "S.", 50, 1, 0, "s1", False, True, ()),
-             Facts("s1b.html", "s1b.html", "e.md", "S1b", "Section one, b", "S.", 50, 1, 1, "s1b", False, True, ())]  # fmt: skip
+    facts = [
+        *FACTS[:2],
+        Facts("s1.html", "s1.html", "d.md", "S1", "Section one", "S.", 50, 1, 0, "s1", False, True, ()),
+        Facts(
+            "s1b.html", "s1b.html", "e.md", "S1b", "Section one, b", "S.", 50, 1, 1, "s1b", False, True, ()
+        ),
+    ]
     rows = Expected(facts, {50: "Code Examples"}, {50: 3}).contents
     group = '<h2><span>Code Examples</span></h2><ol><li><a href="s1.html">Section one</a><details{}><summary></summary><ol><li><a href="s1b.html">Section one, b</a></li></ol></details></li></ol>'
     html = contents_html(rows[:2]).replace("</div></main>", group.format("") + "</div></main>")
     assert checks.check_contents(checks.parse(html), "x.html", "", rows) == []
     opened = html.replace("<details>", "<details open>")
-    assert checks.check_contents(checks.parse(opened), "x.html", "", rows) == ['contents group "Section one" is open, but does not hold the current page']
+    assert checks.check_contents(checks.parse(opened), "x.html", "", rows) == [
+        'contents group "Section one" is open, but does not hold the current page'
+    ]
 
 
 def test_code_blocks_are_not_parsed_but_the_rest_is():

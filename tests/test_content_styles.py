@@ -12,14 +12,12 @@ import struct
 import zlib
 from urllib.parse import urlsplit
 
-import pytest
-
 import browser_checks as bc
+import pytest
 from conftest import Guide
 from tools import REPO, serve
 
 pytestmark = pytest.mark.browser
-
 
 
 PAGE = "styles.html"
@@ -81,7 +79,12 @@ def png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
 
 
 def write_styles_guide(guide: Guide) -> None:
@@ -121,8 +124,13 @@ def test_the_build_turned_style_attributes_into_classes(styles_url):
     from urllib.request import urlopen
 
     html = urlopen(styles_url + PAGE).read().decode()
-    assert "style=" not in html.split("<div class=\"page-body\">", 1)[1]
-    for classes in ('class="technical-diagram rounded"', 'class="borderless"', 'class="outlined"', 'class="spaced"'):
+    assert "style=" not in html.split('<div class="page-body">', 1)[1]
+    for classes in (
+        'class="technical-diagram rounded"',
+        'class="borderless"',
+        'class="outlined"',
+        'class="spaced"',
+    ):
         assert classes in html
 
 
@@ -198,28 +206,59 @@ def replace(old: str, new: str):
 
 BREAKS = {
     "tables laid out as tables": (
-        {"css/45-page-body.css": replace("  display: block;\n  width: fit-content;", "  width: fit-content;")},
-        bc.PHONE, "light", bc.horizontal_scroll_problems, "scrolls sideways",
+        {
+            "css/45-page-body.css": replace(
+                "  display: block;\n  width: fit-content;", "  width: fit-content;"
+            )
+        },
+        bc.PHONE,
+        "light",
+        bc.horizontal_scroll_problems,
+        "scrolls sideways",
     ),
     "a table that clips instead of scrolling": (
         {"css/45-page-body.css": replace("  overflow-x: auto;\n", "  overflow-x: hidden;\n")},
-        bc.PHONE, "light", bc.table_scroll_problems, "is cut off",
+        bc.PHONE,
+        "light",
+        bc.table_scroll_problems,
+        "is cut off",
     ),
     "images free to overflow": (
         {"css/50-images.css": lambda _: ".page-body img { max-width: none; }"},
-        bc.DESKTOP, "light", bc.image_problems, "is wider than the column",
+        bc.DESKTOP,
+        "light",
+        bc.image_problems,
+        "is wider than the column",
     ),
     "no rule for a class the build gives": (
-        {"css/45-page-body.css": replace(".rnd, .rounded { border-radius: 8px; }", ".rnd { border-radius: 8px; }")},
-        bc.DESKTOP, "light", bc.class_problems, "class rounded gives borderTopLeftRadius 0px",
+        {
+            "css/45-page-body.css": replace(
+                ".rnd, .rounded { border-radius: 8px; }", ".rnd { border-radius: 8px; }"
+            )
+        },
+        bc.DESKTOP,
+        "light",
+        bc.class_problems,
+        "class rounded gives borderTopLeftRadius 0px",
     ),
     "admonitions without their colours": (
         {"css/50-plain.css": lambda _: ".admonition { background: none; border: 0; }"},
-        bc.DESKTOP, "dark", bc.box_problems, '"admonition note" has no background of its own',
+        bc.DESKTOP,
+        "dark",
+        bc.box_problems,
+        '"admonition note" has no background of its own',
     ),
     "highlighted lines too bright in the dark": (
-        {"css/10-variables.css": replace("--color-code-line: light-dark(#fff7d6, #3b3520);", "--color-code-line: light-dark(#fff7d6, #f2e6a0);")},
-        bc.DESKTOP, "dark", bc.axe_problems, "color-contrast",
+        {
+            "css/10-variables.css": replace(
+                "--color-code-line: light-dark(#fff7d6, #3b3520);",
+                "--color-code-line: light-dark(#fff7d6, #f2e6a0);",
+            )
+        },
+        bc.DESKTOP,
+        "dark",
+        bc.axe_problems,
+        "color-contrast",
     ),
 }
 

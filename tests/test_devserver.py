@@ -12,11 +12,10 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from perf.devserver_latency import ReloadListener, fetch, free_port, start_devserver, wait_for
-
 from conftest import CONFFILE, REPO, run_build
 from pelican.plugins.guide.devserver import LIVERELOAD_SNIPPET
 from pelican.plugins.guide.theme import sha256_base64
+from perf.devserver_latency import ReloadListener, fetch, free_port, start_devserver, wait_for
 
 _CSP = re.compile(r'http-equiv="Content-Security-Policy" content="([^"]*)"')
 _SCRIPT = re.compile(r'<script type="text/javascript">(.*?)</script>', re.DOTALL)
@@ -64,11 +63,26 @@ def test_a_busy_port_fails_at_once_with_one_line(guide):
         taken.listen()
         port = taken.getsockname()[1]
         done = subprocess.run(
-            [str(DEVSERVER), str(guide.content), "-o", str(guide.output), "-s", str(CONFFILE), "-p", str(port)],
-            cwd=REPO, capture_output=True, text=True, timeout=60,
-        )  # fmt: skip
+            [
+                str(DEVSERVER),
+                str(guide.content),
+                "-o",
+                str(guide.output),
+                "-s",
+                str(CONFFILE),
+                "-p",
+                str(port),
+            ],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
     assert done.returncode == 1
-    assert done.stderr == f"error: cannot listen on 127.0.0.1:{port}: Address already in use; choose another with PORT=...\n"
+    assert (
+        done.stderr
+        == f"error: cannot listen on 127.0.0.1:{port}: Address already in use; choose another with PORT=...\n"
+    )
     assert "serving" not in done.stdout and not guide.output.exists()
 
 
@@ -76,8 +90,22 @@ def test_serve_answers_a_missing_page_with_the_404_page_and_status(guide):
     guide.page("a.md", title="A", slug="a", sortorder="0101")
     assert guide.build().returncode == 0
     port = free_port()
-    server = subprocess.Popen([str(DEVSERVER), "--no-build", str(guide.content), "-o", str(guide.output), "-s", str(CONFFILE), "-p", str(port)],
-                              cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # fmt: skip
+    server = subprocess.Popen(
+        [
+            str(DEVSERVER),
+            "--no-build",
+            str(guide.content),
+            "-o",
+            str(guide.output),
+            "-s",
+            str(CONFFILE),
+            "-p",
+            str(port),
+        ],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         assert "<h1>A</h1>" in wait_for(lambda: fetch(f"http://127.0.0.1:{port}/a.html"), timeout=30)
         try:
@@ -95,8 +123,22 @@ def test_regenerate_reports_a_broken_save_once(guide):
     page = guide.page("a.md", title="A", slug="a", sortorder="0101")
     log_path = guide.root / "regenerate.log"
     with open(log_path, "w") as log:
-        process = subprocess.Popen([str(DEVSERVER), "--no-serve", str(guide.content), "-o", str(guide.output), "-s", str(CONFFILE),
-                                    "--cache-path", str(guide.root / ".cache")], cwd=REPO, stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+        process = subprocess.Popen(
+            [
+                str(DEVSERVER),
+                "--no-serve",
+                str(guide.content),
+                "-o",
+                str(guide.output),
+                "-s",
+                str(CONFFILE),
+                "--cache-path",
+                str(guide.root / ".cache"),
+            ],
+            cwd=REPO,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     try:
         wait_for(lambda: "regenerating" in log_path.read_text(), timeout=60)
         time.sleep(0.3)
@@ -107,20 +149,45 @@ def test_regenerate_reports_a_broken_save_once(guide):
         process.terminate()
         process.wait(timeout=30)
     assert log_path.read_text().count('sortorder "01x1" must be digits only') == 1
-    assert LIVERELOAD_SNIPPET not in (guide.output / "a.html").read_text()  # regenerate builds as make html does
+    assert (
+        LIVERELOAD_SNIPPET not in (guide.output / "a.html").read_text()
+    )  # regenerate builds as make html does
 
 
 def test_editor_temp_files_neither_start_a_rebuild_nor_are_named(guide):
     page = guide.page("a.md", title="A", slug="a", sortorder="0101")
     log_path = guide.root / "regenerate.log"
     with open(log_path, "w") as log:
-        process = subprocess.Popen([str(DEVSERVER), "--no-serve", str(guide.content), "-o", str(guide.output), "-s", str(CONFFILE),
-                                    "--cache-path", str(guide.root / ".cache")], cwd=REPO, stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+        process = subprocess.Popen(
+            [
+                str(DEVSERVER),
+                "--no-serve",
+                str(guide.content),
+                "-o",
+                str(guide.output),
+                "-s",
+                str(CONFFILE),
+                "--cache-path",
+                str(guide.root / ".cache"),
+            ],
+            cwd=REPO,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     try:
         wait_for(lambda: "regenerating" in log_path.read_text(), timeout=60)
         time.sleep(0.3)
         # What editors and tools write beside a file they save, then delete or rename.
-        temporary = ["4913", "sedAb12Cd", ".a.md.swp", "a.md~", "#a.md#", ".#a.md", "a.md.tmp", ".goutputstream-XYZ123"]
+        temporary = [
+            "4913",
+            "sedAb12Cd",
+            ".a.md.swp",
+            "a.md~",
+            "#a.md#",
+            ".#a.md",
+            "a.md.tmp",
+            ".goutputstream-XYZ123",
+        ]
         for name in temporary:
             (page.parent / name).write_text("x")
         for name in temporary:
@@ -135,7 +202,9 @@ def test_editor_temp_files_neither_start_a_rebuild_nor_are_named(guide):
     finally:
         process.terminate()
         process.wait(timeout=30)
-    rebuilt = [line for line in log_path.read_text().splitlines() if line.startswith("devserver: rebuilt after")]
+    rebuilt = [
+        line for line in log_path.read_text().splitlines() if line.startswith("devserver: rebuilt after")
+    ]
     assert len(rebuilt) == 1 and rebuilt[0].startswith("devserver: rebuilt after a.md in "), rebuilt
     assert "New text" in (guide.output / "a.html").read_text()
 
@@ -168,22 +237,44 @@ def test_a_save_is_quick_and_its_search_shard_is_indexed_after_the_reload(guide,
     for the search index, and once the devserver says it is up to date the index is the one a
     full build of the same pages makes, shard for shard."""
     for number in range(6):
-        guide.page(f"p{number}.md", f"Page {number} text.\n", title=f"Page {number}", slug=f"p{number}",
-                   sortorder=f"01{number:02d}", toc="true" if not number else "false")  # fmt: skip
+        guide.page(
+            f"p{number}.md",
+            f"Page {number} text.\n",
+            title=f"Page {number}",
+            slug=f"p{number}",
+            sortorder=f"01{number:02d}",
+            toc="true" if not number else "false",
+        )
     conffile = guide.settings(GUIDE_SEARCH_SHARD_PAGES=2)
     port = free_port()
     log_path = guide.root / "devserver.log"
     with open(log_path, "w") as log:
         process = subprocess.Popen(
-            [str(DEVSERVER), str(guide.content), "-o", str(guide.output), "-s", str(conffile),
-             "--cache-path", str(guide.root / ".cache"), "-b", "127.0.0.1", "-p", str(port)],
-            cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            [
+                str(DEVSERVER),
+                str(guide.content),
+                "-o",
+                str(guide.output),
+                "-s",
+                str(conffile),
+                "--cache-path",
+                str(guide.root / ".cache"),
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(port),
+            ],
+            cwd=REPO,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     try:
         wait_for(lambda: fetch(f"http://127.0.0.1:{port}/p3.html"), timeout=60, step=0.1)
         listener = ReloadListener(port)
         page = guide.content / "pages" / "p3.md"
-        page.write_text(page.read_text().replace("Page 3 text.", "Page 3 text about a quokka."), encoding="utf-8")
+        page.write_text(
+            page.read_text().replace("Page 3 text.", "Page 3 text about a quokka."), encoding="utf-8"
+        )
         listener.next_reload(timeout=60)
         listener.close()
         wait_for(lambda: "search index updated" in log_path.read_text(), timeout=60, step=0.05)

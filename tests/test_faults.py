@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import GUIDE_BUILD, REPO, Guide, run_build, tree_bytes
 
 
@@ -41,8 +40,12 @@ def test_an_output_folder_that_is_or_holds_the_content_is_refused_and_untouched(
     before = snapshot(guide.root)
     result = run_build(guide.content, guide.root / where)
     assert result.returncode == 1
-    assert result.error_lines == [f"error: OUTPUTDIR {guide.root / where} {line} ({guide.content}); choose a folder of its own, like output/; nothing was touched"]
-    assert {k: v for k, v in snapshot(guide.root).items() if not k.startswith(".")} == {k: v for k, v in before.items() if not k.startswith(".")}
+    assert result.error_lines == [
+        f"error: OUTPUTDIR {guide.root / where} {line} ({guide.content}); choose a folder of its own, like output/; nothing was touched"
+    ]
+    assert {k: v for k, v in snapshot(guide.root).items() if not k.startswith(".")} == {
+        k: v for k, v in before.items() if not k.startswith(".")
+    }
 
 
 def test_twice_into_the_content_folder_still_deletes_nothing(guide):
@@ -64,8 +67,11 @@ def test_a_folder_the_build_did_not_make_is_refused(guide, kind):
     before = snapshot(target) if target.is_dir() else target.read_bytes()
     result = run_build(guide.content, target)
     assert result.returncode == 1
-    expected = {"file": "is a file, not a folder", "foreign": "holds files the build did not make (no .guide-site stamp)",
-                "repository": "holds a .git folder"}[kind]  # fmt: skip
+    expected = {
+        "file": "is a file, not a folder",
+        "foreign": "holds files the build did not make (no .guide-site stamp)",
+        "repository": "holds a .git folder",
+    }[kind]
     assert expected in result.stderr and len(result.error_lines) == 1
     assert (snapshot(target) if target.is_dir() else target.read_bytes()) == before
     assert not list(guide.root.glob(".target.staging*"))
@@ -78,7 +84,9 @@ def test_the_projects_own_output_folder_is_the_builds_before_it_has_a_stamp(guid
     (guide.root / "output" / "old.html").write_text("an earlier site")
     result = run_build(guide.content, guide.root / "output", conffile=conffile)
     assert result.returncode == 0, result.stderr
-    assert (guide.root / "output" / ".guide-site").exists() and not (guide.root / "output" / "old.html").exists()
+    assert (guide.root / "output" / ".guide-site").exists() and not (
+        guide.root / "output" / "old.html"
+    ).exists()
 
 
 def test_a_stamped_folder_is_replaced_and_output_retention_is_honoured(guide):
@@ -101,7 +109,9 @@ def test_a_linked_output_folder_has_its_target_replaced(guide):
     link = guide.root / "site-link"
     assert run_build(guide.content, real).returncode == 0
     link.symlink_to(real)
-    (guide.content / "pages" / "a.md").write_text((guide.content / "pages" / "a.md").read_text() + "\nNew text.\n")
+    (guide.content / "pages" / "a.md").write_text(
+        (guide.content / "pages" / "a.md").read_text() + "\nNew text.\n"
+    )
     result = run_build(guide.content, link)
     assert result.returncode == 0, result.stderr
     assert link.is_symlink() and "New text." in (real / "a.html").read_text()
@@ -140,15 +150,25 @@ def test_a_second_build_fails_at_once_with_no_wait(guide):
     from pelican.plugins.guide.outputdir import Lock
 
     lock = Lock(str(guide.output)).path
-    assert result.error_lines == [f"error: another build is writing {guide.output} (lock {lock}); nothing was touched"]
+    assert result.error_lines == [
+        f"error: another build is writing {guide.output} (lock {lock}); nothing was touched"
+    ]
     assert not list(guide.root.glob(".*.lock"))  # nothing beside the output folder
 
 
 def test_a_second_build_waits_for_the_first_and_says_so(guide):
     good_guide(guide)
     handle = hold_lock(guide.output)
-    command = [str(GUIDE_BUILD), str(guide.content), "-o", str(guide.output), "-s", str(REPO / "pelicanconf.py"),
-               "--cache-path", str(guide.root / ".cache")]  # fmt: skip
+    command = [
+        str(GUIDE_BUILD),
+        str(guide.content),
+        "-o",
+        str(guide.output),
+        "-s",
+        str(REPO / "pelicanconf.py"),
+        "--cache-path",
+        str(guide.root / ".cache"),
+    ]
     build = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         said = build.stderr.readline()  # it says so as soon as it finds the lock taken
@@ -156,7 +176,7 @@ def test_a_second_build_waits_for_the_first_and_says_so(guide):
         assert build.poll() is None  # and waits
     finally:
         handle.close()
-    rest, more = build.communicate(timeout=300)
+    _rest, more = build.communicate(timeout=300)
     assert said == f"waiting for another build of {guide.output} to finish...\n"
     assert build.returncode == 0, said + more
     assert (guide.output / "a.html").exists()
@@ -167,13 +187,29 @@ def test_a_second_build_waits_for_the_first_and_says_so(guide):
 
 def test_two_publishes_at_once_leave_one_builds_site_compressed_copies_included(guide):
     for number in range(40):
-        guide.page(f"p{number}.md", "Text " * 200, title=f"P{number}", slug=f"p{number}", sortorder=f"01{number:02d}")
+        guide.page(
+            f"p{number}.md", "Text " * 200, title=f"P{number}", slug=f"p{number}", sortorder=f"01{number:02d}"
+        )
     conffile = REPO / "publishconf.py"
     commands = [
-        [str(GUIDE_BUILD), str(guide.content), "-o", str(guide.output), "-s", str(conffile), "--cache-path", str(guide.root / f".c{n}"),
-         "-e", f'SITENAME="Site {n}"'] for n in (1, 2)
-    ]  # fmt: skip
-    runs = [subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for command in commands]
+        [
+            str(GUIDE_BUILD),
+            str(guide.content),
+            "-o",
+            str(guide.output),
+            "-s",
+            str(conffile),
+            "--cache-path",
+            str(guide.root / f".c{n}"),
+            "-e",
+            f'SITENAME="Site {n}"',
+        ]
+        for n in (1, 2)
+    ]
+    runs = [
+        subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for command in commands
+    ]
     outputs = [run.communicate(timeout=300) for run in runs]
     assert [run.returncode for run in runs] == [0, 0], outputs
     import gzip
@@ -201,19 +237,32 @@ def test_a_damaged_cache_is_one_warning_then_a_full_build(guide):
     result = guide.build()
     assert result.returncode == 0, result.stderr
     assert len(result.warning_lines) == 1 and "the reading cache cannot be read (" in result.warning_lines[0]
-    assert {k: v for k, v in tree_bytes(guide.output).items() if k != ".guide-site"} == {k: v for k, v in before.items() if k != ".guide-site"}
+    assert {k: v for k, v in tree_bytes(guide.output).items() if k != ".guide-site"} == {
+        k: v for k, v in before.items() if k != ".guide-site"
+    }
     again = guide.build()
     assert again.returncode == 0 and not again.warning_lines
 
 
 def test_the_cache_is_keyed_by_what_changes_reading(guide):
-    guide.page("a.md", "A[^1] note -- with a dash.\n\n[^1]: The footnote.\n", title="A", slug="a", sortorder="0100", toc="yes")
+    guide.page(
+        "a.md",
+        "A[^1] note -- with a dash.\n\n[^1]: The footnote.\n",
+        title="A",
+        slug="a",
+        sortorder="0100",
+        toc="yes",
+    )
     conffile = guide.settings()
     assert guide.build(conffile=conffile).returncode == 0
     page = guide.output.joinpath("a.html")
-    assert 'class="footnote"' in page.read_text() and "&ndash;" not in page.read_text()  # markdown.extensions.extra
+    assert (
+        'class="footnote"' in page.read_text() and "&ndash;" not in page.read_text()
+    )  # markdown.extensions.extra
     # One more extension changes the page (the guide adds those it needs that a site leaves out).
-    smarty = guide.settings(MARKDOWN={"extension_configs": {"markdown.extensions.smarty": {}}, "output_format": "html5"})
+    smarty = guide.settings(
+        MARKDOWN={"extension_configs": {"markdown.extensions.smarty": {}}, "output_format": "html5"}
+    )
     result = guide.build(conffile=smarty)
     assert result.returncode == 0, result.stderr
     assert 'class="footnote"' in page.read_text() and "&ndash;" in page.read_text()
@@ -269,7 +318,7 @@ def damage(path: Path, how: str) -> None:
         else:  # Jinja's header and the template's checksum, then data that is no code
             from jinja2.bccache import bc_magic
 
-            stream = __import__("io").BytesIO(data[len(bc_magic):])
+            stream = __import__("io").BytesIO(data[len(bc_magic) :])
             pickle.load(stream)
             data = data[: len(bc_magic) + stream.tell()] + __import__("marshal").dumps([1, 2, 3])
     else:
@@ -315,7 +364,9 @@ def test_every_cache_file_damaged_is_one_warning_and_a_full_build(cached, how):
     assert " 0 reused" in result.summary
     if how == "garbage":  # the build wrote the caches anew: the next one is quiet and warm
         again = guide.build()
-        assert again.returncode == 0 and not again.warning_lines and "0 files rendered" in again.summary, again.stderr
+        assert again.returncode == 0 and not again.warning_lines and "0 files rendered" in again.summary, (
+            again.stderr
+        )
 
 
 # A read-only file system -----------------------------------------------------------------
@@ -327,20 +378,42 @@ def test_an_output_folder_on_a_read_only_file_system_is_one_line(guide, tmp_path
     good_guide(guide)
     readonly = tmp_path / "readonly"
     readonly.mkdir()
-    probe = subprocess.run(["unshare", "-rm", "sh", "-c", f"mount -t tmpfs -o ro tmpfs {readonly}"], capture_output=True, text=True)
+    probe = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", f"mount -t tmpfs -o ro tmpfs {readonly}"],
+        capture_output=True,
+        text=True,
+    )
     if probe.returncode != 0:
         pytest.skip(f"no read-only mount here: {probe.stderr.strip()}")
     output = readonly / "site"
-    command = [str(GUIDE_BUILD), str(guide.content), "-o", str(output), "-s", str(REPO / "pelicanconf.py"),
-               "--cache-path", str(tmp_path / "cache")]  # fmt: skip
+    command = [
+        str(GUIDE_BUILD),
+        str(guide.content),
+        "-o",
+        str(output),
+        "-s",
+        str(REPO / "pelicanconf.py"),
+        "--cache-path",
+        str(tmp_path / "cache"),
+    ]
     script = f'mount -t tmpfs -o ro tmpfs "{readonly}" && exec "$@"'
-    done = subprocess.run(["unshare", "-rm", "sh", "-c", script, "sh", *command], cwd=REPO, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", script, "sh", *command],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 1, done.stdout + done.stderr
     assert "Traceback" not in done.stderr
     staging = f"{readonly / '.site.staging-'}"
-    assert len(done.stderr.splitlines()) == 1 and done.stderr.startswith(
-        f"error: cannot write beside OUTPUTDIR {output}: Read-only file system ({staging}"
-    ) and done.stderr.endswith("); nothing was touched\n")
+    assert (
+        len(done.stderr.splitlines()) == 1
+        and done.stderr.startswith(
+            f"error: cannot write beside OUTPUTDIR {output}: Read-only file system ({staging}"
+        )
+        and done.stderr.endswith("); nothing was touched\n")
+    )
 
 
 def test_a_lock_that_cannot_be_made_is_one_line(guide, monkeypatch, capsys):
@@ -355,8 +428,17 @@ def test_a_lock_that_cannot_be_made_is_one_line(guide, monkeypatch, capsys):
         raise OSError(errno.EROFS, "Read-only file system", self.path)
 
     monkeypatch.setattr(outputdir.Lock, "acquire", refuse)
-    status = build.build([str(guide.content), "-o", str(guide.output), "-s", str(REPO / "pelicanconf.py"),
-                          "--cache-path", str(guide.root / "cache")])  # fmt: skip
+    status = build.build(
+        [
+            str(guide.content),
+            "-o",
+            str(guide.output),
+            "-s",
+            str(REPO / "pelicanconf.py"),
+            "--cache-path",
+            str(guide.root / "cache"),
+        ]
+    )
     assert status == 1
     assert capsys.readouterr().err == (
         f"error: cannot write beside OUTPUTDIR {guide.output}: Read-only file system ({outputdir.Lock(str(guide.output)).path}); "
@@ -366,6 +448,7 @@ def test_a_lock_that_cannot_be_made_is_one_line(guide, monkeypatch, capsys):
 
 
 # A killed build leaves no process behind, and the next build works ----------------------
+
 
 def processes_mentioning(text: str) -> list[int]:
     found = []
@@ -393,8 +476,16 @@ def big_guide(tmp_path_factory):
 def test_a_build_killed_with_sigkill_leaves_no_process_and_the_next_build_succeeds(big_guide, moment):
     output = big_guide / "output"
     before = snapshot(output)
-    command = [str(GUIDE_BUILD), str(big_guide / "content"), "-o", str(output), "-s", str(REPO / "pelicanconf.py"),
-               "--cache-path", str(big_guide / ".cache")]  # fmt: skip
+    command = [
+        str(GUIDE_BUILD),
+        str(big_guide / "content"),
+        "-o",
+        str(output),
+        "-s",
+        str(REPO / "pelicanconf.py"),
+        "--cache-path",
+        str(big_guide / ".cache"),
+    ]
     build = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(moment)
     finished = build.poll() is not None

@@ -1,7 +1,6 @@
 """Each metadata field, typed once: the value it gives, or the message that names it."""
 
 import pytest
-
 from pelican.plugins.guide.fields import (
     FieldError,
     SortOrder,
@@ -41,7 +40,10 @@ def test_sortorder_is_chapter_section_and_position(raw, expected):
         ("05 02", 'sortorder "05 02" must be digits only, like 0502'),
         ("٠٥٠٢", 'sortorder "\\u0660\\u0665\\u0660\\u0662" must be digits only, like 0502'),
         ("05", 'sortorder "05" must have at least 3 digits: 2 for the chapter, then the position'),
-        ("50001", 'sortorder "50001" is too short for chapter 50, which has sections: 2 digits of chapter, 3 of section, then the position (GUIDE_SECTIONS)'),
+        (
+            "50001",
+            'sortorder "50001" is too short for chapter 50, which has sections: 2 digits of chapter, 3 of section, then the position (GUIDE_SECTIONS)',
+        ),
         (None, "sortorder is missing; it must be digits only, like 0502"),
     ],
 )
@@ -54,9 +56,19 @@ def test_bad_sortorder_names_field_value_and_expectation(raw, message):
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("True", True), ("true", True), ("yes", True), ("On", True), ("1", True),
-     ("False", False), ("no", False), ("OFF", False), ("0", False), (None, False)],
-)  # fmt: skip
+    [
+        ("True", True),
+        ("true", True),
+        ("yes", True),
+        ("On", True),
+        ("1", True),
+        ("False", False),
+        ("no", False),
+        ("OFF", False),
+        ("0", False),
+        (None, False),
+    ],
+)
 def test_toc_is_a_real_bool(raw, expected):
     assert parse_toc(raw) is expected
 

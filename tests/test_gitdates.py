@@ -1,4 +1,4 @@
-""""Last updated" from git: right, or left out with one warning saying why; never wrong."""
+""" "Last updated" from git: right, or left out with one warning saying why; never wrong."""
 
 from __future__ import annotations
 
@@ -7,10 +7,13 @@ import shutil
 import subprocess
 
 import pytest
-
 from conftest import Guide
 
-NAMES = {"plain.md": "2024-05-01T12:00:00Z", "café.md": "2024-06-02T12:00:00Z", "naïve page.md": "2024-07-03T12:00:00Z"}
+NAMES = {
+    "plain.md": "2024-05-01T12:00:00Z",
+    "café.md": "2024-06-02T12:00:00Z",
+    "naïve page.md": "2024-07-03T12:00:00Z",
+}
 
 
 def git(root, *args, env=None):
@@ -26,7 +29,14 @@ def repository(tmp_path_factory):
     for number, (name, moment) in enumerate(NAMES.items()):
         guide.page(name, title=name, slug=f"p{number}", sortorder=f"010{number}")
         git(guide.root, "add", "content")
-        git(guide.root, "commit", "-q", "-m", name, env={"GIT_COMMITTER_DATE": moment, "GIT_AUTHOR_DATE": moment})
+        git(
+            guide.root,
+            "commit",
+            "-q",
+            "-m",
+            name,
+            env={"GIT_COMMITTER_DATE": moment, "GIT_AUTHOR_DATE": moment},
+        )
     return guide
 
 
@@ -41,12 +51,16 @@ def dates(result) -> dict[str, str | None]:
 def test_every_committed_page_has_its_date_whatever_its_name(repository):
     result = repository.build()
     assert result.returncode == 0 and not result.warning_lines, result.stderr
-    assert dates(result) == {f"p{n}": moment.replace("Z", "+00:00") for n, moment in enumerate(NAMES.values())}
+    assert dates(result) == {
+        f"p{n}": moment.replace("Z", "+00:00") for n, moment in enumerate(NAMES.values())
+    }
 
 
 def test_a_shallow_clone_leaves_the_dates_out_with_one_warning(repository, tmp_path):
     clone = tmp_path / "clone"
-    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repository.root}", str(clone)], check=True)
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{repository.root}", str(clone)], check=True
+    )
     result = Guide(clone).build()
     assert result.returncode == 0, result.stderr
     assert dates(result) == {f"p{n}": None for n in range(len(NAMES))}  # never the one commit's date for all
@@ -56,7 +70,9 @@ def test_a_shallow_clone_leaves_the_dates_out_with_one_warning(repository, tmp_p
     ]
 
 
-def test_a_repository_git_refuses_to_read_leaves_the_dates_out_with_one_warning_saying_why(repository, tmp_path):
+def test_a_repository_git_refuses_to_read_leaves_the_dates_out_with_one_warning_saying_why(
+    repository, tmp_path
+):
     if os.geteuid() != 0:
         pytest.skip("needs root, to give the repository to another user")
     other = tmp_path / "theirs"
@@ -69,7 +85,9 @@ def test_a_repository_git_refuses_to_read_leaves_the_dates_out_with_one_warning_
     assert result.returncode == 0, result.stderr
     assert dates(result) == {f"p{n}": None for n in range(len(NAMES))}
     assert len(result.warning_lines) == 1, result.stderr
-    assert result.warning_lines[0].startswith(f'warning: {other / "content"}: "Last updated" dates are left out: git cannot read the repository: ')
+    assert result.warning_lines[0].startswith(
+        f'warning: {other / "content"}: "Last updated" dates are left out: git cannot read the repository: '
+    )
     assert "dubious ownership" in result.warning_lines[0] and "safe.directory" in result.warning_lines[0]
 
 
@@ -77,4 +95,8 @@ def test_the_log_is_read_as_git_writes_it_with_z():
     from pelican.plugins.guide.gitdates import parse_log
 
     out = b"\x011700000300\x00\ncontent/caf\xc3\xa9.md\x00content/new\nline.md\x00\x011700000200\x00\ncontent/plain.md\x00content/caf\xc3\xa9.md\x00"
-    assert parse_log(out) == {"content/café.md": 1700000300, "content/new\nline.md": 1700000300, "content/plain.md": 1700000200}
+    assert parse_log(out) == {
+        "content/café.md": 1700000300,
+        "content/new\nline.md": 1700000300,
+        "content/plain.md": 1700000200,
+    }

@@ -10,9 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from ruamel.yaml import YAML
-
 from conftest import REPO, run_make
+from ruamel.yaml import YAML
 
 WORKFLOW = REPO / ".github" / "workflows" / "pages.yml"
 TOOLS = Path(sys.executable).parent  # check-jsonschema and zizmor, from requirements-test.txt
@@ -35,10 +34,16 @@ def git(*args: str, cwd: Path) -> str:
 def project_clone(tmp_path) -> Path:
     """This project's files, uncommitted changes included, as a fresh repository with an
     `origin` that is a local bare repository: `make github` can push there and nowhere else."""
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=REPO, capture_output=True, check=True,
-    ).stdout.decode().split("\0")
+    listed = (
+        subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=REPO,
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     project = tmp_path / "project"
     for name in filter(None, listed):
         source = REPO / name
@@ -62,7 +67,8 @@ def test_make_github_pushes_the_published_site_to_gh_pages(project_clone):
     remote = project_clone.parent / "remote.git"
     pushed = subprocess.run(
         ["git", "--git-dir", str(remote), "show", "gh-pages:servers.html"],
-        capture_output=True, check=True,
+        capture_output=True,
+        check=True,
     ).stdout
     assert pushed == (project_clone / "output" / "servers.html").read_bytes()
     files = git("--git-dir", str(remote), "ls-tree", "--name-only", "gh-pages", cwd=project_clone)
@@ -111,7 +117,9 @@ def test_workflow_publishes_in_strict_mode():
 def test_the_publish_check_names_a_workflow_without_strict_mode():
     text = WORKFLOW.read_text().replace("run: make publish STRICT=1\n", "run: make publish\n")
     broken = YAML(typ="safe").load(text)
-    assert publish_problems(broken) == ["the publish step runs 'make publish', expected 'make publish STRICT=1'"]
+    assert publish_problems(broken) == [
+        "the publish step runs 'make publish', expected 'make publish STRICT=1'"
+    ]
 
 
 def test_workflow_permissions_are_least_privilege():
@@ -124,14 +132,16 @@ def test_workflow_permissions_are_least_privilege():
 def check_jsonschema(path: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
         [str(TOOLS / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(path)],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
 
 
 def zizmor(path: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
         [str(TOOLS / "zizmor"), "--offline", "--no-progress", str(path)],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
 
 
@@ -197,7 +207,7 @@ LINKCHECK_WORKFLOW = REPO / ".github" / "workflows" / "linkcheck.yml"
 def test_linkcheck_workflow_runs_weekly_and_on_demand_keeps_the_report_and_opens_no_issue():
     workflow = YAML(typ="safe").load(LINKCHECK_WORKFLOW.read_text(encoding="utf-8"))
     assert set(workflow["on"]) == {"schedule", "workflow_dispatch"}
-    minute, hour, day, month, weekday = workflow["on"]["schedule"][0]["cron"].split()
+    _minute, _hour, day, month, weekday = workflow["on"]["schedule"][0]["cron"].split()
     assert (day, month) == ("*", "*") and weekday.isdigit()  # once a week
     assert workflow["permissions"] == {}
     (job,) = workflow["jobs"].values()
@@ -206,8 +216,13 @@ def test_linkcheck_workflow_runs_weekly_and_on_demand_keeps_the_report_and_opens
     runs = [step.get("run", "") for step in steps]
     assert [run for run in runs if run.startswith("make ")] == ["make linkcheck JSON=linkcheck.json"]
     upload = next(step for step in steps if step.get("uses", "").startswith("actions/upload-artifact@"))
-    assert upload["with"]["path"] == "linkcheck.json" and upload["if"] == "${{ !cancelled() }}"  # also when links broke
-    assert all("github-script" not in step.get("uses", "") and "gh issue" not in step.get("run", "") for step in steps)
+    assert (
+        upload["with"]["path"] == "linkcheck.json" and upload["if"] == "${{ !cancelled() }}"
+    )  # also when links broke
+    assert all(
+        "github-script" not in step.get("uses", "") and "gh issue" not in step.get("run", "")
+        for step in steps
+    )
     assert all(re.fullmatch(r"[\w-]+/[\w-]+@[0-9a-f]{40}", step["uses"]) for step in steps if "uses" in step)
 
 
@@ -222,7 +237,11 @@ def test_linkcheck_workflow_matches_the_schema_and_zizmor_finds_nothing():
     "old, new, audit",
     [
         ("    permissions:\n      contents: read\n", "    permissions: write-all\n", "excessive-permissions"),
-        ("uses: actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02 # v4.6.2", "uses: actions/upload-artifact@v4", "unpinned-uses"),
+        (
+            "uses: actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02 # v4.6.2",
+            "uses: actions/upload-artifact@v4",
+            "unpinned-uses",
+        ),
     ],
 )
 def test_zizmor_names_an_unsafe_linkcheck_workflow(tmp_path, old, new, audit):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
 from conftest import REPO, Guide, run_build, tree_bytes
 from guides import every_shape_settings, write_every_shape
 
@@ -64,7 +63,14 @@ def test_editing_a_body_renders_that_page_only(warm, tmp_path):
 def test_editing_a_sidebartitle_renders_its_chapter_and_the_theme_pages(warm, tmp_path):
     edit(warm, "05/apache.md", "title: Apache", "title: Apache\nsidebartitle: Apache httpd")
     changed, _ = rebuild(warm, tmp_path)
-    chapter_5 = {"hosting.html", "apache.html", "servers.html", "Oracle.html", "servers-old.html", "machines.html"}
+    chapter_5 = {
+        "hosting.html",
+        "apache.html",
+        "servers.html",
+        "Oracle.html",
+        "servers-old.html",
+        "machines.html",
+    }
     assert chapter_5 - {"servers-old.html", "machines.html"} <= changed
     assert {"index.html", "table-of-contents.html"} <= changed
     assert "why-python.html" not in changed and "django-apps.html" not in changed
@@ -100,7 +106,7 @@ def test_editing_a_setting_renders_everything(warm, tmp_path):
 
 def test_removing_a_page_removes_its_files(warm, tmp_path):
     (warm.content / "pages" / "60" / "x.md").unlink()
-    changed, _ = rebuild(warm, tmp_path)
+    _changed, _ = rebuild(warm, tmp_path)
     assert not (warm.output / "stray.html").exists() and not (warm.output / "stray.md").exists()
 
 

@@ -25,21 +25,28 @@ from email.parser import Parser
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO
 
 TOOLS = Path(sys.executable).parent  # build and twine, from requirements-test.txt
 SITE_PACKAGES = Path("lib") / f"python{sys.version_info.major}.{sys.version_info.minor}" / "site-packages"
-GIT_IDENTITY = {"GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "T",
-                "GIT_COMMITTER_EMAIL": "t@example.org"}  # fmt: skip
+GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "T",
+    "GIT_AUTHOR_EMAIL": "t@example.org",
+    "GIT_COMMITTER_NAME": "T",
+    "GIT_COMMITTER_EMAIL": "t@example.org",
+}
 
 
-def run(command: list[str], cwd: Path, env: dict | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
+def run(
+    command: list[str], cwd: Path, env: dict | None = None, timeout: int = 300
+) -> subprocess.CompletedProcess:
     # No PYTHONPATH and no VIRTUAL_ENV of the test run: the child sees only its own venv.
     # Nor the make that runs the tests (`make test`): a nested make would say where it is.
     outer = ("PYTHONPATH", "VIRTUAL_ENV", "MAKEFLAGS", "MAKELEVEL", "MFLAGS")
     clean = {key: value for key, value in os.environ.items() if key not in outer}
-    done = subprocess.run(command, cwd=cwd, env={**clean, **(env or {})}, capture_output=True, text=True, timeout=timeout)
+    done = subprocess.run(
+        command, cwd=cwd, env={**clean, **(env or {})}, capture_output=True, text=True, timeout=timeout
+    )
     return done
 
 
@@ -47,8 +54,16 @@ def run(command: list[str], cwd: Path, env: dict | None = None, timeout: int = 3
 def project(tmp_path_factory) -> Path:
     """This project's files as they are (uncommitted changes too), committed to a new git
     repository outside this one: what `pip install path` and `git+file://` are given."""
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=REPO,
-                            capture_output=True, check=True).stdout.decode().split("\0")  # fmt: skip
+    listed = (
+        subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=REPO,
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     copy = tmp_path_factory.mktemp("install") / "pelican-guide"
     for name in filter(None, listed):
         if (REPO / name).is_file() and not name.startswith(("tests/", "content/")):
@@ -63,7 +78,9 @@ def project(tmp_path_factory) -> Path:
 def dists(project, tmp_path_factory) -> dict[str, Path]:
     """The sdist, and the wheel built from it (as `python -m build` does), once per session."""
     out = tmp_path_factory.mktemp("dist")
-    done = run([str(TOOLS / "python"), "-m", "build", "--no-isolation", "--outdir", str(out), str(project)], cwd=out)
+    done = run(
+        [str(TOOLS / "python"), "-m", "build", "--no-isolation", "--outdir", str(out), str(project)], cwd=out
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return {"wheel": next(out.glob("*.whl")), "sdist": next(out.glob("*.tar.gz"))}
 
@@ -74,7 +91,11 @@ def base_venv(tmp_path_factory) -> Path:
     site-packages through a .pth file and gets only the package itself."""
     venv = tmp_path_factory.mktemp("base") / "venv"
     assert run([sys.executable, "-m", "venv", "--without-pip", str(venv)], cwd=venv.parent).returncode == 0
-    setuptools = next(line for line in (REPO / "requirements-test.txt").read_text().splitlines() if line.startswith("setuptools=="))
+    setuptools = next(
+        line
+        for line in (REPO / "requirements-test.txt").read_text().splitlines()
+        if line.startswith("setuptools==")
+    )
     done = pip(venv, "-r", str(REPO / "requirements.txt"), setuptools)
     assert done.returncode == 0, done.stderr[-3000:]
     return venv
@@ -89,8 +110,20 @@ def fresh_venv(folder: Path, base: Path, name: str = "venv") -> Path:
 
 def pip(venv: Path, *args: str) -> subprocess.CompletedProcess:
     """`pip install` into `venv`, with the pip of this test run (the venvs have none)."""
-    return run([sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), "install",
-                "--disable-pip-version-check", "-q", *args], cwd=venv.parent)  # fmt: skip
+    return run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(venv / "bin" / "python"),
+            "install",
+            "--disable-pip-version-check",
+            "-q",
+            *args,
+        ],
+        cwd=venv.parent,
+    )
 
 
 def pip_install(venv: Path, *args: str) -> subprocess.CompletedProcess:
@@ -130,8 +163,18 @@ MODES = {
     "wheel": lambda project, dists: [str(dists["wheel"])],
     "path": lambda project, dists: [str(project)],
     "editable": lambda project, dists: ["-e", str(project)],
-    "editable-strict": lambda project, dists: ["-e", str(project), "--config-settings", "editable_mode=strict"],
-    "editable-compat": lambda project, dists: ["-e", str(project), "--config-settings", "editable_mode=compat"],
+    "editable-strict": lambda project, dists: [
+        "-e",
+        str(project),
+        "--config-settings",
+        "editable_mode=strict",
+    ],
+    "editable-compat": lambda project, dists: [
+        "-e",
+        str(project),
+        "--config-settings",
+        "editable_mode=compat",
+    ],
     "git": lambda project, dists: [f"git+file://{project}"],
 }
 
@@ -143,7 +186,19 @@ def test_plugins_guide_loads_after_each_install(mode, project, dists, base_venv,
     assert done.returncode == 0, done.stdout + done.stderr
     site = write_site(tmp_path / "site")
 
-    built = run([str(venv / "bin" / "python"), "-c", PROBE_THEN_PELICAN, "content", "-s", "pelicanconf.py", "-o", "out"], cwd=site)
+    built = run(
+        [
+            str(venv / "bin" / "python"),
+            "-c",
+            PROBE_THEN_PELICAN,
+            "content",
+            "-s",
+            "pelicanconf.py",
+            "-o",
+            "out",
+        ],
+        cwd=site,
+    )
     assert built.returncode == 0, built.stdout + built.stderr
     found = json.loads(built.stdout.splitlines()[0])
     module, theme = Path(found["module"]), Path(found["theme"])
@@ -155,7 +210,9 @@ def test_plugins_guide_loads_after_each_install(mode, project, dists, base_venv,
         assert module.parent == venv / SITE_PACKAGES / "pelican" / "plugins" / "guide"
         assert theme == module.parent / "theme"
 
-    assert "guide: 2 pages" in built.stdout and "0 warnings, 0 errors" in built.stdout  # the check ran and passed
+    assert (
+        "guide: 2 pages" in built.stdout and "0 warnings, 0 errors" in built.stdout
+    )  # the check ran and passed
     page = (site / "out" / "start.html").read_text()  # the guide's PAGE_URL, not pages/start.html
     assert 'aria-current="page"' in page and 'href="next.html"' in page
     assert 'class="admonition note"' in page and 'class="headerlink"' in page  # its Markdown extensions
@@ -176,16 +233,23 @@ def test_plugins_guide_loads_after_each_install(mode, project, dists, base_venv,
 
 
 def test_wheel_and_sdist_hold_the_plugin_and_the_theme_and_pass_twine_check(dists):
-    done = run([str(TOOLS / "twine"), "check", "--strict", str(dists["wheel"]), str(dists["sdist"])], cwd=dists["wheel"].parent)
+    done = run(
+        [str(TOOLS / "twine"), "check", "--strict", str(dists["wheel"]), str(dists["sdist"])],
+        cwd=dists["wheel"].parent,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.count("PASSED") == 2
 
-    theme = sorted(path.relative_to(REPO / "theme").as_posix() for path in (REPO / "theme").rglob("*") if path.is_file())
+    theme = sorted(
+        path.relative_to(REPO / "theme").as_posix() for path in (REPO / "theme").rglob("*") if path.is_file()
+    )
     with zipfile.ZipFile(dists["wheel"]) as wheel:
         names = wheel.namelist()
-        metadata = Parser().parsestr(wheel.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode())
+        metadata = Parser().parsestr(
+            wheel.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+        )
     prefix = "pelican/plugins/guide/theme/"
-    assert sorted(name[len(prefix):] for name in names if name.startswith(prefix)) == theme
+    assert sorted(name[len(prefix) :] for name in names if name.startswith(prefix)) == theme
     assert "pelican/plugins/guide/new-guide/pelicanconf.py" in names
     assert "pelican/plugins/guide/new-guide/.github/workflows/pages.yml" in names
     with tarfile.open(dists["sdist"]) as sdist:

@@ -28,7 +28,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
 from pelican.plugins.guide.publish import _compress
 from reader import record
 from test_nginx import running_nginx
@@ -50,7 +49,9 @@ def lighthouse_command() -> list[str]:
         missing("node is missing: install npm (it brings node) to run Lighthouse")
     version = subprocess.run([node, "--version"], capture_output=True, text=True).stdout.strip()
     if int(re.match(r"v(\d+)", version).group(1)) < 20:
-        missing(f"Lighthouse 13 needs Node 20 or later (it declares 22.19; verified on 20.20), found {version}")
+        missing(
+            f"Lighthouse 13 needs Node 20 or later (it declares 22.19; verified on 20.20), found {version}"
+        )
     installed = sorted(REPO.glob(INSTALLED))
     cli = Path(os.environ.get("LIGHTHOUSE") or (installed[-1] if installed else INSTALLED))
     if not cli.is_file():
@@ -72,13 +73,28 @@ def cpu_slowdown(benchmark_index: float) -> float:
 def lighthouse(url: str, output: Path, cpu: float | None = None) -> dict:
     """One Lighthouse run (its default: a phone on a throttled connection; `cpu`, a calibrated
     CPU slowdown), its JSON report."""
-    flags = " ".join([*CHROMIUM_ARGS, "--headless=new", "--disable-extensions", "--disable-default-apps", f'"{OFFLINE}"'])
-    command = [*lighthouse_command(), url, "--quiet", "--no-enable-error-reporting", f"--chrome-flags={flags}",
-               "--disable-full-page-screenshot", "--output=json", f"--output-path={output}"]  # fmt: skip
+    flags = " ".join(
+        [*CHROMIUM_ARGS, "--headless=new", "--disable-extensions", "--disable-default-apps", f'"{OFFLINE}"']
+    )
+    command = [
+        *lighthouse_command(),
+        url,
+        "--quiet",
+        "--no-enable-error-reporting",
+        f"--chrome-flags={flags}",
+        "--disable-full-page-screenshot",
+        "--output=json",
+        f"--output-path={output}",
+    ]
     if cpu is not None:
         command.append(f"--throttling.cpuSlowdownMultiplier={cpu:.2f}")
-    done = subprocess.run(command, env={**os.environ, "CHROME_PATH": str(chromium_path())},
-                          capture_output=True, text=True, timeout=240)  # fmt: skip
+    done = subprocess.run(
+        command,
+        env={**os.environ, "CHROME_PATH": str(chromium_path())},
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(output.read_text())
 
@@ -93,11 +109,18 @@ def problems(report: dict) -> list[str]:
     found = []
     for name, category in report["categories"].items():
         if category["score"] != 1:
-            lost = [ref["id"] for ref in category["auditRefs"] if ref["weight"] and (report["audits"][ref["id"]]["score"] or 0) < 1]
+            lost = [
+                ref["id"]
+                for ref in category["auditRefs"]
+                if ref["weight"] and (report["audits"][ref["id"]]["score"] or 0) < 1
+            ]
             found.append(f"{name} scores {category['score']}: {lost}")
     requests = report["audits"]["network-requests"]["details"]["items"]
-    found += [f"a request left the machine: {item['url']}" for item in requests
-              if urlsplit(item["url"]).hostname not in ("127.0.0.1", None)]  # fmt: skip
+    found += [
+        f"a request left the machine: {item['url']}"
+        for item in requests
+        if urlsplit(item["url"]).hostname not in ("127.0.0.1", None)
+    ]
     return found
 
 
@@ -109,7 +132,9 @@ def synthetic_site(thousand_guide):
     return thousand_guide.output
 
 
-@pytest.mark.parametrize("site, page", [("published_site", "servers.html"), ("synthetic_site", SYNTHETIC_PAGE)])
+@pytest.mark.parametrize(
+    "site, page", [("published_site", "servers.html"), ("synthetic_site", SYNTHETIC_PAGE)]
+)
 def test_the_page_scores_100_in_every_category(request, tmp_path, site, page):
     folder = request.getfixturevalue(site)
     folder = getattr(folder, "output", folder)
@@ -121,12 +146,22 @@ def test_the_page_scores_100_in_every_category(request, tmp_path, site, page):
         # the machine's benchmark index (4x from 1533 up), and the median run counts, as
         # Lighthouse's docs on variability advise.
         if performance(runs[0]) != 1:
-            runs += [lighthouse(url, tmp_path / "report.json", min(4.0, cpu_slowdown(index))) for _ in range(2)]
+            runs += [
+                lighthouse(url, tmp_path / "report.json", min(4.0, cpu_slowdown(index))) for _ in range(2)
+            ]
     report = sorted(runs, key=performance)[len(runs) // 2]
     scores = {name: category["score"] for name, category in report["categories"].items()}
-    record(f"Lighthouse {report['lighthouseVersion']} {page}", {**scores, "benchmark index": round(index),
-           "performance of each run": [performance(run) for run in runs],
-           "cpu slowdown of each run": [run["configSettings"]["throttling"]["cpuSlowdownMultiplier"] for run in runs]})  # fmt: skip
+    record(
+        f"Lighthouse {report['lighthouseVersion']} {page}",
+        {
+            **scores,
+            "benchmark index": round(index),
+            "performance of each run": [performance(run) for run in runs],
+            "cpu slowdown of each run": [
+                run["configSettings"]["throttling"]["cpuSlowdownMultiplier"] for run in runs
+            ],
+        },
+    )
     assert set(scores) == CATEGORIES
     assert problems(report) == []
 
@@ -134,13 +169,26 @@ def test_the_page_scores_100_in_every_category(request, tmp_path, site, page):
 def test_the_report_check_names_a_lost_point_and_a_request_off_the_machine():
     """A report as Lighthouse writes it, for a page that lost a point and tried another host."""
     report = {
-        "categories": {"seo": {"score": 0.91, "auditRefs": [{"id": "meta-description", "weight": 1}, {"id": "hreflang", "weight": 1}]}},
-        "audits": {
-            "meta-description": {"score": 0}, "hreflang": {"score": 1},
-            "network-requests": {"details": {"items": [{"url": "http://127.0.0.1:8000/x.html"}, {"url": "http://example.com/x.png"}]}},
+        "categories": {
+            "seo": {
+                "score": 0.91,
+                "auditRefs": [{"id": "meta-description", "weight": 1}, {"id": "hreflang", "weight": 1}],
+            }
         },
-    }  # fmt: skip
-    assert problems(report) == ["seo scores 0.91: ['meta-description']", "a request left the machine: http://example.com/x.png"]
+        "audits": {
+            "meta-description": {"score": 0},
+            "hreflang": {"score": 1},
+            "network-requests": {
+                "details": {
+                    "items": [{"url": "http://127.0.0.1:8000/x.html"}, {"url": "http://example.com/x.png"}]
+                }
+            },
+        },
+    }
+    assert problems(report) == [
+        "seo scores 0.91: ['meta-description']",
+        "a request left the machine: http://example.com/x.png",
+    ]
 
 
 @pytest.mark.parametrize("ci, outcome", [("", pytest.skip.Exception), ("true", pytest.fail.Exception)])

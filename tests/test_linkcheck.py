@@ -24,14 +24,12 @@ from pathlib import Path
 
 import pytest
 from aiohttp.abc import AbstractResolver
-
 from conftest import REPO, Guide, run_build, run_make
-from tools import QuietServer
-
 from pelican.plugins.guide.linkcheck import cli
 from pelican.plugins.guide.linkcheck.cache import NAME as CACHE_NAME
-from pelican.plugins.guide.linkcheck.report import Progress
 from pelican.plugins.guide.linkcheck.checker import Outcome
+from pelican.plugins.guide.linkcheck.report import Progress
+from tools import QuietServer
 
 GUIDE_LINKCHECK = Path(sys.executable).parent / "guide-linkcheck"
 PAGE = "pages/links.md"
@@ -78,9 +76,14 @@ class Site(QuietServer):
 
 ANCHORED = b'<!doctype html><title>t</title><h2 id="present">Here</h2><a name="named"></a><p id="user-content-readme">'
 REDIRECTS = {
-    "/chain1": (301, "/chain2"), "/chain2": (301, "/ok"), "/found": (302, "/ok"), "/temporary": (307, "/ok"),
-    "/permanent": (308, "/ok"), "/loop1": (302, "/loop2"), "/loop2": (302, "/loop1"),
-}  # fmt: skip
+    "/chain1": (301, "/chain2"),
+    "/chain2": (301, "/ok"),
+    "/found": (302, "/ok"),
+    "/temporary": (307, "/ok"),
+    "/permanent": (308, "/ok"),
+    "/loop1": (302, "/loop2"),
+    "/loop2": (302, "/loop1"),
+}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -155,7 +158,9 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(429, Retry_After="3600")
         if path == "/api":  # GitHub's API: a 403 saying no requests remain until the reset
             if times == 1:
-                return self.answer(403, X_RateLimit_Remaining="0", X_RateLimit_Reset=str(int(time.time()) + 2))
+                return self.answer(
+                    403, X_RateLimit_Remaining="0", X_RateLimit_Reset=str(int(time.time()) + 2)
+                )
             return self.answer(200)
         if path == "/nohead":
             return self.answer(405 if self.command == "HEAD" else 200)
@@ -186,8 +191,16 @@ class TestHosts(AbstractResolver):
 
     async def resolve(self, host, port=0, family=socket.AF_INET):
         if host.endswith(".test") and host != "nowhere.test":
-            return [{"hostname": host, "host": "127.0.0.1", "port": port, "family": socket.AF_INET,
-                     "proto": 0, "flags": socket.AI_NUMERICHOST}]  # fmt: skip
+            return [
+                {
+                    "hostname": host,
+                    "host": "127.0.0.1",
+                    "port": port,
+                    "family": socket.AF_INET,
+                    "proto": 0,
+                    "flags": socket.AI_NUMERICHOST,
+                }
+            ]
         raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
 
     async def close(self) -> None:
@@ -214,7 +227,14 @@ CASES = [
     ("503 every time", "/down", "broken", "503 Service Unavailable, 2 tries", 1, 1),
     ("429 then 200", "/busy", "ok", "", 0, 0),
     ("429 every time", "/throttled", "rate-limited", "429 Too Many Requests, 2 tries", 0, 1),
-    ("429 for an hour", "/patient", "rate-limited", "429, asked to wait 3600 s, longer than GUIDE_LINKCHECK_MAX_RETRY_AFTER", 0, 1),
+    (
+        "429 for an hour",
+        "/patient",
+        "rate-limited",
+        "429, asked to wait 3600 s, longer than GUIDE_LINKCHECK_MAX_RETRY_AFTER",
+        0,
+        1,
+    ),
     ("HEAD 405, GET 200", "/nohead", "ok", "", 0, 0),
     ("slow", "/slow", "timed out", "no answer in 1.5 s, 2 tries", 0, 1),
     ("redirect loop", "/loop1", "broken", "redirect loop: {base}/loop1 → {base}/loop2 → {base}/loop1", 1, 1),
@@ -237,11 +257,15 @@ def links_site(site, tmp_path_factory):
         f"- [no such host](http://nowhere.test/page)\n"
         f"- [TLS to a plain server]({site.base.replace('http:', 'https:')}/ok)\n"
         f"- [a page of the complete guide](/operating-systems.html)\n"
-        f"- [by reference][ref] and <a href=\"{site.base}/raw-gone?a=1&amp;b=2\">raw HTML</a>\n"
+        f'- [by reference][ref] and <a href="{site.base}/raw-gone?a=1&amp;b=2">raw HTML</a>\n'
         f"\n[ref]: {site.base}/ref-gone\n"
     )
     guide.page("links.md", body, title="Links", slug="links", sortorder="0101", toc="true")
-    conffile = guide.settings(GUIDE_MISSING_PAGES_BASE=f"{site.base}/guide", GUIDE_SOURCE_URL=f"{site.base}/edit/", GUIDE_SEARCH=False)
+    conffile = guide.settings(
+        GUIDE_MISSING_PAGES_BASE=f"{site.base}/guide",
+        GUIDE_SOURCE_URL=f"{site.base}/edit/",
+        GUIDE_SEARCH=False,
+    )
     site.reset()
     result = guide.build(conffile=conffile, cache=guide.root / "cache")
     assert result.returncode == 0, result.stderr
@@ -273,8 +297,18 @@ def linkcheck(guide: Guide, cache: Path, *options: str, resolver=None, **setting
     status, report and error lines."""
     values = {**FAST, **settings}
     fresh_cache(guide, cache)
-    argv = [str(guide.content), "-o", str(guide.output), "-s", str(guide.conffile), "--cache-path", str(cache), *options,
-            "-e", *(f"{key}={json.dumps(value)}" for key, value in values.items())]  # fmt: skip
+    argv = [
+        str(guide.content),
+        "-o",
+        str(guide.output),
+        "-s",
+        str(guide.conffile),
+        "--cache-path",
+        str(cache),
+        *options,
+        "-e",
+        *(f"{key}={json.dumps(value)}" for key, value in values.items()),
+    ]
     out, err = io.StringIO(), io.StringIO()
     status = cli.run(argv, resolver=resolver or TestHosts(), out=out, err=err)
     return status, out.getvalue(), err.getvalue()
@@ -290,7 +324,9 @@ def report_line(report: str, line: int) -> str:
 
 
 @pytest.mark.parametrize("index", range(len(CASES)), ids=[case[0] for case in CASES])
-def test_each_answer_is_classified_on_its_line_with_its_exit_status(links_site, site, tmp_path, quiet_logging, index):
+def test_each_answer_is_classified_on_its_line_with_its_exit_status(
+    links_site, site, tmp_path, quiet_logging, index
+):
     name, path, kind, detail, status, strict_status = CASES[index]
     url = site.base + path
     line = FIRST_LINE + index
@@ -306,7 +342,13 @@ def test_each_answer_is_classified_on_its_line_with_its_exit_status(links_site, 
         assert report.splitlines()[0].endswith(PAGE)
         assert f" 1 {kind}," in summary, summary
     if strict_status != status:
-        done, _, errors = linkcheck(links_site, tmp_path / "strict-cache", "--strict", GUIDE_LINKCHECK_IGNORE=only(url), GUIDE_LINKCHECK_RETRIES=0)
+        done, _, errors = linkcheck(
+            links_site,
+            tmp_path / "strict-cache",
+            "--strict",
+            GUIDE_LINKCHECK_IGNORE=only(url),
+            GUIDE_LINKCHECK_RETRIES=0,
+        )
         assert done == strict_status
         assert "error: strict mode: 1 finding " in errors
 
@@ -316,7 +358,11 @@ def test_the_answers_behind_the_classifications(links_site, site, tmp_path, quie
     asked for, the wait until GitHub's API resets, GET for a page whose ids are needed."""
     site.reset()
     urls = [site.base + path for path in ("/flaky", "/nohead", "/busy", "/anchors", "/api")]
-    status, report, _ = linkcheck(links_site, tmp_path / "cache", GUIDE_LINKCHECK_IGNORE=[f"^(?!({'|'.join(map(re.escape, urls))})(#|$))"])
+    status, report, _ = linkcheck(
+        links_site,
+        tmp_path / "cache",
+        GUIDE_LINKCHECK_IGNORE=[f"^(?!({'|'.join(map(re.escape, urls))})(#|$))"],
+    )
     assert status == 0, report  # /anchors#absent is a warning
     assert site.asked[("HEAD", "/flaky")] == 2
     assert site.asked[("HEAD", "/nohead")] == 1 and site.asked[("GET", "/nohead")] == 1
@@ -324,7 +370,9 @@ def test_the_answers_behind_the_classifications(links_site, site, tmp_path, quie
     assert second - first >= 0.95  # Retry-After: 1
     first, second = site.asked_at["/api"]
     assert second - first >= 0.95 and ": 5 ok " in report  # X-RateLimit-Reset: in 1 to 2 s
-    assert site.asked[("GET", "/anchors")] == 1 and site.asked[("HEAD", "/anchors")] == 0  # once for 4 fragments
+    assert (
+        site.asked[("GET", "/anchors")] == 1 and site.asked[("HEAD", "/anchors")] == 0
+    )  # once for 4 fragments
 
 
 @pytest.mark.parametrize(
@@ -355,9 +403,20 @@ def test_one_run_reports_every_link_by_source_file_with_counts_json_and_progress
     report_json = tmp_path / "report.json"
     # No resolver of ours in a subprocess: nowhere.test is left out. All URLs are on one host.
     settings = {**FAST, "GUIDE_LINKCHECK_IGNORE": [r"nowhere\.test"], "GUIDE_LINKCHECK_PER_HOST": 16}
-    command = [str(GUIDE_LINKCHECK), str(links_site.content), "-o", str(links_site.output), "-s", str(links_site.conffile),
-               "--cache-path", str(fresh_cache(links_site, tmp_path / "cache")), "--json", str(report_json),
-               "-e", *(f"{key}={json.dumps(value)}" for key, value in settings.items())]  # fmt: skip
+    command = [
+        str(GUIDE_LINKCHECK),
+        str(links_site.content),
+        "-o",
+        str(links_site.output),
+        "-s",
+        str(links_site.conffile),
+        "--cache-path",
+        str(fresh_cache(links_site, tmp_path / "cache")),
+        "--json",
+        str(report_json),
+        "-e",
+        *(f"{key}={json.dumps(value)}" for key, value in settings.items()),
+    ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=REPO)
     lines = done.stdout.splitlines()
     assert done.returncode == 1 and lines, done.stdout + done.stderr
@@ -369,18 +428,31 @@ def test_one_run_reports_every_link_by_source_file_with_counts_json_and_progress
     assert report_line(done.stdout, extra + 3) == (
         f'  {extra + 3}: broken (404 Not Found): "a page of the complete guide" {site.base}/guide/operating-systems.html'
     )
-    assert report_line(done.stdout, extra + 6) == f'  {extra + 6}: broken (404 Not Found): "by reference" {site.base}/ref-gone'
-    assert report_line(done.stdout, extra + 4) == f'  {extra + 4}: broken (404 Not Found): "raw HTML" {site.base}/raw-gone?a=1&b=2'
+    assert (
+        report_line(done.stdout, extra + 6)
+        == f'  {extra + 6}: broken (404 Not Found): "by reference" {site.base}/ref-gone'
+    )
+    assert (
+        report_line(done.stdout, extra + 4)
+        == f'  {extra + 4}: broken (404 Not Found): "raw HTML" {site.base}/raw-gone?a=1&b=2'
+    )
     # The edit link comes from the theme (GUIDE_SOURCE_URL): under the theme, by the page it is on.
     theme = lines.index(next(line for line in lines if line.endswith("theme/templates")))
-    assert lines[theme + 1] == f'  on links.html: broken (404 Not Found): "Edit this page" {site.base}/edit/pages/links.md'
+    assert (
+        lines[theme + 1]
+        == f'  on links.html: broken (404 Not Found): "Edit this page" {site.base}/edit/pages/links.md'
+    )
 
     # 17 URLs in the 20 cases; refused, TLS, the complete guide, reference, raw, edit.
     assert lines[-1].startswith("linkcheck: 23 URLs in 26 links, ")
-    assert lines[-1].endswith(": 8 ok (0 from the cache), 10 broken, 2 moved, 1 timed out, 2 rate-limited, 1 anchor missing, 1 ignored")
+    assert lines[-1].endswith(
+        ": 8 ok (0 from the cache), 10 broken, 2 moved, 1 timed out, 2 rate-limited, 1 anchor missing, 1 ignored"
+    )
     assert len([line for line in lines if line.startswith("  ")]) == 10 + 2 + 1 + 2 + 1  # one per finding
     progress = [line for line in done.stderr.splitlines() if line.startswith("linkcheck: ")]
-    assert [line.split("%")[0] for line in progress] == [f"linkcheck: {tenth}" for tenth in range(10, 101, 10)]
+    assert [line.split("%")[0] for line in progress] == [
+        f"linkcheck: {tenth}" for tenth in range(10, 101, 10)
+    ]
     assert progress[-1].startswith("linkcheck: 100% (23 of 23 URLs, 10 broken) in ")
     assert "error: 10 broken links" in done.stderr.splitlines()
     # A User-Agent naming the project (no address: the site's is an example domain).
@@ -388,14 +460,28 @@ def test_one_run_reports_every_link_by_source_file_with_counts_json_and_progress
 
     data = json.loads(report_json.read_text())
     assert data["exit_status"] == 1 and data["strict"] is False
-    assert {key: data["summary"][key] for key in ("urls", "links", "ok", "broken", "moved", "anchor missing", "ignored")} == {
-        "urls": 23, "links": 26, "ok": 8, "broken": 10, "moved": 2, "anchor missing": 1, "ignored": 1,
-    }  # fmt: skip
+    assert {
+        key: data["summary"][key]
+        for key in ("urls", "links", "ok", "broken", "moved", "anchor missing", "ignored")
+    } == {
+        "urls": 23,
+        "links": 26,
+        "ok": 8,
+        "broken": 10,
+        "moved": 2,
+        "anchor missing": 1,
+        "ignored": 1,
+    }
     assert [entry["source"] for entry in data["files"]] == [page, lines[theme]]
     findings = {finding["line"]: finding for finding in data["files"][0]["findings"]}
     assert findings[FIRST_LINE + 5] == {
-        "line": FIRST_LINE + 5, "where": None, "result": "broken", "detail": "404 Not Found", "text": "404", "url": f"{site.base}/gone404",
-    }  # fmt: skip
+        "line": FIRST_LINE + 5,
+        "where": None,
+        "result": "broken",
+        "detail": "404 Not Found",
+        "text": "404",
+        "url": f"{site.base}/gone404",
+    }
 
 
 # The cache ------------------------------------------------------------------------------
@@ -405,7 +491,9 @@ def cache_lines(cache: Path) -> list[dict]:
     return [json.loads(line) for line in (cache / CACHE_NAME).read_text().splitlines()]
 
 
-def test_a_second_run_asks_only_what_was_not_ok_and_asks_again_after_the_expiry(links_site, site, tmp_path, quiet_logging):
+def test_a_second_run_asks_only_what_was_not_ok_and_asks_again_after_the_expiry(
+    links_site, site, tmp_path, quiet_logging
+):
     cache = tmp_path / "cache"
     wanted = [site.base + path for path in ("/ok", "/found", "/gone404", "/chain1")]
     ignore = [f"^(?!({'|'.join(map(re.escape, wanted))})$)"]
@@ -414,8 +502,11 @@ def test_a_second_run_asks_only_what_was_not_ok_and_asks_again_after_the_expiry(
     assert first[0] == 1 and ": 2 ok (0 from the cache), 1 broken, 1 moved" in first[1]
     assert site.asked[("HEAD", "/ok")] == 3  # /ok itself, and where /found and /chain1 lead
     assert {entry["url"]: entry["ok"] for entry in cache_lines(cache)} == {
-        site.base + "/ok": True, site.base + "/found": True, site.base + "/gone404": False, site.base + "/chain1": False,
-    }  # fmt: skip
+        site.base + "/ok": True,
+        site.base + "/found": True,
+        site.base + "/gone404": False,
+        site.base + "/chain1": False,
+    }
 
     site.reset()
     second = linkcheck(links_site, cache, GUIDE_LINKCHECK_IGNORE=ignore)
@@ -444,7 +535,9 @@ def test_a_new_fragment_on_a_cached_url_asks_again(links_site, site, tmp_path, q
     site.reset()
     linkcheck(links_site, cache, GUIDE_LINKCHECK_IGNORE=[present])
     assert site.asked[("GET", "/anchors")] == 0
-    status, report, _ = linkcheck(links_site, cache, GUIDE_LINKCHECK_IGNORE=[f"^(?!{re.escape(site.base)}/anchors#(present|absent)$)"])
+    _status, report, _ = linkcheck(
+        links_site, cache, GUIDE_LINKCHECK_IGNORE=[f"^(?!{re.escape(site.base)}/anchors#(present|absent)$)"]
+    )
     assert site.asked[("GET", "/anchors")] == 1 and "1 anchor missing" in report
 
 
@@ -470,14 +563,31 @@ def test_a_killed_run_loses_nothing_it_had_checked(site, tmp_path):
     guide.conffile = guide.settings(GUIDE_SEARCH=False)
     assert guide.build(conffile=guide.conffile, cache=guide.root / "cache").returncode == 0
     cache = fresh_cache(guide, tmp_path / "linkcheck-cache")
-    settings = {**FAST, "GUIDE_LINKCHECK_TIMEOUT": 5, "GUIDE_LINKCHECK_IGNORE": [], "GUIDE_LINKCHECK_PER_HOST": 1}
-    command = [str(GUIDE_LINKCHECK), str(guide.content), "-o", str(guide.output), "-s", str(guide.conffile), "--cache-path", str(cache),
-               "-e", *(f"{key}={json.dumps(value)}" for key, value in settings.items())]  # fmt: skip
+    settings = {
+        **FAST,
+        "GUIDE_LINKCHECK_TIMEOUT": 5,
+        "GUIDE_LINKCHECK_IGNORE": [],
+        "GUIDE_LINKCHECK_PER_HOST": 1,
+    }
+    command = [
+        str(GUIDE_LINKCHECK),
+        str(guide.content),
+        "-o",
+        str(guide.output),
+        "-s",
+        str(guide.conffile),
+        "--cache-path",
+        str(cache),
+        "-e",
+        *(f"{key}={json.dumps(value)}" for key, value in settings.items()),
+    ]
     site.reset()
     process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and not ((cache / CACHE_NAME).exists() and len(cache_lines(cache)) >= 3):
+        while time.monotonic() < deadline and not (
+            (cache / CACHE_NAME).exists() and len(cache_lines(cache)) >= 3
+        ):
             time.sleep(0.05)
         process.send_signal(signal.SIGKILL)
     finally:
@@ -515,7 +625,10 @@ def test_a_damaged_cache_is_one_warning_and_a_fresh_check(links_site, site, tmp_
     elif damage == "a folder":
         path.mkdir()
     else:  # what a run killed midway through a line leaves: the whole lines still count
-        path.write_text(json.dumps({"url": site.base + "/ok", "at": time.time(), "ok": True}) + '\n{"url": "http://127.0.0.1:1/x", "at')
+        path.write_text(
+            json.dumps({"url": site.base + "/ok", "at": time.time(), "ok": True})
+            + '\n{"url": "http://127.0.0.1:1/x", "at'
+        )
     site.reset()
     status, report, errors = linkcheck(links_site, cache, GUIDE_LINKCHECK_IGNORE=only(site.base + "/ok"))
     assert status == 0 and "Traceback" not in errors
@@ -536,15 +649,27 @@ def test_at_most_two_requests_per_host_and_the_overall_limit(tmp_path, site, qui
     """Four host names (all this machine, by the tests' resolver), six slow URLs each."""
     guide = Guide(tmp_path / "guide")
     port = site.server_address[1]
-    body = "".join(f"- [{host} {number}](http://{host}.test:{port}/pause/{host}{number})\n" for host in "abcd" for number in range(6))
+    body = "".join(
+        f"- [{host} {number}](http://{host}.test:{port}/pause/{host}{number})\n"
+        for host in "abcd"
+        for number in range(6)
+    )
     body += f"- [again](http://a.test:{port}/pause/a0#top) and [again](http://a.test:{port}/pause/a0)\n"
     guide.page("hosts.md", body, title="Hosts", slug="hosts", sortorder="0101", toc="true")
     guide.conffile = guide.settings(GUIDE_SEARCH=False)
     assert guide.build(conffile=guide.conffile, cache=guide.root / "cache").returncode == 0
     site.reset()
-    status, report, _ = linkcheck(guide, tmp_path / "cache", GUIDE_LINKCHECK_IGNORE=[], GUIDE_LINKCHECK_PARALLEL=6, GUIDE_LINKCHECK_TIMEOUT=5)
+    status, report, _ = linkcheck(
+        guide,
+        tmp_path / "cache",
+        GUIDE_LINKCHECK_IGNORE=[],
+        GUIDE_LINKCHECK_PARALLEL=6,
+        GUIDE_LINKCHECK_TIMEOUT=5,
+    )
     assert status == 0 and "linkcheck: 24 URLs in 26 links" in report and ": 24 ok " in report
-    assert {host.split(":")[0]: most for host, most in site.most.items()} == {f"{host}.test": 2 for host in "abcd"}
+    assert {host.split(":")[0]: most for host, most in site.most.items()} == {
+        f"{host}.test": 2 for host in "abcd"
+    }
     assert site.most_all == 6
     assert sum(site.asked.values()) == 24  # each URL once, however many links
 
@@ -552,19 +677,41 @@ def test_at_most_two_requests_per_host_and_the_overall_limit(tmp_path, site, qui
 def test_ignore_and_accept_patterns(links_site, site, tmp_path, quiet_logging):
     gone = site.base + "/gone404"
     site.reset()
-    status, report, _ = linkcheck(links_site, tmp_path / "a", GUIDE_LINKCHECK_IGNORE=[f"^(?!{re.escape(gone)}$)", "/gone404$"])
-    assert status == 0 and site.asked[("HEAD", "/gone404")] == 0 and report.endswith("0 anchor missing, 24 ignored\n")
-    status, report, _ = linkcheck(links_site, tmp_path / "b", GUIDE_LINKCHECK_IGNORE=only(gone), GUIDE_LINKCHECK_ACCEPT={r"127\.0\.0\.\d+": [404]})
+    status, report, _ = linkcheck(
+        links_site, tmp_path / "a", GUIDE_LINKCHECK_IGNORE=[f"^(?!{re.escape(gone)}$)", "/gone404$"]
+    )
+    assert (
+        status == 0
+        and site.asked[("HEAD", "/gone404")] == 0
+        and report.endswith("0 anchor missing, 24 ignored\n")
+    )
+    status, report, _ = linkcheck(
+        links_site,
+        tmp_path / "b",
+        GUIDE_LINKCHECK_IGNORE=only(gone),
+        GUIDE_LINKCHECK_ACCEPT={r"127\.0\.0\.\d+": [404]},
+    )
     assert status == 0 and ": 1 ok (0 from the cache), 0 broken" in report
-    status, report, _ = linkcheck(links_site, tmp_path / "c", GUIDE_LINKCHECK_IGNORE=only(gone), GUIDE_LINKCHECK_ACCEPT={r"example\.org": [404]})
-    assert status == 1 and report_line(report, FIRST_LINE + 5).startswith(f"  {FIRST_LINE + 5}: broken (404 Not Found)")
+    status, report, _ = linkcheck(
+        links_site,
+        tmp_path / "c",
+        GUIDE_LINKCHECK_IGNORE=only(gone),
+        GUIDE_LINKCHECK_ACCEPT={r"example\.org": [404]},
+    )
+    assert status == 1 and report_line(report, FIRST_LINE + 5).startswith(
+        f"  {FIRST_LINE + 5}: broken (404 Not Found)"
+    )
 
 
-def test_links_to_this_machine_and_example_domains_are_ignored_by_default(links_site, site, tmp_path, quiet_logging):
+def test_links_to_this_machine_and_example_domains_are_ignored_by_default(
+    links_site, site, tmp_path, quiet_logging
+):
     site.reset()
-    status, report, _ = linkcheck(links_site, tmp_path / "cache")  # GUIDE_LINKCHECK_IGNORE left as it is
+    _status, report, _ = linkcheck(links_site, tmp_path / "cache")  # GUIDE_LINKCHECK_IGNORE left as it is
     assert sum(site.asked.values()) == 0
-    assert report.splitlines()[-1].startswith("linkcheck: 1 URLs in 1 links")  # nowhere.test: its lookup fails
+    assert report.splitlines()[-1].startswith(
+        "linkcheck: 1 URLs in 1 links"
+    )  # nowhere.test: its lookup fails
     assert report.endswith(", 23 ignored\n")
 
 
@@ -573,11 +720,27 @@ def test_links_to_this_machine_and_example_domains_are_ignored_by_default(links_
     [
         ("GUIDE_LINKCHECK_TIMEOUT", -1, "GUIDE_LINKCHECK_TIMEOUT -1 must be a number from 0.01 (seconds)"),
         ("GUIDE_LINKCHECK_PER_HOST", 0, "GUIDE_LINKCHECK_PER_HOST 0 must be a whole number from 1"),
-        ("GUIDE_LINKCHECK_IGNORE", ["(unclosed"], "GUIDE_LINKCHECK_IGNORE '(unclosed' is not a regular expression: missing ), unterminated subpattern at position 0"),
-        ("GUIDE_LINKCHECK_ACCEPT", {"github": "403"}, "GUIDE_LINKCHECK_ACCEPT['github'] '403' must be a list of HTTP status codes, like (403, 429)"),
-        ("GUIDE_LINKCHECK_CACHE_DAYS", "7", "GUIDE_LINKCHECK_CACHE_DAYS '7' must be a number from 0 (days; 0 asks every time)"),
+        (
+            "GUIDE_LINKCHECK_IGNORE",
+            ["(unclosed"],
+            "GUIDE_LINKCHECK_IGNORE '(unclosed' is not a regular expression: missing ), unterminated subpattern at position 0",
+        ),
+        (
+            "GUIDE_LINKCHECK_ACCEPT",
+            {"github": "403"},
+            "GUIDE_LINKCHECK_ACCEPT['github'] '403' must be a list of HTTP status codes, like (403, 429)",
+        ),
+        (
+            "GUIDE_LINKCHECK_CACHE_DAYS",
+            "7",
+            "GUIDE_LINKCHECK_CACHE_DAYS '7' must be a number from 0 (days; 0 asks every time)",
+        ),
         ("GUIDE_LINKCHECK_ANCHORS", "no", "GUIDE_LINKCHECK_ANCHORS 'no' must be True or False"),
-        ("GUIDE_LINKCHECK_TIMEOUTS", 3, "GUIDE_LINKCHECK_TIMEOUTS is not a setting of the guide plugin; did you mean GUIDE_LINKCHECK_TIMEOUT?"),
+        (
+            "GUIDE_LINKCHECK_TIMEOUTS",
+            3,
+            "GUIDE_LINKCHECK_TIMEOUTS is not a setting of the guide plugin; did you mean GUIDE_LINKCHECK_TIMEOUT?",
+        ),
     ],
 )
 def test_a_wrong_setting_is_one_line_naming_it(links_site, tmp_path, quiet_logging, setting, value, message):
@@ -588,7 +751,12 @@ def test_a_wrong_setting_is_one_line_naming_it(links_site, tmp_path, quiet_loggi
 
 def test_a_wrong_linkcheck_setting_stops_the_build_too(links_site, tmp_path):
     """Checked once with every GUIDE_* setting: `make html` names it before reading a page."""
-    result = run_build(links_site.content, tmp_path / "output", conffile=links_site.conffile, settings={"GUIDE_LINKCHECK_RETRIES": "-1"})
+    result = run_build(
+        links_site.content,
+        tmp_path / "output",
+        conffile=links_site.conffile,
+        settings={"GUIDE_LINKCHECK_RETRIES": "-1"},
+    )
     assert result.returncode == 1
     assert result.error_lines == [
         f"error: {links_site.conffile}: GUIDE_LINKCHECK_RETRIES -1 must be a whole number from 0; {tmp_path / 'output'} was left as it was"
@@ -622,16 +790,29 @@ def test_progress_is_a_bar_on_a_terminal_and_tenths_elsewhere():
 
 def test_make_linkcheck_builds_then_checks_and_writes_json(site, tmp_path):
     guide = Guide(tmp_path / "guide")
-    guide.page("a.md", f"Text.\n\nSee [the gone page]({site.base}/gone404).\n", title="A", slug="a", sortorder="0101", toc="true")
+    guide.page(
+        "a.md",
+        f"Text.\n\nSee [the gone page]({site.base}/gone404).\n",
+        title="A",
+        slug="a",
+        sortorder="0101",
+        toc="true",
+    )
     conffile = guide.settings(GUIDE_SEARCH=False, GUIDE_LINKCHECK_IGNORE=[], GUIDE_LINKCHECK_TIMEOUT=2)
     report_json = tmp_path / "links.json"
     done = run_make(
-        "linkcheck", INPUTDIR=str(guide.content), OUTPUTDIR=str(guide.output), CONFFILE=str(conffile),
-        PELICANOPTS=f"--cache-path {tmp_path / 'cache'}", JSON=str(report_json),
-    )  # fmt: skip
+        "linkcheck",
+        INPUTDIR=str(guide.content),
+        OUTPUTDIR=str(guide.output),
+        CONFFILE=str(conffile),
+        PELICANOPTS=f"--cache-path {tmp_path / 'cache'}",
+        JSON=str(report_json),
+    )
     assert done.returncode != 0
     assert any(line.startswith("guide: 1 page") for line in done.stdout.splitlines())  # the build first
     assert f'  8: broken (404 Not Found): "the gone page" {site.base}/gone404' in done.stdout.splitlines()
     assert json.loads(report_json.read_text())["summary"]["broken"] == 1
-    dry = subprocess.run(["make", "-n", "html", "publish"], cwd=REPO, capture_output=True, text=True)  # never part of a build
+    dry = subprocess.run(
+        ["make", "-n", "html", "publish"], cwd=REPO, capture_output=True, text=True
+    )  # never part of a build
     assert "guide-build" in dry.stdout and "guide-linkcheck" not in dry.stdout

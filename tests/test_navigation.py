@@ -5,7 +5,6 @@ sections, ties, headings, redirects, images and highlighted lines, read from the
 from __future__ import annotations
 
 import pytest
-
 from conftest import Guide
 from guides import contents, every_shape_settings, groups, sidebar, write_every_shape
 
@@ -44,8 +43,10 @@ def test_a_page_of_a_chapter_without_a_toc_page(site):
         (1, "Apache", "./apache.html", False),  # shares 0502 with servers: ordered by slug
         (1, "Servers", "./servers.html", True),
         (1, "Oracle", "./Oracle.html", False),
-        *META, EXAMPLES, CHAPTER_60,
-    ]  # fmt: skip
+        *META,
+        EXAMPLES,
+        CHAPTER_60,
+    ]
 
 
 def test_the_toc_page_of_a_chapter_is_its_entry_and_its_pages_go_under_it(site):
@@ -53,8 +54,11 @@ def test_the_toc_page_of_a_chapter_is_its_entry_and_its_pages_go_under_it(site):
         (0, "1. Introduction", "./introduction.html", True),
         (1, "Why Python", "./why-python.html", False),
         (1, "Learning path", "./learning-path.html", False),
-        DEPLOYMENT, *META, EXAMPLES, CHAPTER_60,
-    ]  # fmt: skip
+        DEPLOYMENT,
+        *META,
+        EXAMPLES,
+        CHAPTER_60,
+    ]
 
 
 def test_a_chapter_of_toc_pages_lists_each_at_the_top_in_position_order(site):
@@ -63,14 +67,17 @@ def test_a_chapter_of_toc_pages_lists_each_at_the_top_in_position_order(site):
 
 def test_a_page_of_a_section_opens_its_own_section_only(site):
     assert sidebar(site.soup("django-apps.html")) == [
-        INTRODUCTION, DEPLOYMENT, *META, EXAMPLES,
+        INTRODUCTION,
+        DEPLOYMENT,
+        *META,
+        EXAMPLES,
         (1, "Django Extensions", "./django-extensions.html", False),
         (2, "Django Example Code", "./django-code.html", False),
         (2, "django.apps AppConfig", "./django-apps.html", True),
         (1, "Flask Extensions", "./flask-extensions.html", False),
         (1, "pandas Example Code", "./pandas-code.html", False),
         CHAPTER_60,
-    ]  # fmt: skip
+    ]
 
 
 def test_the_first_page_of_a_section_is_the_section_link(site):
@@ -90,15 +97,25 @@ def test_pages_outside_the_guide_show_the_chapters_only(site):
 
 def test_a_hidden_page_opens_its_chapter_but_is_not_listed(site):
     lines = sidebar(site.soup("hidden-notes.html"))
-    assert lines[:4] == [INTRODUCTION, (1, "Why Python", "./why-python.html", False),
-                         (1, "Learning path", "./learning-path.html", False), DEPLOYMENT]  # fmt: skip
+    assert lines[:4] == [
+        INTRODUCTION,
+        (1, "Why Python", "./why-python.html", False),
+        (1, "Learning path", "./learning-path.html", False),
+        DEPLOYMENT,
+    ]
     assert not any(is_current for *_, is_current in lines)
 
 
 def test_exactly_one_current_link_on_every_listed_page(site):
     for path in site.output.glob("*.html"):
         soup = site.soup(path.name)
-        if soup.find("meta", attrs={"http-equiv": "refresh"}) or path.name in ("index.html", "404.html", "search.html", "table-of-contents.html", "hidden-notes.html"):
+        if soup.find("meta", attrs={"http-equiv": "refresh"}) or path.name in (
+            "index.html",
+            "404.html",
+            "search.html",
+            "table-of-contents.html",
+            "hidden-notes.html",
+        ):
             continue
         marked = soup.select('nav[aria-label="Table of contents"] [aria-current="page"]')
         assert [a["href"] for a in marked] == [f"./{path.name}"], path.name
@@ -108,19 +125,42 @@ def test_table_of_contents_lists_every_page_in_reading_order_without_numbers_of_
     soup = site.soup("table-of-contents.html")
     lines = contents(soup)
     assert [label for _, label, _, _ in lines] == [
-        "1. Introduction", "Why Python", "Learning path",
-        "5. Deployment", "Hosting", "Apache", "Servers", "Oracle",
-        "Changelog", "What Full Stack Means", "About the Author", "Future Directions", "Page Statuses",
-        "Code Examples", "Django Extensions", "Django Example Code", "django.apps AppConfig",
-        "Flask Extensions", "flask.app Flask", "pandas Example Code",
-        "Chapter 60", "Stray",
-    ]  # fmt: skip
+        "1. Introduction",
+        "Why Python",
+        "Learning path",
+        "5. Deployment",
+        "Hosting",
+        "Apache",
+        "Servers",
+        "Oracle",
+        "Changelog",
+        "What Full Stack Means",
+        "About the Author",
+        "Future Directions",
+        "Page Statuses",
+        "Code Examples",
+        "Django Extensions",
+        "Django Example Code",
+        "django.apps AppConfig",
+        "Flask Extensions",
+        "flask.app Flask",
+        "pandas Example Code",
+        "Chapter 60",
+        "Stray",
+    ]
     assert [depth for depth, *_ in lines][13:20] == [0, 1, 2, 2, 1, 2, 1]
     # Chapters are headings; sections are groups, closed; no list draws its own numbers.
-    assert [h2.get_text(" ", strip=True) for h2 in soup.select("main .contents > h2")][:2] == ["1. Introduction", "5. Deployment"]
-    assert {details.summary["aria-label"]: details.has_attr("open") for details in soup.select("main .contents details")} == {
-        "Django Extensions": False, "Flask Extensions": False,
-    }  # fmt: skip
+    assert [h2.get_text(" ", strip=True) for h2 in soup.select("main .contents > h2")][:2] == [
+        "1. Introduction",
+        "5. Deployment",
+    ]
+    assert {
+        details.summary["aria-label"]: details.has_attr("open")
+        for details in soup.select("main .contents details")
+    } == {
+        "Django Extensions": False,
+        "Flask Extensions": False,
+    }
     assert contents(site.soup("index.html")) == lines
 
 
@@ -147,7 +187,10 @@ def test_each_blemish_is_one_warning_naming_the_source_file(site):
     warnings = "\n".join(site.warning_lines)
     assert "05/apache.md: shares its place (chapter 5, position 2) with " in warnings
     assert 'oracle.md: slug "Oracle" has capital letters; the page is written as Oracle.html' in warnings
-    assert "60/x.md: sortorder puts it in chapter 60, which has no `toc: true` page and no title in GUIDE_CHAPTERS" in warnings
+    assert (
+        "60/x.md: sortorder puts it in chapter 60, which has no `toc: true` page and no title in GUIDE_CHAPTERS"
+        in warnings
+    )
     assert 'ex/flask-app.md: has a second <h1> "Example 2" in its body' in warnings
     assert len(site.warning_lines) == 4, site.stderr
     assert "4 warnings, 0 errors" in site.summary
@@ -168,7 +211,10 @@ def test_images_in_the_content_folder_are_copied_and_linked_relative_to_the_page
 
 def test_on_this_page_lists_the_headings_and_is_left_out_under_two(site):
     nav = site.soup("servers.html").select_one('nav[aria-label="On this page"]')
-    assert [(a["href"], a.get_text()) for a in nav.find_all("a")] == [("#bare-metal", "Bare metal"), ("#virtual", "Virtual")]
+    assert [(a["href"], a.get_text()) for a in nav.find_all("a")] == [
+        ("#bare-metal", "Bare metal"),
+        ("#virtual", "Virtual"),
+    ]
     assert site.soup("hosting.html").select_one('nav[aria-label="On this page"]') is None
 
 

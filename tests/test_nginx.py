@@ -13,14 +13,11 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
-
 import browser_checks as bc
+import pytest
 from conftest import REPO
 from reader import record
 from tools import free_port
-
-
 
 EXAMPLE = REPO / "deploy" / "nginx.conf"
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
@@ -130,14 +127,16 @@ def test_plain_client_gets_the_plain_file(nginx, published_site):
 
 
 def test_missing_path_gets_the_404_page_with_status_404(nginx, published_site):
-    status, headers, body = get(nginx, "/no-such-page.html", {"Accept-Encoding": "identity"})
+    status, _headers, body = get(nginx, "/no-such-page.html", {"Accept-Encoding": "identity"})
     assert status == 404
     assert body == (published_site.output / "404.html").read_bytes()
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_servers_page_as_served_is_the_page_and_its_script_within_budget_and_passes_axe(nginx, new_context, scheme):
+def test_servers_page_as_served_is_the_page_and_its_script_within_budget_and_passes_axe(
+    nginx, new_context, scheme
+):
     """What a reader's browser gets from the real server: the page, then its one script, each
     sent as the precompressed file, the page within the first round trip and the script
     within 4 KiB, with no WCAG violation."""
@@ -154,8 +153,11 @@ def test_servers_page_as_served_is_the_page_and_its_script_within_budget_and_pas
 
 
 @pytest.mark.browser
-def test_the_transfer_check_names_a_server_that_sends_the_page_uncompressed(published_site, tmp_path, new_context):
+def test_the_transfer_check_names_a_server_that_sends_the_page_uncompressed(
+    published_site, tmp_path, new_context
+):
     """The same site behind nginx without gzip_static: the page goes out whole, over the limit."""
+
     def no_gzip(text: str) -> str:
         assert "    gzip_static on;\n" in text
         return text.replace("    gzip_static on;\n", "")

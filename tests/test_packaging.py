@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, SEED_CONTENT, run_build, run_make, tree_bytes
 
 PELICAN = Path(sys.executable).parent / "pelican"
@@ -25,10 +24,16 @@ def test_plain_pelican_builds_what_make_html_builds(tmp_path):
     shutil.copytree(REPO / "theme", project / "theme")
     plain = subprocess.run(
         [str(PELICAN), "content", "-s", "pelicanconf.py", "-o", "plain"],
-        cwd=project, capture_output=True, text=True, timeout=300, env={"PATH": "/usr/bin:/bin"},
-    )  # fmt: skip
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"PATH": "/usr/bin:/bin"},
+    )
     assert plain.returncode == 0, plain.stdout + plain.stderr
-    staged = run_build(project / "content", project / "staged", conffile=project / "pelicanconf.py", cwd=project)
+    staged = run_build(
+        project / "content", project / "staged", conffile=project / "pelicanconf.py", cwd=project
+    )
     assert staged.returncode == 0, staged.stderr
     assert tree_bytes(project / "plain") == tree_bytes(project / "staged")
     assert "guide: 1 page" in plain.stdout
@@ -36,8 +41,14 @@ def test_plain_pelican_builds_what_make_html_builds(tmp_path):
 
 def plain_pelican(site: Path, *options: str) -> subprocess.CompletedProcess:
     """`pelican content` in `site`, as an author runs it (wide enough that no line wraps)."""
-    return subprocess.run([str(PELICAN), "content", "-s", "pelicanconf.py", "-o", "out", *options], cwd=site,
-                          capture_output=True, text=True, timeout=300, env={**os.environ, "COLUMNS": "250"})  # fmt: skip
+    return subprocess.run(
+        [str(PELICAN), "content", "-s", "pelicanconf.py", "-o", "out", *options],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "COLUMNS": "250"},
+    )
 
 
 def test_plain_pelican_reports_a_content_error_in_one_line_without_a_traceback(tmp_path):
@@ -54,7 +65,9 @@ def test_plain_pelican_reports_a_content_error_in_one_line_without_a_traceback(t
     lines = [line for line in said.splitlines() if "1 error; nothing was written" in line]
     assert len(lines) == 1 and "GuideBuildFailed" not in said
     assert "Traceback" not in said and "╭" not in said  # neither Python's nor rich's
-    staged = run_build(project / "content", project / "staged", conffile=project / "pelicanconf.py", cwd=project)
+    staged = run_build(
+        project / "content", project / "staged", conffile=project / "pelicanconf.py", cwd=project
+    )
     assert staged.error_lines[-1].startswith("error: 1 error; nothing was written")  # the same line
 
     debugging = plain_pelican(project, "-D")
@@ -64,40 +77,76 @@ def test_plain_pelican_reports_a_content_error_in_one_line_without_a_traceback(t
 def write_site(folder: Path, settings: str) -> Path:
     (folder / "content" / "pages").mkdir(parents=True)
     # As pelican-quickstart writes a site's settings, with no feed.
-    feeds = "".join(f"{name} = None\n" for name in ("FEED_ALL_ATOM", "CATEGORY_FEED_ATOM", "TRANSLATION_FEED_ATOM",
-                                                     "AUTHOR_FEED_ATOM", "AUTHOR_FEED_RSS"))  # fmt: skip
-    (folder / "pelicanconf.py").write_text('SITENAME = "Other"\nPATH = "content"\nTIMEZONE = "UTC"\n' + feeds + settings)
-    (folder / "content" / "pages" / "a.md").write_text("title: Start\nslug: start\nsortorder: 0100\ntoc: yes\n\nHello [next](/next.html).\n")
+    feeds = "".join(
+        f"{name} = None\n"
+        for name in (
+            "FEED_ALL_ATOM",
+            "CATEGORY_FEED_ATOM",
+            "TRANSLATION_FEED_ATOM",
+            "AUTHOR_FEED_ATOM",
+            "AUTHOR_FEED_RSS",
+        )
+    )
+    (folder / "pelicanconf.py").write_text(
+        'SITENAME = "Other"\nPATH = "content"\nTIMEZONE = "UTC"\n' + feeds + settings
+    )
+    (folder / "content" / "pages" / "a.md").write_text(
+        "title: Start\nslug: start\nsortorder: 0100\ntoc: yes\n\nHello [next](/next.html).\n"
+    )
     (folder / "content" / "pages" / "b.md").write_text("title: Next\nslug: next\nsortorder: 0101\n\nMore.\n")
     return folder
 
 
 def test_a_site_that_sets_the_guides_pelican_settings_otherwise_hears_one_line_for_each(tmp_path):
-    site = write_site(tmp_path / "other", (
-        'PLUGINS = ["guide"]\nPAGE_URL = "docs/{slug}.html"\nPAGE_SAVE_AS = "docs/{slug}.html"\nSTATIC_PATHS = ["img"]\n'
-        'GUIDE_MISSING_PAGES_BASE = "https://guide.example.org"\n'
-        'MARKDOWN = {"extension_configs": {"markdown.extensions.codehilite": {"css_class": "code"}}}\n'
-    ))  # fmt: skip
+    site = write_site(
+        tmp_path / "other",
+        (
+            'PLUGINS = ["guide"]\nPAGE_URL = "docs/{slug}.html"\nPAGE_SAVE_AS = "docs/{slug}.html"\nSTATIC_PATHS = ["img"]\n'
+            'GUIDE_MISSING_PAGES_BASE = "https://guide.example.org"\n'
+            'MARKDOWN = {"extension_configs": {"markdown.extensions.codehilite": {"css_class": "code"}}}\n'
+        ),
+    )
     result = run_build(site / "content", site / "out", conffile=site / "pelicanconf.py", cwd=site)
     assert result.returncode == 0, result.stderr
     named = sorted(line.split()[1] for line in result.warning_lines)
-    assert named == ['MARKDOWN["extension_configs"]["markdown.extensions.codehilite"]["css_class"]',
-                     "PAGE_SAVE_AS", "PAGE_URL", "STATIC_PATHS"]  # fmt: skip
-    assert "warning: PAGE_URL 'docs/{slug}.html' is not the guide's '{slug}.html': links written from the site root" in result.stderr
+    assert named == [
+        'MARKDOWN["extension_configs"]["markdown.extensions.codehilite"]["css_class"]',
+        "PAGE_SAVE_AS",
+        "PAGE_URL",
+        "STATIC_PATHS",
+    ]
+    assert (
+        "warning: PAGE_URL 'docs/{slug}.html' is not the guide's '{slug}.html': links written from the site root"
+        in result.stderr
+    )
     assert "4 warnings" in result.summary
     page = (site / "out" / "docs" / "start.html").read_text()  # the site's choice stands
     assert "https://guide.example.org/next.html" in page  # /next.html is not where the page is: as warned
-    strict = run_build(site / "content", site / "out", conffile=site / "pelicanconf.py", cwd=site, options=("--strict",))
+    strict = run_build(
+        site / "content", site / "out", conffile=site / "pelicanconf.py", cwd=site, options=("--strict",)
+    )
     assert strict.returncode == 1 and len(strict.warning_lines) == 4
 
 
 @pytest.mark.parametrize(
     ("setting", "message"),
     [
-        ('ARTICLE_PATHS = ["posts"]', "ARTICLE_PATHS ['posts'] must be [] or unset: the guide has pages only"),
-        ('DIRECT_TEMPLATES = ["index", "table-of-contents", "404", "archives"]', "DIRECT_TEMPLATES names 'archives', which the theme has no template for"),
-        ('DIRECT_TEMPLATES = ["index", "404"]', "DIRECT_TEMPLATES ['index', '404'] leaves out table-of-contents, which the theme's pages link to"),
-        ('THEME = "simple"', "is not the guide's theme (it has no css): leave THEME unset for the guide's, or set THEME = pelican.plugins.guide.theme_path()"),
+        (
+            'ARTICLE_PATHS = ["posts"]',
+            "ARTICLE_PATHS ['posts'] must be [] or unset: the guide has pages only",
+        ),
+        (
+            'DIRECT_TEMPLATES = ["index", "table-of-contents", "404", "archives"]',
+            "DIRECT_TEMPLATES names 'archives', which the theme has no template for",
+        ),
+        (
+            'DIRECT_TEMPLATES = ["index", "404"]',
+            "DIRECT_TEMPLATES ['index', '404'] leaves out table-of-contents, which the theme's pages link to",
+        ),
+        (
+            'THEME = "simple"',
+            "is not the guide's theme (it has no css): leave THEME unset for the guide's, or set THEME = pelican.plugins.guide.theme_path()",
+        ),
     ],
     ids=["articles", "unknown-template", "template-left-out", "theme"],
 )
@@ -109,7 +158,11 @@ def test_a_setting_the_guide_cannot_build_with_is_one_error_line(tmp_path, setti
     assert result.error_lines[0].startswith(f"error: {site / 'pelicanconf.py'}: ")
     assert not (site / "out").exists()
     plain = plain_pelican(site)
-    assert plain.returncode == 1 and message in plain.stdout + plain.stderr and "Traceback" not in plain.stdout + plain.stderr
+    assert (
+        plain.returncode == 1
+        and message in plain.stdout + plain.stderr
+        and "Traceback" not in plain.stdout + plain.stderr
+    )
 
 
 @pytest.mark.parametrize("theme", ['THEME = "simple"\n', ""], ids=["another-theme", "pelicans-theme"])
@@ -131,9 +184,17 @@ def test_a_site_that_never_asked_for_the_guide_builds_as_without_it(tmp_path, th
 
 
 def test_a_site_that_sets_its_theme_itself_gets_the_guides_with_the_documented_line(tmp_path):
-    site = write_site(tmp_path / "own", 'PLUGINS = ["guide"]\nfrom pelican.plugins.guide import theme_path\nTHEME = theme_path()\n')
-    result = run_build(site / "content", site / "out", conffile=site / "pelicanconf.py", cwd=site,
-                       settings={"GUIDE_MISSING_PAGES_BASE": '"https://guide.example.org"'})  # fmt: skip
+    site = write_site(
+        tmp_path / "own",
+        'PLUGINS = ["guide"]\nfrom pelican.plugins.guide import theme_path\nTHEME = theme_path()\n',
+    )
+    result = run_build(
+        site / "content",
+        site / "out",
+        conffile=site / "pelicanconf.py",
+        cwd=site,
+        settings={"GUIDE_MISSING_PAGES_BASE": '"https://guide.example.org"'},
+    )
     assert result.returncode == 0, result.stderr
     assert not result.warning_lines and "0 warnings, 0 errors" in result.summary
     assert 'aria-current="page"' in (site / "out" / "start.html").read_text()
@@ -150,11 +211,15 @@ def test_the_first_make_html_says_what_it_installs_and_shows_pips_progress(tmp_p
     ]
     installs = [line for line in lines if " -m pip install " in line]
     assert len(installs) == 2 and not any("--quiet" in line or " -q " in line for line in installs)
-    assert "editable_mode" not in first.stdout  # setuptools' default editable install serves PLUGINS = ["guide"]
+    assert (
+        "editable_mode" not in first.stdout
+    )  # setuptools' default editable install serves PLUGINS = ["guide"]
     # A venv installed after the files it was installed from: only the build runs.
     installed = tmp_path / "installed"
     (installed / "bin").mkdir(parents=True)
     (installed / "bin" / "python").touch()
     (installed / ".installed").touch()
     later = run_make("html", env={"MAKEFLAGS": "-n"}, VENV=str(installed))
-    assert [line.split()[0].strip('"') for line in later.stdout.splitlines()] == [str(installed / "bin" / "guide-build")]
+    assert [line.split()[0].strip('"') for line in later.stdout.splitlines()] == [
+        str(installed / "bin" / "guide-build")
+    ]

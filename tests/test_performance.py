@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-
 from perf import bench
 from perf.devserver_latency import measure
 from perf.synthetic import plan
@@ -44,7 +43,9 @@ def test_both_sides_build_and_a_warm_build_renders_only_the_edited_page(tiny):
     text = bench.report(tiny, sides, 40, 1, None, None)
     cold, plain = sides["project"]["cold"][0].seconds, sides["plain"]["cold"][0].seconds
     assert f"| cold, search included (s) | {cold:.2f} | {plain:.2f} | {cold / plain:.2f}x |" in text
-    assert "| warm, one body edited, search index current (s) |" in text and "Warm builds: 1 of 1 quick" in text
+    assert (
+        "| warm, one body edited, search index current (s) |" in text and "Warm builds: 1 of 1 quick" in text
+    )
     assert "Search index: " in text and "Sidebar: median " in text
     assert "Hugo: not installed" in text or "Hugo, cold build" in text
 
@@ -60,7 +61,9 @@ def test_the_link_check_row_on_a_tiny_scale():
     from perf.linkcheck_bench import addresses, measure, row
 
     places = addresses(1600)
-    assert len(set(places)) == 1600 and all(place.startswith("127.0.") and int(place.rsplit(".", 1)[1]) < 255 for place in places)
+    assert len(set(places)) == 1600 and all(
+        place.startswith("127.0.") and int(place.rsplit(".", 1)[1]) < 255 for place in places
+    )
     result = measure(urls=60, hosts=12, delay=0.05, parallel=4)
     assert result["ok"] == 60 and result["requests"] == 60
     assert result["ideal"] == pytest.approx(0.75)

@@ -8,9 +8,8 @@ import shutil
 
 import brotli
 import pytest
-from lxml import etree
-
 from conftest import PUBLISHCONF, PUBLISHED_SITEURL, SEED_CONTENT, run_make, tree_bytes
+from lxml import etree
 from pelican.plugins.guide.publish import _compress
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -54,15 +53,25 @@ def test_each_pages_lastmod_is_the_last_commit_that_touched_its_source(guide):
     subprocess.run([*git, "init", "-q"], check=True)
     for name, moment in (("a", "2024-05-01T12:00:00Z"), ("b", "2025-01-02T03:04:05Z")):
         subprocess.run([*git, "add", f"content/pages/{name}.md"], check=True)
-        subprocess.run([*git, "commit", "-q", "-m", name], check=True, env={"GIT_COMMITTER_DATE": moment, "PATH": "/usr/bin:/bin"})
+        subprocess.run(
+            [*git, "commit", "-q", "-m", name],
+            check=True,
+            env={"GIT_COMMITTER_DATE": moment, "PATH": "/usr/bin:/bin"},
+        )
     result = guide.build(conffile=PUBLISHCONF, env={"SITEURL": "https://example.org/a&b"})
     assert result.returncode == 0, result.stderr
     xml = (guide.output / "sitemap.xml").read_bytes()
     assert b"<loc>https://example.org/a&amp;b/a.html</loc>" in xml
     dates = {entry["loc"].rsplit("/", 1)[1]: entry["lastmod"] for entry in sitemap_entries(xml)}
-    assert dates == {"a.html": "2024-05-01T12:00:00+00:00", "b.html": "2025-01-02T03:04:05+00:00",
-                     "index.html": "2025-01-02T03:04:05+00:00", "table-of-contents.html": "2025-01-02T03:04:05+00:00"}  # fmt: skip
-    clamped = guide.build(conffile=PUBLISHCONF, env={"SITEURL": "https://example.org", "SOURCE_DATE_EPOCH": "1700000000"})
+    assert dates == {
+        "a.html": "2024-05-01T12:00:00+00:00",
+        "b.html": "2025-01-02T03:04:05+00:00",
+        "index.html": "2025-01-02T03:04:05+00:00",
+        "table-of-contents.html": "2025-01-02T03:04:05+00:00",
+    }
+    clamped = guide.build(
+        conffile=PUBLISHCONF, env={"SITEURL": "https://example.org", "SOURCE_DATE_EPOCH": "1700000000"}
+    )
     assert "2023-11-14T22:13:20+00:00" in (guide.output / "sitemap.xml").read_text()  # no later than it
     assert clamped.returncode == 0
 
@@ -79,7 +88,10 @@ def test_publishing_needs_an_absolute_siteurl(guide):
     guide.page("a.md", title="A", slug="a", sortorder="0101")
     result = guide.build(conffile=PUBLISHCONF, env={"SITEURL": "/relative"})
     assert result.returncode == 1
-    assert f"error: {PUBLISHCONF}: SITEURL '/relative' must be an absolute http(s) address when publishing" in result.stderr
+    assert (
+        f"error: {PUBLISHCONF}: SITEURL '/relative' must be an absolute http(s) address when publishing"
+        in result.stderr
+    )
     assert "Traceback" not in result.stderr
 
 
@@ -87,7 +99,9 @@ def test_publishing_with_the_placeholder_address_warns_and_strict_fails(guide):
     guide.page("a.md", title="A", slug="a", sortorder="0101")
     result = guide.build(conffile=PUBLISHCONF)  # no SITEURL in the environment
     assert result.returncode == 0, result.stderr
-    assert result.warning_lines == ["warning: publishconf.py: the site's address https://servers-guide.example.org/ is a placeholder: set SITEURL to where the site is served"]
+    assert result.warning_lines == [
+        "warning: publishconf.py: the site's address https://servers-guide.example.org/ is a placeholder: set SITEURL to where the site is served"
+    ]
     assert "1 warning" in result.summary
     strict = guide.build(conffile=PUBLISHCONF, options=("--strict",))
     assert strict.returncode == 1 and "strict mode: 1 warning count as errors" in strict.stderr
@@ -108,7 +122,14 @@ def test_404_page_is_published(published_site):
 def test_every_text_file_has_smaller_gzip_and_brotli_copies(published_site):
     output = published_site.output
     sources = [p for p in output.rglob("*") if p.suffix in COMPRESSIBLE]
-    assert {p.name for p in sources} >= {"servers.html", "404.html", "sitemap.xml", "robots.txt", "servers.md", "llms.txt"}
+    assert {p.name for p in sources} >= {
+        "servers.html",
+        "404.html",
+        "sitemap.xml",
+        "robots.txt",
+        "servers.md",
+        "llms.txt",
+    }
     for source in sources:
         data = source.read_bytes()
         for suffix, decompress in ((".gz", gzip.decompress), (".br", brotli.decompress)):
@@ -140,14 +161,19 @@ def test_published_links_are_absolute_and_canonical(published_site):
 
 
 def test_links_written_from_the_root_work_under_a_sub_path(guide):
-    guide.page("a.md", "See [B](/b.html) and ![logo](/img/logo.png).\n", title="A", slug="a", sortorder="0101")
+    guide.page(
+        "a.md", "See [B](/b.html) and ![logo](/img/logo.png).\n", title="A", slug="a", sortorder="0101"
+    )
     guide.page("b.md", title="B", slug="b", sortorder="0102")
     guide.file("img/logo.png", b"png")
     result = guide.build(conffile=PUBLISHCONF, env={"SITEURL": "https://user.github.io/repo"})
     assert result.returncode == 0, result.stderr
     body = result.soup("a.html").select_one(".page-body")
     assert body.a["href"] == "b.html" and body.img["src"] == "img/logo.png"  # relative: under /repo/
-    assert result.soup("a.html").select_one('nav[aria-label="Table of contents"] a')["href"] == "https://user.github.io/repo/table-of-contents.html"
+    assert (
+        result.soup("a.html").select_one('nav[aria-label="Table of contents"] a')["href"]
+        == "https://user.github.io/repo/table-of-contents.html"
+    )
 
 
 @pytest.fixture
@@ -165,14 +191,23 @@ def test_make_publish_twice_gives_identical_files(tmp_path, content_copy):
     second = run_make("publish", INPUTDIR=str(content_copy), OUTPUTDIR=str(output))
     assert second.returncode == 0, second.stderr
     assert tree_bytes(output) == before
-    assert "servers.html.br" in before and "sitemap.xml" in before and any(name.startswith("pagefind/") for name in before)
+    assert (
+        "servers.html.br" in before
+        and "sitemap.xml" in before
+        and any(name.startswith("pagefind/") for name in before)
+    )
 
 
 BREAKAGES = [
     # Found while reading the pages: nothing is written at all.
     ("sortorder: 0502", "sortorder: 05x2", 'sortorder "05x2" must be digits only', "nothing was written"),
     # Found when the links are settled, before anything is written.
-    ("](/operating-systems.html)", "]({filename}/pages/operating-systems.md)", "points to pages/operating-systems.md, which is not in the content folder", None),
+    (
+        "](/operating-systems.html)",
+        "]({filename}/pages/operating-systems.md)",
+        "points to pages/operating-systems.md, which is not in the content folder",
+        None,
+    ),
 ]
 
 
@@ -183,7 +218,7 @@ def test_a_failing_publish_leaves_the_output_byte_for_byte(tmp_path, content_cop
     before = tree_bytes(output)
     page = content_copy / "pages" / "05-deployment" / "servers.markdown"
     good = page.read_text(encoding="utf-8")
-    for old, new, message, consequence in BREAKAGES:
+    for old, new, message, _consequence in BREAKAGES:
         assert old in good
         page.write_text(good.replace(old, new, 1), encoding="utf-8")
         failed = run_make("publish", INPUTDIR=str(content_copy), OUTPUTDIR=str(output), STRICT="1")

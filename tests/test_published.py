@@ -11,7 +11,6 @@ import shutil
 import markdown
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import PUBLISHCONF, REPO, Guide, tree_bytes
 from test_bad_input import assert_failed_cleanly
 
@@ -53,17 +52,37 @@ def write_hostile_guide(guide: Guide) -> None:
     page = guide.page
     page("a.md", title="Start", slug="start", sortorder="0100", toc="yes")
     page("evil.md", title=EVIL_TITLE, slug="evil", sortorder="0101", meta=EVIL_META)
-    page("private.md", "Public text.\n", title="Private", slug="private", sortorder="0102",
-         **{"reviewer-email": "sam@internal.example", "meta": "What readers see."})
+    page(
+        "private.md",
+        "Public text.\n",
+        title="Private",
+        slug="private",
+        sortorder="0102",
+        **{"reviewer-email": "sam@internal.example", "meta": "What readers see."},
+    )
     page("commented.md", COMMENTED, title="Commented", slug="commented", sortorder="0103")
     page("links.md", LINKS, title="Links", slug="links", sortorder="0104")
     page("ids.md", IDS, title="Ids", slug="ids", sortorder="0105")
     page("fr.md", "Du texte.\n", title="Serveurs", slug="serveurs", sortorder="0106", lang="fr")
     page("renamed.md", title="Renamed", slug="renamed", sortorder="0107", aliases="Old-Name")
-    page("hidden.md", "Unlisted words: zanzibarian.\n", title="Hidden", slug="hidden", sortorder="0108",
-         status="hidden", aliases="hidden-old")
-    page("draft.md", "Unfinished words: quixotrope.\n", title="Draft", slug="draft", sortorder="0109",
-         status="draft", aliases="draft-old")
+    page(
+        "hidden.md",
+        "Unlisted words: zanzibarian.\n",
+        title="Hidden",
+        slug="hidden",
+        sortorder="0108",
+        status="hidden",
+        aliases="hidden-old",
+    )
+    page(
+        "draft.md",
+        "Unfinished words: quixotrope.\n",
+        title="Draft",
+        slug="draft",
+        sortorder="0109",
+        status="draft",
+        aliases="draft-old",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -77,8 +96,11 @@ def site(tmp_path_factory):
 
 
 def text_files(output) -> dict[str, str]:
-    return {name: data.decode("utf-8", "replace") for name, data in tree_bytes(output).items()
-            if not name.endswith((".gz", ".br")) and not name.startswith("pagefind/")}  # fmt: skip
+    return {
+        name: data.decode("utf-8", "replace")
+        for name, data in tree_bytes(output).items()
+        if not name.endswith((".gz", ".br")) and not name.startswith("pagefind/")
+    }
 
 
 # 1. llms.txt -----------------------------------------------------------------------------
@@ -88,7 +110,9 @@ def test_llms_txt_takes_titles_and_descriptions_as_text_never_as_links_or_tags(s
     text = site.html("llms.txt")
     rendered = BeautifulSoup(markdown.markdown(text), "lxml")
     links = rendered.find_all("a")
-    assert all(link["href"].startswith(f"{SITEURL}/") and link["href"].endswith(".md") for link in links), links
+    assert all(link["href"].startswith(f"{SITEURL}/") and link["href"].endswith(".md") for link in links), (
+        links
+    )
     assert rendered.find("script") is None and rendered.find("img") is None
     assert "javascript:" not in " ".join(link["href"] for link in links)
     evil = next(link for link in links if link["href"] == f"{SITEURL}/evil.md")
@@ -120,7 +144,11 @@ def test_html_comments_are_left_out_of_the_page_and_its_copy_but_code_keeps_them
     assert "<!--" not in page.split('<div class="page-body">', 1)[1]
     code = site.soup("commented.html").select(".page-body pre, .page-body code")
     shown = " ".join(block.get_text() for block in code)
-    for kept in ("<!-- a comment the example shows -->", "<!-- like this -->", "<!-- an indented example -->"):
+    for kept in (
+        "<!-- a comment the example shows -->",
+        "<!-- like this -->",
+        "<!-- an indented example -->",
+    ):
         assert kept in shown and kept in copy
 
 
@@ -136,8 +164,12 @@ def test_a_hidden_page_is_written_and_reached_by_its_address_but_listed_nowhere(
     assert site.soup("hidden.html").find(attrs={"data-pagefind-body": True}) is None
     assert site.soup("start.html").find(attrs={"data-pagefind-body": True}) is not None
     assert site.soup("hidden.html").find("link", rel="alternate", type="text/markdown") is None
-    assert "Hidden" not in [a.get_text() for a in site.soup("start.html").select('nav[aria-label="Table of contents"] a')]
-    shards = [json.loads(entry.read_text())["languages"] for entry in output.glob("pagefind/*/pagefind-entry.json")]
+    assert "Hidden" not in [
+        a.get_text() for a in site.soup("start.html").select('nav[aria-label="Table of contents"] a')
+    ]
+    shards = [
+        json.loads(entry.read_text())["languages"] for entry in output.glob("pagefind/*/pagefind-entry.json")
+    ]
     listed = len(list(output.glob("*.md")))  # one copy per listed page
     assert all(list(indexed) == ["en"] for indexed in shards)  # the French page too, in the one language
     assert sum(indexed["en"]["page_count"] for indexed in shards) == listed
@@ -175,8 +207,16 @@ def test_a_pages_ids_never_take_the_themes(site):
     # are the theme's (<main id="content">, the sidebar's drawer).
     headings = soup.select(".page-body h2")
     assert [h2["id"] for h2 in headings] == ["content_1", "sidebar_1", "content_2"]
-    assert [h2.find("a", class_="headerlink")["href"] for h2 in headings] == ["#content_1", "#sidebar_1", "#content_2"]
-    assert [a["href"] for a in soup.select('nav[aria-label="On this page"] a')] == ["#content_1", "#sidebar_1", "#content_2"]
+    assert [h2.find("a", class_="headerlink")["href"] for h2 in headings] == [
+        "#content_1",
+        "#sidebar_1",
+        "#content_2",
+    ]
+    assert [a["href"] for a in soup.select('nav[aria-label="On this page"] a')] == [
+        "#content_1",
+        "#sidebar_1",
+        "#content_2",
+    ]
     assert soup.find("div", string="The search field's id.")["id"] == "search-q_1"
 
 
@@ -193,7 +233,9 @@ def test_a_page_in_another_language_keeps_its_address_and_says_its_language(site
 
 
 def test_an_alias_with_capitals_is_a_warning(site):
-    assert any('renamed.md: aliases "Old-Name" has capital letters' in line for line in site.warning_lines), site.stderr
+    assert any('renamed.md: aliases "Old-Name" has capital letters' in line for line in site.warning_lines), (
+        site.stderr
+    )
     assert (site.output / "Old-Name.html").exists()
 
 
@@ -211,23 +253,41 @@ def previous_site(tmp_path_factory):
 # What reading refuses (each file its own line, all in one build), then what planning the
 # files refuses: two files that differ only in case.
 REFUSED_WHEN_READ = {
-    "lang.md": (b'title: L\nslug: l\nsortorder: 0101\nlang: fr"><script>\n\nText.\n',
-                'lang "fr\\"><script>" must be a language tag, like fr or pt-BR'),
-    "nul.md": (b"title: N\nslug: n\nsortorder: 0102\n\nFirst line.\n\nA NUL \x00 here.\n",
-               "line 7, column 7 holds a control character, U+0000; remove it"),
-    "escape.md": (b"title: E\nslug: e\nsortorder: 0103\n\nAn escape \x1b[31m.\n", "line 5, column 11 holds a control character, U+001B"),
-    "own.md": (b"title: O\nslug: o\nsortorder: 0104\naliases: old-o, o\n\nText.\n",
-               'aliases "old-o, o" holds o, the page\'s own slug: an alias is an old slug that redirects here; remove it'),
-    "twice.md": (b"title: W\nslug: w\nsortorder: 0105\naliases: old-w, old-w\n\nText.\n", 'aliases "old-w, old-w" lists old-w twice; keep one'),
+    "lang.md": (
+        b'title: L\nslug: l\nsortorder: 0101\nlang: fr"><script>\n\nText.\n',
+        'lang "fr\\"><script>" must be a language tag, like fr or pt-BR',
+    ),
+    "nul.md": (
+        b"title: N\nslug: n\nsortorder: 0102\n\nFirst line.\n\nA NUL \x00 here.\n",
+        "line 7, column 7 holds a control character, U+0000; remove it",
+    ),
+    "escape.md": (
+        b"title: E\nslug: e\nsortorder: 0103\n\nAn escape \x1b[31m.\n",
+        "line 5, column 11 holds a control character, U+001B",
+    ),
+    "own.md": (
+        b"title: O\nslug: o\nsortorder: 0104\naliases: old-o, o\n\nText.\n",
+        'aliases "old-o, o" holds o, the page\'s own slug: an alias is an old slug that redirects here; remove it',
+    ),
+    "twice.md": (
+        b"title: W\nslug: w\nsortorder: 0105\naliases: old-w, old-w\n\nText.\n",
+        'aliases "old-w, old-w" lists old-w twice; keep one',
+    ),
     # Pelican would hide it as a translation of a.md, or move it to pages/start-fr.html.
-    "start-fr.md": (b"title: Commencer\nslug: start\nsortorder: 0106\nlang: fr\n\nTexte.\n",
-                    "has the slug start of content/pages/a.md, in another language (lang fr); the guide writes each page at its own slug"),
+    "start-fr.md": (
+        b"title: Commencer\nslug: start\nsortorder: 0106\nlang: fr\n\nTexte.\n",
+        "has the slug start of content/pages/a.md, in another language (lang fr); the guide writes each page at its own slug",
+    ),
 }
 REFUSED_WHEN_PLANNED = {
-    "t.md": (b"title: T\nslug: t\nsortorder: 0101\naliases: T\n\nText.\n",
-             "would be written to T.html, which differs only in case from t.html, which it also writes; on a case-insensitive"),
-    "u.md": (b"title: U\nslug: u\nsortorder: 0102\naliases: Start\n\nText.\n",
-             "would be written to Start.html, which differs only in case from start.html, which content/pages/a.md writes"),
+    "t.md": (
+        b"title: T\nslug: t\nsortorder: 0101\naliases: T\n\nText.\n",
+        "would be written to T.html, which differs only in case from t.html, which it also writes; on a case-insensitive",
+    ),
+    "u.md": (
+        b"title: U\nslug: u\nsortorder: 0102\naliases: Start\n\nText.\n",
+        "would be written to Start.html, which differs only in case from start.html, which content/pages/a.md writes",
+    ),
 }
 
 
@@ -240,7 +300,9 @@ def test_a_page_the_guide_cannot_publish_right_is_one_line_naming_the_file(tmp_p
     shutil.copytree(previous_site, guide.output)
     before = tree_bytes(guide.output)
     result = guide.build(cwd=tmp_path)
-    assert_failed_cleanly(result, *(f"content/pages/{name}: {line}" for name, (_, line) in refused.items()), output_existed=True)
+    assert_failed_cleanly(
+        result, *(f"content/pages/{name}: {line}" for name, (_, line) in refused.items()), output_existed=True
+    )
     assert len(result.error_lines) == len(refused) + 1  # and the summary line
     assert tree_bytes(guide.output) == before
 
@@ -250,17 +312,25 @@ def test_a_page_the_guide_cannot_publish_right_is_one_line_naming_the_file(tmp_p
 
 def test_a_theme_that_prints_an_id_twice_fails_the_check_and_a_new_theme_id_is_kept_free(tmp_path):
     guide = Guide(tmp_path)
-    guide.page("a.md", "## Search dialog\n\nText.\n", title="Start", slug="start", sortorder="0100", toc="yes")
+    guide.page(
+        "a.md", "## Search dialog\n\nText.\n", title="Start", slug="start", sortorder="0100", toc="yes"
+    )
     theme = tmp_path / "theme"
     shutil.copytree(REPO / "theme", theme)
     base = theme / "templates" / "base.html"
     # An id another template adds (a dialog): a heading that slugifies to it is renamed.
-    base.write_text(base.read_text().replace("</footer>", '</footer>\n<dialog id="search-dialog"></dialog>', 1))
+    base.write_text(
+        base.read_text().replace("</footer>", '</footer>\n<dialog id="search-dialog"></dialog>', 1)
+    )
     good = guide.build(settings={"THEME": json.dumps(str(theme))})
     assert good.returncode == 0, good.stderr
     assert good.soup("start.html").find("h2")["id"] == "search-dialog_1"
     # A template that prints an id twice: the check names the page and the id.
-    base.write_text(base.read_text().replace('<dialog id="search-dialog"></dialog>', '<p id="content"></p>', 1))
+    base.write_text(
+        base.read_text().replace('<dialog id="search-dialog"></dialog>', '<p id="content"></p>', 1)
+    )
     broken = guide.build(settings={"THEME": json.dumps(str(theme))})
     assert broken.returncode == 1
-    assert any('start.html): id "content" is used more than once in the page' in line for line in broken.error_lines), broken.stderr
+    assert any(
+        'start.html): id "content" is used more than once in the page' in line for line in broken.error_lines
+    ), broken.stderr

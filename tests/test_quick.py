@@ -8,17 +8,20 @@ import json
 import shutil
 
 import pytest
-
 from conftest import REPO, Guide, run_build, tree_bytes
 from guides import every_shape_settings, write_every_shape
 
 
 def timings(guide) -> dict:
-    return json.loads((guide.output.parent / f".cache-{guide.output.name}" / "guide-timings.json").read_text())
+    return json.loads(
+        (guide.output.parent / f".cache-{guide.output.name}" / "guide-timings.json").read_text()
+    )
 
 
 def problem_lines(result) -> list[str]:
-    return sorted(line for line in result.stderr.splitlines() if line.startswith(("warning: ", "error: ", "info: ")))
+    return sorted(
+        line for line in result.stderr.splitlines() if line.startswith(("warning: ", "error: ", "info: "))
+    )
 
 
 @pytest.fixture
@@ -26,13 +29,22 @@ def warm(tmp_path):
     """A guide built once, its cache kept, rebuilt after each edit as an author does."""
     guide = Guide(tmp_path / "guide")
     write_every_shape(guide)
-    guide.page("05/servers.md", "Servers run the code.\n\n![Logo](/img/logo.png)\n\n## Bare metal\n\n## Virtual\n"
-               "\nA [link](/no-such-page.html) and a [missing image](/img/none.png).\n",
-               title="Servers", slug="servers", sortorder="0502", aliases="servers-old, machines")  # fmt: skip
+    guide.page(
+        "05/servers.md",
+        "Servers run the code.\n\n![Logo](/img/logo.png)\n\n## Bare metal\n\n## Virtual\n"
+        "\nA [link](/no-such-page.html) and a [missing image](/img/none.png).\n",
+        title="Servers",
+        slug="servers",
+        sortorder="0502",
+        aliases="servers-old, machines",
+    )
     theme = guide.root / "theme"
     shutil.copytree(REPO / "theme", theme)
     guide.conffile = every_shape_settings(
-        guide, THEME=str(theme), GUIDE_MISSING_PAGES_BASE="https://guide.example.org", GUIDE_SEARCH_SHARD_PAGES=5
+        guide,
+        THEME=str(theme),
+        GUIDE_MISSING_PAGES_BASE="https://guide.example.org",
+        GUIDE_SEARCH_SHARD_PAGES=5,
     )
     first = guide.build(conffile=guide.conffile)
     assert first.returncode == 0, first.stderr
@@ -46,7 +58,13 @@ def rebuild_and_compare(guide, tmp_path, quick: bool):
     result = guide.build(conffile=guide.conffile, options=("-v",))
     assert result.returncode == 0, result.stderr
     assert ("quick" in timings(guide)) is quick
-    cold = run_build(guide.content, tmp_path / "cold", conffile=guide.conffile, cache=tmp_path / "cold-cache", options=("-v",))
+    cold = run_build(
+        guide.content,
+        tmp_path / "cold",
+        conffile=guide.conffile,
+        cache=tmp_path / "cold-cache",
+        options=("-v",),
+    )
     assert cold.returncode == 0, cold.stderr
     assert tree_bytes(guide.output) == tree_bytes(tmp_path / "cold")
     assert problem_lines(result) == problem_lines(cold)
@@ -61,12 +79,19 @@ def edit(guide, name, old, new):
 
 
 def test_a_body_edit_is_a_quick_build_with_a_full_builds_bytes_and_report(warm, tmp_path):
-    edit(warm, "05/servers.md", "## Virtual", "More about servers, and an [other link](/nowhere.html).\n\n## Virtual machines")
+    edit(
+        warm,
+        "05/servers.md",
+        "## Virtual",
+        "More about servers, and an [other link](/nowhere.html).\n\n## Virtual machines",
+    )
     result = rebuild_and_compare(warm, tmp_path, quick=True)
     # The page, its two redirects (aliases) and its Markdown; the three HTML files checked.
     assert "4 files rendered, 42 reused, 3 checked" in result.summary
     assert any("/nowhere.html is not a page of this site" in line for line in result.stderr.splitlines())
-    assert any("img/none.png" in line for line in result.warning_lines)  # the page's other warnings, said again
+    assert any(
+        "img/none.png" in line for line in result.warning_lines
+    )  # the page's other warnings, said again
     assert timings(warm)["search_shards_indexed"] == 1
 
 
@@ -85,10 +110,16 @@ def test_a_hidden_pages_body_edit_is_quick_too(warm, tmp_path):
     "change",
     [
         pytest.param(lambda g: edit(g, "05/apache.md", "title: Apache", "title: Apache httpd"), id="a title"),
-        pytest.param(lambda g: edit(g, "05/oracle.md", "sortorder: 0503", "sortorder: 0504"), id="a sortorder"),
-        pytest.param(lambda g: g.page("05/nginx.md", title="Nginx", slug="nginx", sortorder="0505"), id="a new page"),
+        pytest.param(
+            lambda g: edit(g, "05/oracle.md", "sortorder: 0503", "sortorder: 0504"), id="a sortorder"
+        ),
+        pytest.param(
+            lambda g: g.page("05/nginx.md", title="Nginx", slug="nginx", sortorder="0505"), id="a new page"
+        ),
         pytest.param(lambda g: (g.content / "pages" / "60" / "x.md").unlink(), id="a removed page"),
-        pytest.param(lambda g: edit(g, "05/hosting.md", "slug: hosting", "slug: web-hosting"), id="a renamed slug"),
+        pytest.param(
+            lambda g: edit(g, "05/hosting.md", "slug: hosting", "slug: web-hosting"), id="a renamed slug"
+        ),
         pytest.param(lambda g: g.file("img/logo.png", b"\x89PNG\r\n\x1a\nnew"), id="an image"),
     ],
 )
@@ -121,14 +152,20 @@ def test_strict_mode_counts_the_warnings_a_quick_build_says_again(warm):
 
 def test_a_theme_that_reads_what_only_pelican_gives_gets_full_builds(warm, tmp_path):
     page = warm.root / "theme" / "templates" / "page.html"
-    page.write_text(page.read_text().replace("{% block content %}", "{% block content %}<!-- {{ pages|length }} -->", 1))
+    page.write_text(
+        page.read_text().replace("{% block content %}", "{% block content %}<!-- {{ pages|length }} -->", 1)
+    )
     assert warm.build(conffile=warm.conffile).returncode == 0  # the theme changed: full
     edit(warm, "05/hosting.md", "Some text about the page.", "Other text.")
     rebuild_and_compare(warm, tmp_path, quick=False)
 
 
 def inodes(folder) -> dict[str, int]:
-    return {path.relative_to(folder).as_posix(): path.stat().st_ino for path in folder.rglob("*") if path.is_file()}
+    return {
+        path.relative_to(folder).as_posix(): path.stat().st_ino
+        for path in folder.rglob("*")
+        if path.is_file()
+    }
 
 
 def test_an_edit_indexes_its_shard_again_and_links_the_others(warm, tmp_path):
@@ -140,7 +177,11 @@ def test_an_edit_indexes_its_shard_again_and_links_the_others(warm, tmp_path):
     edit(warm, "05/hosting.md", "Some text about the page.", "Other text.")
     rebuild_and_compare(warm, tmp_path, quick=True)
     after = inodes(index)
-    changed = {path.split("/")[0] for path in after if before.get(path) != after[path] and path != "shards.json"}
+    changed = {
+        path.split("/")[0] for path in after if before.get(path) != after[path] and path != "shards.json"
+    }
     assert len(changed) == 1  # the edited page's shard
-    keys = {shard["path"]: shard["key"] for shard in json.loads((index / "shards.json").read_text())["shards"]}
+    keys = {
+        shard["path"]: shard["key"] for shard in json.loads((index / "shards.json").read_text())["shards"]
+    }
     assert sum(keys[name] != old["key"] for name, old in ((s["path"], s) for s in manifest["shards"])) == 1

@@ -13,10 +13,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ruamel.yaml import YAML
-
 from conftest import REPO
 from pelican.plugins.guide.quickstart import DEFAULTS, render, starter_files
+from ruamel.yaml import YAML
 from test_github import check_jsonschema, zizmor
 from tools import free_port
 
@@ -25,12 +24,24 @@ QUICKSTART = BIN / "guide-quickstart"
 
 
 def quickstart(folder: Path, *args: str, answers: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([str(QUICKSTART), str(folder), *args], input=answers, capture_output=True, text=True,
-                          stdin=None if answers is not None else subprocess.DEVNULL, timeout=60)  # fmt: skip
+    return subprocess.run(
+        [str(QUICKSTART), str(folder), *args],
+        input=answers,
+        capture_output=True,
+        text=True,
+        stdin=None if answers is not None else subprocess.DEVNULL,
+        timeout=60,
+    )
 
 
 def make(folder: Path, target: str, **variables: str) -> subprocess.CompletedProcess:
-    command = ["make", "--no-print-directory", target, f"BIN={BIN}/", *(f"{k}={v}" for k, v in variables.items())]
+    command = [
+        "make",
+        "--no-print-directory",
+        target,
+        f"BIN={BIN}/",
+        *(f"{k}={v}" for k, v in variables.items()),
+    ]
     return subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=300)
 
 
@@ -51,7 +62,10 @@ def test_a_new_guide_builds_and_passes_the_check_and_git_sees_only_its_sources(t
     assert built.returncode == 0, built.stdout + built.stderr
     assert "guide: 2 pages" in built.stdout and "0 warnings, 0 errors" in built.stdout
     assert not built.stderr  # no warning, not even Pelican's own about feeds or the time zone
-    welcome, writing = (folder / "output" / "welcome.html").read_text(), (folder / "output" / "writing-pages.html").read_text()
+    welcome, writing = (
+        (folder / "output" / "welcome.html").read_text(),
+        (folder / "output" / "writing-pages.html").read_text(),
+    )
     assert "2. Writing" in welcome and "1. Getting started" in writing  # both chapters in every sidebar
     assert 'src="img/page-layout.svg"' in writing and (folder / "output" / "img" / "page-layout.svg").exists()
     assert 'class="admonition note"' in welcome
@@ -65,8 +79,14 @@ def test_a_new_guide_builds_and_passes_the_check_and_git_sees_only_its_sources(t
     # Everything the builds keep is ignored by git, and nothing lands in the site root.
     git(folder, "init", "-q")
     port = free_port()
-    server = subprocess.Popen(["make", "--no-print-directory", "devserver", f"BIN={BIN}/", f"PORT={port}"], cwd=folder,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)  # fmt: skip
+    server = subprocess.Popen(
+        ["make", "--no-print-directory", "devserver", f"BIN={BIN}/", f"PORT={port}"],
+        cwd=folder,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     try:
         for line in server.stdout:
             if line.startswith("devserver: serving"):
@@ -77,7 +97,13 @@ def test_a_new_guide_builds_and_passes_the_check_and_git_sees_only_its_sources(t
     untracked = git(folder, "status", "--porcelain", "--untracked-files=all").split("\n")
     assert sorted(line[3:] for line in untracked if line) == starter_files()
     assert (folder / ".devserver").is_dir() and (folder / ".cache").is_dir()
-    assert sorted(name for name in os.listdir(folder) if name.startswith(".")) == [".cache", ".devserver", ".git", ".github", ".gitignore"]
+    assert sorted(name for name in os.listdir(folder) if name.startswith(".")) == [
+        ".cache",
+        ".devserver",
+        ".git",
+        ".github",
+        ".gitignore",
+    ]
 
 
 def test_it_never_overwrites_a_file_and_asks_for_the_title_and_address(tmp_path):
@@ -100,7 +126,10 @@ def test_it_never_overwrites_a_file_and_asks_for_the_title_and_address(tmp_path)
 
     (tmp_path / "a-file").write_text("")
     refused = quickstart(tmp_path / "a-file", "--yes")
-    assert refused.returncode == 1 and refused.stderr == f"error: {tmp_path / 'a-file'} is a file; choose a folder for the new guide\n"
+    assert (
+        refused.returncode == 1
+        and refused.stderr == f"error: {tmp_path / 'a-file'} is a file; choose a folder for the new guide\n"
+    )
 
 
 def test_the_new_guides_workflow_passes_githubs_schema_and_zizmor(tmp_path):
@@ -119,7 +148,10 @@ def test_the_new_guides_workflow_passes_githubs_schema_and_zizmor(tmp_path):
 def readme_blocks() -> dict[str, str]:
     """The README's copies of the new guide's files: a fenced block after `<!-- new-guide: NAME -->`."""
     text = (REPO / "README.md").read_text(encoding="utf-8")
-    return {name: body for name, body in re.findall(r"<!-- new-guide: (\S+) -->\n```[a-z]*\n(.*?)```\n", text, re.DOTALL)}
+    return {
+        name: body
+        for name, body in re.findall(r"<!-- new-guide: (\S+) -->\n```[a-z]*\n(.*?)```\n", text, re.DOTALL)
+    }
 
 
 def test_the_readme_shows_exactly_what_the_quickstart_writes():
@@ -134,7 +166,9 @@ def test_the_readme_check_names_a_file_that_drifted(monkeypatch):
     from pelican.plugins.guide import quickstart as module
 
     original = module.render
-    monkeypatch.setattr(module, "render", lambda name, values: original(name, values).replace("PLUGINS", "PLUGIN"))
+    monkeypatch.setattr(
+        module, "render", lambda name, values: original(name, values).replace("PLUGINS", "PLUGIN")
+    )
     blocks = readme_blocks()
     blocks.pop("files")
     drifted = [name for name, shown in blocks.items() if shown != module.render(name, DEFAULTS)]

@@ -10,17 +10,14 @@ import random
 import re
 import shutil
 import string
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
-
-import pytest
 
 import browser_checks as bc
-from html_checks import head_problems, pygments_problems, vnu_errors
+import pytest
 from conftest import CONSOLE, run_build
+from html_checks import head_problems, pygments_problems, vnu_errors
 from tools import REPO, serve, vnu_command
-
-
 
 SENTENCE = "Servers run every layer of software that answers the requests of web browsers. "
 # Long enough to wrap and to scroll past "On this page" (two headings make the list), with an
@@ -108,7 +105,11 @@ BROWSER_CASES = {
         page_check(bc.axe_problems),
         "color-contrast",
         scheme="dark",
-        theme={"css/10-variables.css": replace("--color-text: light-dark(#1b1f24, #e6e9ee);", "--color-text: light-dark(#1b1f24, #3d434b);")},
+        theme={
+            "css/10-variables.css": replace(
+                "--color-text: light-dark(#1b1f24, #e6e9ee);", "--color-text: light-dark(#1b1f24, #3d434b);"
+            )
+        },
     ),
     "a 20 KiB stylesheet": Broken(
         bc.weight_problems, "over the 14336 byte limit", theme={"css/50-bloat.css": bloat}
@@ -167,13 +168,21 @@ BROWSER_CASES = {
     "the sidebar hidden on wide screens": Broken(
         lambda seen: bc.sidebar_problems(seen.page, bc.DESKTOP),
         "the sidebar is hidden",
-        theme={"css/40-components.css": replace("    display: block;\n    position: sticky;", "    display: none;\n    position: sticky;")},
+        theme={
+            "css/40-components.css": replace(
+                "    display: block;\n    position: sticky;", "    display: none;\n    position: sticky;"
+            )
+        },
     ),
     "the sidebar no drawer on phones": Broken(
         lambda seen: bc.sidebar_problems(seen.page, bc.PHONE),
         "inline above the article before the reader asks",
         width=bc.PHONE,
-        theme={"templates/partials/sidebar.html": replace(' aria-label="Table of contents" popover>', ' aria-label="Table of contents">')},
+        theme={
+            "templates/partials/sidebar.html": replace(
+                ' aria-label="Table of contents" popover>', ' aria-label="Table of contents">'
+            )
+        },
     ),
     "the sidebar's drawer in the page's flow": Broken(
         lambda seen: bc.sidebar_problems(seen.page, bc.PHONE),
@@ -189,12 +198,20 @@ BROWSER_CASES = {
     "a second script": Broken(
         bc.request_problems,
         "3 <script> element(s)",
-        theme={"templates/base.html": replace("</body>", '<script src="{{ GUIDE_ROOT }}/theme/guide.js" defer></script>\n</body>')},
+        theme={
+            "templates/base.html": replace(
+                "</body>", '<script src="{{ GUIDE_ROOT }}/theme/guide.js" defer></script>\n</body>'
+            )
+        },
     ),
     "the script by an address from the root": Broken(
         bc.request_problems,
         "is not loaded by a relative URL",
-        theme={"templates/partials/head-meta.html": replace('src="{{ GUIDE_ROOT }}/theme/guide.js"', 'src="/theme/guide.js"')},
+        theme={
+            "templates/partials/head-meta.html": replace(
+                'src="{{ GUIDE_ROOT }}/theme/guide.js"', 'src="/theme/guide.js"'
+            )
+        },
     ),
     "a 5 KiB script": Broken(
         bc.weight_problems,
@@ -264,7 +281,9 @@ def test_nu_checker_reports_invalid_html(guide, tmp_path):
     site = build_guide(guide, tmp_path, body=BODY + "\n<ul><div>Not a list item</div></ul>\n")
     errors = vnu_errors(vnu_command(), [site.output / "servers.html", site.output / "wsgi.html"])
     assert list(errors) == ["servers.html"]
-    assert any("Element “div” not allowed as child of element “ul”" in line for line in errors["servers.html"]), errors
+    assert any(
+        "Element “div” not allowed as child of element “ul”" in line for line in errors["servers.html"]
+    ), errors
 
 
 @pytest.mark.parametrize(
@@ -347,7 +366,9 @@ PAGE_BREAKS = {
         ".page-body .headerlink { opacity: 1; }\n"  # heading links always shown
     ),
     "templates/partials/header.html": replace(' popovertarget="sidebar"', ""),  # a menu that opens nothing
-    "init.js": replace('if(t=="light"||t=="dark")document.documentElement.dataset.theme=t', ""),  # scheme after paint
+    "init.js": replace(
+        'if(t=="light"||t=="dark")document.documentElement.dataset.theme=t', ""
+    ),  # scheme after paint
 }
 
 
@@ -364,31 +385,97 @@ def broken_page_site(tmp_path_factory):
 
 
 LONG_CASES = {
-    "the current entry left out of view": ("script", LONG_PAGE, bc.DESKTOP, lambda seen, url: bc.current_entry_problems(seen.page),
-                                           "outside the sidebar's visible box"),
-    "a long group without its filter": ("script", LONG_PAGE, bc.DESKTOP, lambda seen, url: bc.filter_problems(seen.page, "1.3", "Example 1.30"),
-                                        "no filter field"),
-    '"On this page" standing still': ("script", LONG_PAGE, bc.DESKTOP, lambda seen, url: bc.on_this_page_follow_problems(seen.page),
-                                     '"On this page" marks []'),
-    "/ opening nothing": ("script", LONG_PAGE, bc.DESKTOP, lambda seen, url: bc.dialog_search(seen, "server")[1],
-                          "/ does not open the search dialog"),
-    "Pagefind loaded with the page": ("script", LONG_PAGE, bc.DESKTOP, lambda seen, url: bc.dialog_search(seen, "server", "Control+k")[1],
-                                      "Pagefind's files were loaded before the reader searched"),
-    "the prompt copied with the command": ("script", LONG_PAGE, bc.DESKTOP, lambda seen, url: bc.copy_problems(seen.page, "pip install flask"),
-                                           "the clipboard holds '$ pip install flask"),
-    "the header on two rows": ("page", LONG_PAGE, 360, lambda seen, url: bc.header_row_problems(seen.page), "more than one row"),
-    "the title pushed down on a phone": ("page", LONG_PAGE, 390, lambda seen, url: bc.heading_problems(seen.page), "px down, below 200px"),
-    "a marker before each contents label": ("page", "table-of-contents.html", bc.DESKTOP,
-                                            lambda seen, url: bc.contents_marker_problems(seen.page), "draw a marker before the label"),
-    "the contents in one column": ("page", "table-of-contents.html", bc.DESKTOP, lambda seen, url: bc.contents_column_problems(seen.page),
-                                   "one column"),
-    "heading links always shown": ("page", LONG_PAGE, bc.DESKTOP, lambda seen, url: bc.heading_link_problems(seen.page),
-                                   "shows without hover or focus"),
-    "a menu button that opens nothing": ("page", LONG_PAGE, 390, lambda seen, url: bc.drawer_keyboard_problems(seen.page),
-                                         "Enter on the menu button does not open the drawer"),
-    "the colour scheme applied after the first paint": ("page", LONG_PAGE, bc.DESKTOP,
-                                                        lambda seen, url: bc.scheme_problems(seen.page.context, url + LONG_PAGE, url + "c1-page-3.html"),
-                                                        "first frame has data-theme None"),
+    "the current entry left out of view": (
+        "script",
+        LONG_PAGE,
+        bc.DESKTOP,
+        lambda seen, url: bc.current_entry_problems(seen.page),
+        "outside the sidebar's visible box",
+    ),
+    "a long group without its filter": (
+        "script",
+        LONG_PAGE,
+        bc.DESKTOP,
+        lambda seen, url: bc.filter_problems(seen.page, "1.3", "Example 1.30"),
+        "no filter field",
+    ),
+    '"On this page" standing still': (
+        "script",
+        LONG_PAGE,
+        bc.DESKTOP,
+        lambda seen, url: bc.on_this_page_follow_problems(seen.page),
+        '"On this page" marks []',
+    ),
+    "/ opening nothing": (
+        "script",
+        LONG_PAGE,
+        bc.DESKTOP,
+        lambda seen, url: bc.dialog_search(seen, "server")[1],
+        "/ does not open the search dialog",
+    ),
+    "Pagefind loaded with the page": (
+        "script",
+        LONG_PAGE,
+        bc.DESKTOP,
+        lambda seen, url: bc.dialog_search(seen, "server", "Control+k")[1],
+        "Pagefind's files were loaded before the reader searched",
+    ),
+    "the prompt copied with the command": (
+        "script",
+        LONG_PAGE,
+        bc.DESKTOP,
+        lambda seen, url: bc.copy_problems(seen.page, "pip install flask"),
+        "the clipboard holds '$ pip install flask",
+    ),
+    "the header on two rows": (
+        "page",
+        LONG_PAGE,
+        360,
+        lambda seen, url: bc.header_row_problems(seen.page),
+        "more than one row",
+    ),
+    "the title pushed down on a phone": (
+        "page",
+        LONG_PAGE,
+        390,
+        lambda seen, url: bc.heading_problems(seen.page),
+        "px down, below 200px",
+    ),
+    "a marker before each contents label": (
+        "page",
+        "table-of-contents.html",
+        bc.DESKTOP,
+        lambda seen, url: bc.contents_marker_problems(seen.page),
+        "draw a marker before the label",
+    ),
+    "the contents in one column": (
+        "page",
+        "table-of-contents.html",
+        bc.DESKTOP,
+        lambda seen, url: bc.contents_column_problems(seen.page),
+        "one column",
+    ),
+    "heading links always shown": (
+        "page",
+        LONG_PAGE,
+        bc.DESKTOP,
+        lambda seen, url: bc.heading_link_problems(seen.page),
+        "shows without hover or focus",
+    ),
+    "a menu button that opens nothing": (
+        "page",
+        LONG_PAGE,
+        390,
+        lambda seen, url: bc.drawer_keyboard_problems(seen.page),
+        "Enter on the menu button does not open the drawer",
+    ),
+    "the colour scheme applied after the first paint": (
+        "page",
+        LONG_PAGE,
+        bc.DESKTOP,
+        lambda seen, url: bc.scheme_problems(seen.page.context, url + LONG_PAGE, url + "c1-page-3.html"),
+        "first frame has data-theme None",
+    ),
 }
 
 
@@ -396,7 +483,9 @@ LONG_CASES = {
 @pytest.mark.parametrize("site, name, width, check, expect", LONG_CASES.values(), ids=LONG_CASES.keys())
 def test_script_and_sidebar_checks_name_the_break(request, browser, site, name, width, check, expect):
     url = request.getfixturevalue(f"broken_{site}_site")
-    context = browser.new_context(viewport={"width": width, "height": 900}, permissions=["clipboard-read", "clipboard-write"])
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, permissions=["clipboard-read", "clipboard-write"]
+    )
     try:
         problems = check(bc.visit(context, url + name), url)
     finally:

@@ -16,9 +16,8 @@ import gzip
 import json
 import re
 
-import pytest
-
 import browser_checks as bc
+import pytest
 from conftest import SYNTHETIC_PAGES, UNIQUE_WORD
 from perf.synthetic import EXAMPLE
 from reader import record
@@ -50,7 +49,9 @@ def test_the_current_entry_is_in_view_in_the_sidebar_without_moving_the_page(new
 def test_the_current_chapter_and_section_are_open_and_the_long_group_filters(new_context, thousand_url):
     page = bc.visit(new_context(), thousand_url + DEEP).page
     assert bc.fold_problems(page) == []
-    opened = page.evaluate("[...document.querySelectorAll('#sidebar details[open] > summary')].map((s) => s.ariaLabel)")
+    opened = page.evaluate(
+        "[...document.querySelectorAll('#sidebar details[open] > summary')].map((s) => s.ariaLabel)"
+    )
     assert opened == ["Code Examples", SECTION_FIRST]
     assert bc.filter_problems(page, "1.30", "Example 1.30") == []
 
@@ -70,7 +71,9 @@ def test_on_a_phone_the_drawer_works_by_keyboard_and_the_title_is_near_the_top(n
     assert top <= 200
     assert bc.drawer_keyboard_problems(page) == []
     page.locator(".on-this-page > summary").click()
-    rows = page.evaluate("[...document.querySelectorAll('.on-this-page li a')].map((a) => a.getBoundingClientRect().height)")
+    rows = page.evaluate(
+        "[...document.querySelectorAll('.on-this-page li a')].map((a) => a.getBoundingClientRect().height)"
+    )
     assert rows and min(rows) >= 24  # WCAG 2.2 target size
 
 
@@ -91,7 +94,9 @@ def test_the_published_guide_is_one_search_index_of_every_listed_page(thousand_g
     """publishconf.py: readers load one index (no shards' extra requests, no ranking by a
     shard's own word counts); shards are for the author's rebuilds."""
     output = thousand_guide.output
-    assert [shard["path"] for shard in json.loads((output / "pagefind" / "shards.json").read_text())["shards"]] == ["0/"]
+    assert [
+        shard["path"] for shard in json.loads((output / "pagefind" / "shards.json").read_text())["shards"]
+    ] == ["0/"]
     entry = json.loads((output / "pagefind" / "0" / "pagefind-entry.json").read_text())
     assert entry["languages"]["en"]["page_count"] == len(list(output.glob("*.md"))) == SYNTHETIC_PAGES
 
@@ -159,11 +164,17 @@ def test_without_script_the_sidebar_contents_and_search_form_work(browser, thous
 # Weight, safety, accessibility -----------------------------------------------------------
 
 
-def test_every_page_stays_within_14_kib_compressed_and_the_script_within_4(thousand_guide, new_context, thousand_url):
-    sizes = {path.name: len(gzip.compress(path.read_bytes(), compresslevel=bc.GZIP_LEVEL, mtime=0))
-             for path in thousand_guide.output.glob("*.html")}  # fmt: skip
+def test_every_page_stays_within_14_kib_compressed_and_the_script_within_4(
+    thousand_guide, new_context, thousand_url
+):
+    sizes = {
+        path.name: len(gzip.compress(path.read_bytes(), compresslevel=bc.GZIP_LEVEL, mtime=0))
+        for path in thousand_guide.output.glob("*.html")
+    }
     largest = max(sizes, key=sizes.get)
-    script = len(gzip.compress((thousand_guide.output / bc.SCRIPT).read_bytes(), compresslevel=bc.GZIP_LEVEL, mtime=0))
+    script = len(
+        gzip.compress((thousand_guide.output / bc.SCRIPT).read_bytes(), compresslevel=bc.GZIP_LEVEL, mtime=0)
+    )
     record("largest page of the 1,000-page guide (compressed bytes)", [largest, sizes[largest]])
     record(f"{DEEP} (compressed bytes)", sizes[DEEP])
     record("guide.js (compressed bytes)", script)

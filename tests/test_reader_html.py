@@ -7,7 +7,6 @@ from __future__ import annotations
 import runpy
 
 import pytest
-
 from html_checks import head_problems, pygments_problems, vnu_errors
 from reader import PAGES, built_pages, record, site_pages
 from tools import REPO, vnu_command
@@ -30,7 +29,7 @@ def test_pygments_css_only_where_there_is_code(servers_site, name):
 def test_the_pages_under_test_are_the_built_sites_pages(servers_site):
     """The list the reader tests run on, worked out from the settings and the content, is
     exactly the site the build wrote: a new template or page cannot go untested."""
-    assert PAGES == built_pages(servers_site.output)
+    assert built_pages(servers_site.output) == PAGES
 
 
 def test_the_page_list_follows_the_settings_and_leaves_out_redirects(guide):
@@ -60,4 +59,6 @@ def test_canonical_address_must_be_absolute(guide):
     guide.page("a.md", title="Alpha", slug="alpha", sortorder="0101")
     result = guide.build(settings={"GUIDE_PUBLIC_URL": '"guide.example.org"'})
     assert result.returncode == 1
-    assert any("GUIDE_PUBLIC_URL 'guide.example.org' must be an absolute" in line for line in result.error_lines), result.stderr
+    assert any(
+        "GUIDE_PUBLIC_URL 'guide.example.org' must be an absolute" in line for line in result.error_lines
+    ), result.stderr

@@ -5,9 +5,8 @@ tests/test_reader_breakage.py runs the same checks on sites broken on purpose.
 
 from __future__ import annotations
 
-import pytest
-
 import browser_checks as bc
+import pytest
 from reader import ARTIFACTS, PAGES, record
 
 pytestmark = pytest.mark.browser
@@ -83,7 +82,9 @@ def test_sidebar_folds_on_phones_and_sits_beside_text_on_wide_screens(new_contex
 
 
 @pytest.mark.parametrize("width", [bc.PHONE, 1024, bc.DESKTOP, 1600])
-def test_on_this_page_folds_above_the_text_and_stays_beside_it_on_wide_screens(new_context, servers_url, width):
+def test_on_this_page_folds_above_the_text_and_stays_beside_it_on_wide_screens(
+    new_context, servers_url, width
+):
     page = bc.visit(new_context(width), servers_url + "servers.html").page
     assert bc.on_this_page_problems(page, width) == []
 

@@ -13,12 +13,11 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from typing import Callable
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
-import pytest
-
 import browser_checks as bc
+import pytest
 from conftest import PUBLISHCONF, PUBLISHED_SITEURL, SEED_CONTENT, SYNTHETIC_PAGES, UNIQUE_WORD, run_build
 from reader import record
 from tools import REPO, free_port, serve
@@ -102,7 +101,10 @@ def test_from_file_the_dialog_says_search_needs_the_site_served(new_context, ser
     page.goto((servers_site.output / "servers.html").as_uri())
     page.keyboard.press("/")
     page.keyboard.type(QUERY)
-    page.wait_for_function(f"document.querySelector('{bc.DIALOG} .search-status').textContent.includes('make serve')", timeout=5000)
+    page.wait_for_function(
+        f"document.querySelector('{bc.DIALOG} .search-status').textContent.includes('make serve')",
+        timeout=5000,
+    )
     assert bc.search_status(page, bc.DIALOG) == "Search needs the site served: run make serve"
 
 
@@ -115,7 +117,10 @@ def test_a_site_published_for_another_address_searches_where_it_is_served(publis
     URLs, and both the dialog and search.html find the page; canonical links stay absolute."""
     with serve(published_site.output) as url:
         seen = bc.visit(new_context(), url + "servers.html")
-        assert seen.page.locator('link[rel="canonical"]').get_attribute("href") == PUBLISHED_SITEURL + "/servers.html"
+        assert (
+            seen.page.locator('link[rel="canonical"]').get_attribute("href")
+            == PUBLISHED_SITEURL + "/servers.html"
+        )
         results, problems = bc.dialog_search(seen, QUERY)
         assert problems == []
         assert bc.first_result_problems(results, QUERY, "/servers.html") == []
@@ -131,8 +136,15 @@ def test_a_site_published_for_another_address_searches_where_it_is_served(publis
 @pytest.mark.slow
 def test_a_word_of_one_page_finds_that_page_first_among_1000(new_context, thousand_guide, thousand_url):
     record(f"{SYNTHETIC_PAGES}-page publish with search index (s)", round(thousand_guide.seconds, 1))
-    index = [path for path in (thousand_guide.output / "pagefind").rglob("*") if path.is_file() and path.suffix not in (".gz", ".br")]
-    record(f"{SYNTHETIC_PAGES}-page search index (bytes, all of pagefind/)", sum(path.stat().st_size for path in index))
+    index = [
+        path
+        for path in (thousand_guide.output / "pagefind").rglob("*")
+        if path.is_file() and path.suffix not in (".gz", ".br")
+    ]
+    record(
+        f"{SYNTHETIC_PAGES}-page search index (bytes, all of pagefind/)",
+        sum(path.stat().st_size for path in index),
+    )
     seen, results, seconds = timed_search(new_context(), thousand_url, UNIQUE_WORD)
     record(f"search a unique word among {SYNTHETIC_PAGES} pages (s)", round(seconds, 2))
     assert bc.first_result_problems(results, UNIQUE_WORD, thousand_guide.path) == []
@@ -179,7 +191,9 @@ SERVERS_TEXT = "The term bare metal refers to the hardware itself, racked and wi
 def search_guide(guide, tmp_path, edits: dict[str, Callable[[str], str]]):
     """Two pages, one about bare metal, built with a copy of the theme edited by `edits`
     (file under theme/ -> function of its text)."""
-    guide.page("wsgi.md", "WSGI connects servers and Python code.\n", title="WSGI", slug="wsgi", sortorder="0201")
+    guide.page(
+        "wsgi.md", "WSGI connects servers and Python code.\n", title="WSGI", slug="wsgi", sortorder="0201"
+    )
     guide.page("servers.md", SERVERS_TEXT, title="Servers", slug="servers", sortorder="0202")
     theme = tmp_path / "theme"
     shutil.copytree(REPO / "theme", theme)
@@ -214,7 +228,10 @@ def policy(filters: str) -> dict:
 
 
 CSP_BREAKS = {
-    "guide.js inlined into the page": ({"templates/partials/head-meta.html": inline_guide_js}, "CSP violation: script-src"),
+    "guide.js inlined into the page": (
+        {"templates/partials/head-meta.html": inline_guide_js},
+        "CSP violation: script-src",
+    ),
     # Pagefind runs its WebAssembly in a worker (whose own policy is the server's, none
     # here) and in the page only when no worker may start: so both are taken away.
     "a policy without 'wasm-unsafe-eval' or a worker": (
@@ -239,10 +256,20 @@ def test_the_csp_check_names_a_broken_search_page(guide, tmp_path, new_context, 
 
 
 def test_the_results_check_names_a_search_page_that_ignores_the_query(guide, tmp_path, new_context):
-    site = search_guide(guide, tmp_path, {"static/guide.js": replace('field.value = new URLSearchParams(location.search).get("q") || "";', "")})
+    site = search_guide(
+        guide,
+        tmp_path,
+        {
+            "static/guide.js": replace(
+                'field.value = new URLSearchParams(location.search).get("q") || "";', ""
+            )
+        },
+    )
     with serve(site.output) as url:
         seen = bc.visit(new_context(), search_url(url, QUERY))
-        problems = bc.first_result_problems(bc.search_results(seen.page, timeout=2000), QUERY, "/servers.html")
+        problems = bc.first_result_problems(
+            bc.search_results(seen.page, timeout=2000), QUERY, "/servers.html"
+        )
     assert problems == [f'no search for "{QUERY}" finished']
 
 
@@ -252,7 +279,9 @@ def test_the_results_check_names_the_wrong_page_first(guide, tmp_path, new_conte
     with serve(site.output) as url:
         seen = bc.visit(new_context(), search_url(url, "WSGI"))
         problems = bc.first_result_problems(bc.search_results(seen.page), "WSGI", "/servers.html")
-    assert problems == [f'the first result for "WSGI" is {url}wsgi.html ("WSGI"), expected /servers.html'], problems
+    assert problems == [f'the first result for "WSGI" is {url}wsgi.html ("WSGI"), expected /servers.html'], (
+        problems
+    )
 
 
 # An index in shards ----------------------------------------------------------------------
@@ -263,13 +292,21 @@ def test_the_dialog_and_the_search_page_search_every_shard(guide, tmp_path, new_
     the dialog and from search.html, whichever shard holds it."""
     words = ["quokka", "narwhal", "axolotl", "pangolin", "capybara", "wombat"]
     for number, word in enumerate(words):
-        guide.page(f"p{number}.md", f"The {word} page is about {word} servers.\n",
-                   title=f"Page {number}", slug=f"page-{number}", sortorder=f"01{number:02d}", toc="true" if not number else "false")  # fmt: skip
+        guide.page(
+            f"p{number}.md",
+            f"The {word} page is about {word} servers.\n",
+            title=f"Page {number}",
+            slug=f"page-{number}",
+            sortorder=f"01{number:02d}",
+            toc="true" if not number else "false",
+        )
     result = guide.build(conffile=guide.settings(GUIDE_SEARCH_SHARD_PAGES=1))
     assert result.returncode == 0, result.stderr
     manifest = json.loads((guide.output / "pagefind" / "shards.json").read_text())
     counts = [
-        json.loads((guide.output / "pagefind" / shard["path"] / "pagefind-entry.json").read_text())["languages"]["en"]["page_count"]
+        json.loads((guide.output / "pagefind" / shard["path"] / "pagefind-entry.json").read_text())[
+            "languages"
+        ]["en"]["page_count"]
         for shard in manifest["shards"]
     ]
     assert len(counts) >= 3 and all(counts) and sum(counts) == len(words)  # no shard empty

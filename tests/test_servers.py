@@ -13,10 +13,9 @@ import time
 from pathlib import Path
 
 import pytest
-from perf.devserver_latency import free_port, wait_for
-
-from conftest import CONFFILE, REPO, GUIDE_BUILD, Guide
+from conftest import CONFFILE, GUIDE_BUILD, REPO, Guide
 from pelican.plugins.guide.serving import allowed_host, allowed_origin
+from perf.devserver_latency import free_port, wait_for
 
 DEVSERVER = GUIDE_BUILD.parent / "guide-devserver"
 SECRET = "a file outside the site\n"
@@ -26,8 +25,21 @@ class Server:
     def __init__(self, kind: str, root: Path, output: Path, port: int, log: Path):
         self.kind, self.output, self.port, self.log = kind, output, port, log
         flags = ["--no-build"] if kind == "serve" else []
-        command = [str(DEVSERVER), *flags, str(root / "content"), "-o", str(output), "-s", str(CONFFILE),
-                   "--cache-path", str(root / f".cache-{kind}"), "-b", "127.0.0.1", "-p", str(port)]  # fmt: skip
+        command = [
+            str(DEVSERVER),
+            *flags,
+            str(root / "content"),
+            "-o",
+            str(output),
+            "-s",
+            str(CONFFILE),
+            "--cache-path",
+            str(root / f".cache-{kind}"),
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+        ]
         with open(log, "w") as written:
             self.process = subprocess.Popen(command, cwd=REPO, stdout=written, stderr=subprocess.STDOUT)
         wait_for(lambda: self.request("/a.html")[0] == 200, timeout=90, step=0.1)
@@ -61,7 +73,9 @@ def dress(output: Path, outside: Path) -> None:
 def server(request, tmp_path_factory):
     root = tmp_path_factory.mktemp(request.param)
     guide = Guide(root)
-    guide.page("a.md", "Some text.\n\n## Content\n\nMore text.\n", title="A", slug="a", sortorder="0100", toc="yes")
+    guide.page(
+        "a.md", "Some text.\n\n## Content\n\nMore text.\n", title="A", slug="a", sortorder="0100", toc="yes"
+    )
     guide.page("b.md", title="B", slug="b", sortorder="0101")
     outside = root / "secret.txt"
     outside.write_text(SECRET)
@@ -119,7 +133,9 @@ def test_a_browser_that_goes_away_mid_answer_leaves_the_terminal_quiet(server):
         with socket.create_connection(("127.0.0.1", server.port)) as abandoned:
             abandoned.sendall(b"GET /big.bin HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
             abandoned.recv(4096)
-            abandoned.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # a reset, as a tab closed
+            abandoned.setsockopt(
+                socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+            )  # a reset, as a tab closed
     time.sleep(1)
     assert server.request("/a.html")[0] == 200
     assert "Traceback" not in server.printed() and "BrokenPipe" not in server.printed()
@@ -166,7 +182,11 @@ def test_the_live_reload_socket_opens_only_for_the_servers_own_pages(server):
         finally:
             loop.close()
 
-    assert connect(f"http://127.0.0.1:{server.port}") and connect(f"http://localhost:{server.port}") and connect(None)
+    assert (
+        connect(f"http://127.0.0.1:{server.port}")
+        and connect(f"http://localhost:{server.port}")
+        and connect(None)
+    )
     assert not connect("http://attacker.example")
     assert not connect(None, host=f"attacker.example:{server.port}")
     assert server.request("/livereload.js", {"Host": "attacker.example"})[0] == 403

@@ -131,7 +131,13 @@ class Bench:
         self.edits = 0
 
     def command(self, side: str) -> list[str]:
-        common = [str(self.content), "-o", str(self.root / f"out-{side}"), "--cache-path", str(self.root / f"cache-{side}")]
+        common = [
+            str(self.content),
+            "-o",
+            str(self.root / f"out-{side}"),
+            "--cache-path",
+            str(self.root / f"cache-{side}"),
+        ]
         if side == "plain":
             return [str(BIN / "pelican"), *common, "-s", str(self.root / "plainconf.py")]
         return [str(BIN / "guide-build"), *common, "-s", str(CONFFILE)]
@@ -192,7 +198,9 @@ def hugo_cold(bench: Bench, rounds: int) -> float | None:
     site = bench.root / "hugo"
     shutil.rmtree(site, ignore_errors=True)
     (site / "layouts" / "_default").mkdir(parents=True)
-    (site / "hugo.toml").write_text('baseURL = "/"\ntitle = "Hugo"\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n')
+    (site / "hugo.toml").write_text(
+        'baseURL = "/"\ntitle = "Hugo"\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n'
+    )
     (site / "layouts" / "_default" / "single.html").write_text(
         "<!doctype html><title>{{ .Title }}</title><nav><ol>{{ range .CurrentSection.Pages }}"
         '<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ol></nav><main>{{ .Content }}</main>'
@@ -207,8 +215,13 @@ def hugo_cold(bench: Bench, rounds: int) -> float | None:
         folder = f"{order[:2]}/{order[2:5]}" if len(order) == 9 else order[:2]
         target = site / "content" / folder / f"{fields['slug']}.md"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(f"---\ntitle: {json.dumps(fields['title'])}\nweight: {number}\n---\n\n{body.replace('~~', '')}")
-        for section in (target.parent, target.parent.parent):  # a nested folder is a section with an _index.md
+        target.write_text(
+            f"---\ntitle: {json.dumps(fields['title'])}\nweight: {number}\n---\n\n{body.replace('~~', '')}"
+        )
+        for section in (
+            target.parent,
+            target.parent.parent,
+        ):  # a nested folder is a section with an _index.md
             if section != site / "content" and not (section / "_index.md").exists():
                 (section / "_index.md").write_text(f"---\ntitle: {section.name}\n---\n")
     seconds = []
@@ -237,7 +250,9 @@ def report(bench: Bench, sides: dict, pages: int, rounds: int, devserver, hugo) 
     plain_memory = max(median(plain[kind], "peak_mib") for kind in ("cold", "warm"))
     last = project["warm"][-1].timings
     median_page, median_sidebar, largest_sidebar = page_sizes(bench.root / "out-project")
-    plain_page = int(statistics.median(path.stat().st_size for path in (bench.root / "out-plain").glob("*.html")))
+    plain_page = int(
+        statistics.median(path.stat().st_size for path in (bench.root / "out-plain").glob("*.html"))
+    )
     index = folder_bytes(bench.root / "out-project" / "pagefind")
     quick = sum("quick" in run.timings for run in project["warm"])
     lines = [
@@ -263,14 +278,19 @@ def report(bench: Bench, sides: dict, pages: int, rounds: int, devserver, hugo) 
     if devserver:
         lines.append(devserver_line(devserver, pages))
     if hugo is not None:
-        lines.append(f"Hugo, cold build of the same pages: {hugo:.2f} s; the warm rebuild is {warm / hugo:.2f}x it.")
+        lines.append(
+            f"Hugo, cold build of the same pages: {hugo:.2f} s; the warm rebuild is {warm / hugo:.2f}x it."
+        )
     else:
         lines.append("Hugo: not installed (make bench installs requirements-bench.txt).")
     return "\n".join(lines)
 
 
 def devserver_line(devserver: dict, what) -> str:
-    reload, search = devserver["save_to_reload_s"], devserver["save_to_search_s"] - devserver["save_to_reload_s"]
+    reload, search = (
+        devserver["save_to_reload_s"],
+        devserver["save_to_search_s"] - devserver["save_to_reload_s"],
+    )
     return (
         f"Devserver ({what}): save to reload message {reload:.2f} s (target ≤ 0.3 s: {verdict(reload <= 0.3)}), "
         f"to the page served {devserver['save_to_served_s']:.2f} s, to the search index current "
@@ -292,9 +312,15 @@ def run(pages: int, rounds: int, keep: Path | None = None, devserver: bool = Tru
                 sides[side]["cold"].append(bench.cold(side))
             for side in order:
                 sides[side]["warm"].append(bench.warm(side))
-            print(f"round {number + 1}: " + ", ".join(
-                f"{name} cold {runs['cold'][-1].seconds:.2f} s warm {runs['warm'][-1].seconds:.2f} s" for name, runs in sides.items()
-            ), file=sys.stderr, flush=True)  # fmt: skip
+            print(
+                f"round {number + 1}: "
+                + ", ".join(
+                    f"{name} cold {runs['cold'][-1].seconds:.2f} s warm {runs['warm'][-1].seconds:.2f} s"
+                    for name, runs in sides.items()
+                ),
+                file=sys.stderr,
+                flush=True,
+            )
         # The devserver reads the guide from the project's cache, as after a `make html`.
         latency = measure(pages, 3, root, bench.content, root / "cache-project") if devserver else None
         return report(bench, sides, pages, rounds, latency, hugo_cold(bench, rounds))
@@ -313,7 +339,10 @@ def real_guide(content: Path, rounds: int, keep: Path | None = None) -> str:
         copy = root / "content"  # warm builds edit a page: never the author's
         shutil.copytree(content, copy)
         bench = Bench(root, content=copy, static=("img",))
-        sides: dict[str, dict[str, list[Run]]] = {"project": {"cold": [], "warm": []}, "plain": {"cold": [], "warm": []}}
+        sides: dict[str, dict[str, list[Run]]] = {
+            "project": {"cold": [], "warm": []},
+            "plain": {"cold": [], "warm": []},
+        }
         for number in range(rounds):
             order = ("project", "plain") if number % 2 == 0 else ("plain", "project")
             for side in order:
@@ -321,20 +350,37 @@ def real_guide(content: Path, rounds: int, keep: Path | None = None) -> str:
             for side in order:
                 sides[side]["warm"].append(bench.warm(side))
         project, plain = sides["project"], sides["plain"]
-        phases = ", ".join(f"{name} {value:.2f}" for name, value in project["cold"][-1].timings.items() if isinstance(value, float) and name != "total")
+        phases = ", ".join(
+            f"{name} {value:.2f}"
+            for name, value in project["cold"][-1].timings.items()
+            if isinstance(value, float) and name != "total"
+        )
         latency = measure(len(bench.files), 3, root, copy, root / "cache-project")
-        return "\n".join([
-            f"Real guide ({len(bench.files)} pages), medians of {rounds} rounds:",
-            "",
-            "| build | project | plain Pelican | project / plain | target |",
-            "| --- | ---: | ---: | ---: | --- |",
-            ratio_row("cold", median(project["cold"], "seconds"), median(plain["cold"], "seconds"), 0.6),
-            ratio_row("warm, one body edited, search index current", median(project["warm"], "seconds"), median(plain["warm"], "seconds"), 0.5),
-            ratio_row("peak memory", median(project["cold"], "peak_mib"), median(plain["cold"], "peak_mib"), 1.5, "MiB"),
-            "",
-            f"Phases of the last cold build (s): {phases}.",
-            devserver_line(latency, "the real guide"),
-        ])  # fmt: skip
+        return "\n".join(
+            [
+                f"Real guide ({len(bench.files)} pages), medians of {rounds} rounds:",
+                "",
+                "| build | project | plain Pelican | project / plain | target |",
+                "| --- | ---: | ---: | ---: | --- |",
+                ratio_row("cold", median(project["cold"], "seconds"), median(plain["cold"], "seconds"), 0.6),
+                ratio_row(
+                    "warm, one body edited, search index current",
+                    median(project["warm"], "seconds"),
+                    median(plain["warm"], "seconds"),
+                    0.5,
+                ),
+                ratio_row(
+                    "peak memory",
+                    median(project["cold"], "peak_mib"),
+                    median(plain["cold"], "peak_mib"),
+                    1.5,
+                    "MiB",
+                ),
+                "",
+                f"Phases of the last cold build (s): {phases}.",
+                devserver_line(latency, "the real guide"),
+            ]
+        )
     finally:
         if keep is None:
             shutil.rmtree(root, ignore_errors=True)
@@ -347,12 +393,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--real", type=Path, help="also build this real guide's content folder, both sides")
     parser.add_argument("--keep", type=Path, help="build under this folder and keep it")
     parser.add_argument("--no-reader", action="store_true", help="leave out the reader's first search")
-    parser.add_argument("--only", choices=["linkcheck", "reader"], help="run only this row (make bench ONLY=linkcheck)")
+    parser.add_argument(
+        "--only", choices=["linkcheck", "reader"], help="run only this row (make bench ONLY=linkcheck)"
+    )
     args = parser.parse_args(argv)
     if args.only is None:
         print(run(args.pages, args.rounds, args.keep), flush=True)
     if args.only in (None, "reader") and not args.no_reader:
-        from .search_reader import compare, report as reader_report
+        from .search_reader import compare
+        from .search_reader import report as reader_report
 
         print(reader_report(compare(1000, args.keep)), flush=True)
     if args.only is None and args.real:

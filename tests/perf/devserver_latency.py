@@ -33,12 +33,23 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_devserver(content: Path, output: Path, port: int, log, cache: Path | None = None) -> subprocess.Popen:
+def start_devserver(
+    content: Path, output: Path, port: int, log, cache: Path | None = None
+) -> subprocess.Popen:
     command = [
-        str(Path(sys.executable).parent / "guide-devserver"), str(content), "-o", str(output),
-        "-s", str(CONFFILE), "--cache-path", str(cache or output.parent / ".cache"),
-        "-b", "127.0.0.1", "-p", str(port),
-    ]  # fmt: skip
+        str(Path(sys.executable).parent / "guide-devserver"),
+        str(content),
+        "-o",
+        str(output),
+        "-s",
+        str(CONFFILE),
+        "--cache-path",
+        str(cache or output.parent / ".cache"),
+        "-b",
+        "127.0.0.1",
+        "-p",
+        str(port),
+    ]
     return subprocess.Popen(command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
 
 
@@ -103,7 +114,13 @@ class ReloadListener:
         self.loop.close()
 
 
-def measure(pages: int, saves: int = 3, root: Path | None = None, content: Path | None = None, cache: Path | None = None) -> dict:
+def measure(
+    pages: int,
+    saves: int = 3,
+    root: Path | None = None,
+    content: Path | None = None,
+    cache: Path | None = None,
+) -> dict:
     """Save-to-reload times; `content` and `cache` reuse a guide already written and read."""
     root = Path(tempfile.mkdtemp(prefix="guide-devserver-", dir=root))
     process = None
@@ -112,7 +129,9 @@ def measure(pages: int, saves: int = 3, root: Path | None = None, content: Path 
             content = root / "content"
             write_guide(content, pages)
         page = page_files(content)[pages // 2]
-        slug = next(line.split(": ", 1)[1] for line in page.read_text().splitlines() if line.startswith("slug:"))
+        slug = next(
+            line.split(": ", 1)[1] for line in page.read_text().splitlines() if line.startswith("slug:")
+        )
         port = free_port()
         log = open(root / "devserver.log", "w")
         started = time.perf_counter()
@@ -137,7 +156,9 @@ def measure(pages: int, saves: int = 3, root: Path | None = None, content: Path 
             wait_for(lambda: marker in (fetch(url) or ""), timeout=60, step=0.01)
             served.append(time.perf_counter() - saved)
             # The edited page's search shard, indexed again after the reload.
-            wait_for(lambda: log_file.read_text().count("search index updated") > updates, timeout=300, step=0.01)
+            wait_for(
+                lambda: log_file.read_text().count("search index updated") > updates, timeout=300, step=0.01
+            )
             indexed.append(time.perf_counter() - saved)
         listener.close()
         return {

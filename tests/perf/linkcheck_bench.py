@@ -82,21 +82,37 @@ async def serve(hosts: int, delay: float) -> None:
         server.close()
 
 
-def measure(urls: int = 5000, hosts: int = 1600, delay: float = 0.05, parallel: int = 32, per_host: int = 2) -> dict:
+def measure(
+    urls: int = 5000, hosts: int = 1600, delay: float = 0.05, parallel: int = 32, per_host: int = 2
+) -> dict:
     """The checker's wall time on `urls` URLs spread over `hosts` hosts."""
     from pelican.plugins.guide.linkcheck.checker import OK, Checker
     from pelican.plugins.guide.settings import guide_config
 
     more_files()
     server = subprocess.Popen(
-        [sys.executable, "-m", "tests.perf.linkcheck_bench", "--serve", "--hosts", str(hosts), "--delay", str(delay)],
-        cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "tests.perf.linkcheck_bench",
+            "--serve",
+            "--hosts",
+            str(hosts),
+            "--delay",
+            str(delay),
+        ],
+        cwd=REPO,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         port = int(server.stdout.readline())
         places = addresses(hosts)
         targets = {f"http://{places[index % hosts]}:{port}/page/{index}": set() for index in range(urls)}
-        config = guide_config({"GUIDE_LINKCHECK_PARALLEL": parallel, "GUIDE_LINKCHECK_PER_HOST": per_host}).linkcheck
+        config = guide_config(
+            {"GUIDE_LINKCHECK_PARALLEL": parallel, "GUIDE_LINKCHECK_PER_HOST": per_host}
+        ).linkcheck
         checker = Checker(config, "pelican-guide-linkcheck/bench")
         started = time.perf_counter()
         outcomes = checker.run(targets)
@@ -110,9 +126,16 @@ def measure(urls: int = 5000, hosts: int = 1600, delay: float = 0.05, parallel: 
             server.wait()
     ideal = urls * delay / parallel
     return {
-        "urls": urls, "hosts": hosts, "delay": delay, "parallel": parallel, "seconds": seconds, "ideal": ideal,
-        "ratio": seconds / ideal, "ok": sum(outcome.kind == OK for outcome in outcomes.values()), "requests": checker.requests,
-    }  # fmt: skip
+        "urls": urls,
+        "hosts": hosts,
+        "delay": delay,
+        "parallel": parallel,
+        "seconds": seconds,
+        "ideal": ideal,
+        "ratio": seconds / ideal,
+        "ok": sum(outcome.kind == OK for outcome in outcomes.values()),
+        "requests": checker.requests,
+    }
 
 
 def row(result: dict) -> str:

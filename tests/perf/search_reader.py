@@ -30,7 +30,16 @@ from .synthetic import REPO, write_guide
 
 CONFFILE = REPO / "pelicanconf.py"
 BIN = Path(sys.executable).parent
-QUERIES = ("bare metal", "gunicorn", "uwsgi configuration", "kafka", "letsencrypt certificates", "platform as a service", "systemd", "caching sessions")
+QUERIES = (
+    "bare metal",
+    "gunicorn",
+    "uwsgi configuration",
+    "kafka",
+    "letsencrypt certificates",
+    "platform as a service",
+    "systemd",
+    "caching sessions",
+)
 
 # The search as the theme's script runs it: Pagefind's API from the first shard, the
 # others merged in (pagefind/shards.json lists them), the query, the first result's data.
@@ -56,8 +65,16 @@ _SEARCH = """async (query) => {
 
 
 def build(content: Path, output: Path, shard_pages: int | None) -> None:
-    command = [str(BIN / "guide-build"), str(content), "-o", str(output), "-s", str(CONFFILE),
-               "--cache-path", str(output.parent / f".cache-{output.name}")]  # fmt: skip
+    command = [
+        str(BIN / "guide-build"),
+        str(content),
+        "-o",
+        str(output),
+        "-s",
+        str(CONFFILE),
+        "--cache-path",
+        str(output.parent / f".cache-{output.name}"),
+    ]
     if shard_pages:
         command += ["-e", f"GUIDE_SEARCH_SHARD_PAGES={shard_pages}"]
     subprocess.run(command, cwd=REPO, check=True, capture_output=True)
@@ -120,7 +137,14 @@ def first_searches(site: Path) -> list[dict]:
             page.goto(base + "bench-blank.html")
             before = (throttle.requests, throttle.bytes)
             result = page.evaluate(_SEARCH, query)
-            measured.append({**result, "requests": throttle.requests - before[0], "bytes": throttle.bytes - before[1], "query": query})
+            measured.append(
+                {
+                    **result,
+                    "requests": throttle.requests - before[0],
+                    "bytes": throttle.bytes - before[1],
+                    "query": query,
+                }
+            )
             context.close()
     return measured
 
@@ -145,12 +169,19 @@ def report(measured: dict) -> str:
     def middle(runs, key):
         return statistics.median(run[key] for run in runs)
 
-    seconds, bytes_ = middle(sharded, "seconds") / middle(whole, "seconds"), middle(sharded, "bytes") / middle(whole, "bytes")
+    seconds, bytes_ = (
+        middle(sharded, "seconds") / middle(whole, "seconds"),
+        middle(sharded, "bytes") / middle(whole, "bytes"),
+    )
     # Pagefind's page ids are digests of a page's content, the same in both indexes. A page
     # that scores within 1% of the first in the whole index is a near tie: the shards'
     # own document counts (BM25's idf) decide it.
-    other = [a["query"] for a, b in zip(sharded, whole) if a["first"] != b["first"]]
-    far = [a["query"] for a, b in zip(sharded, whole) if b["scores"].get(a["first"], 0) < 0.99 * max(b["scores"].values(), default=0)]
+    other = [a["query"] for a, b in zip(sharded, whole, strict=False) if a["first"] != b["first"]]
+    far = [
+        a["query"]
+        for a, b in zip(sharded, whole, strict=False)
+        if b["scores"].get(a["first"], 0) < 0.99 * max(b["scores"].values(), default=0)
+    ]
     return (
         "Search: a published site is one index (publishconf.py), so its readers search as before shards. "
         f"A make html site's first query on a throttled connection ({measured['pages']} pages, {measured['shards']} shards against "
@@ -159,8 +190,13 @@ def report(measured: dict) -> str:
         f"{middle(whole, 'bytes') / 1000:.0f} kB ({bytes_:.2f}x), {middle(sharded, 'requests'):.0f} requests against "
         f"{middle(whole, 'requests'):.0f}; {'within' if seconds <= 1.5 and bytes_ <= 1.5 else 'over'} 1.5x. "
         + f"The first result is the same page for {len(sharded) - len(other)} of {len(sharded)} queries"
-        + (f", and within 1% of the first's score in the whole index for the others ({', '.join(other)})." if other and not far
-           else f"; not for {', '.join(far)}." if far else ".")
+        + (
+            f", and within 1% of the first's score in the whole index for the others ({', '.join(other)})."
+            if other and not far
+            else f"; not for {', '.join(far)}."
+            if far
+            else "."
+        )
     )
 
 

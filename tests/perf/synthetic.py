@@ -36,15 +36,84 @@ app = Flask(__name__)
 
 # Words a page of the guide may dwell on: each page gets a paragraph of its own drawn
 # from them (the first more often), so a search ranks pages as on a real guide.
-TOPICS = (
-    "gunicorn uwsgi nginx apache caddy haproxy varnish redis memcached postgresql mysql sqlite "
-    "celery rabbitmq kafka docker kubernetes ansible terraform systemd supervisor cron logging "
-    "monitoring prometheus grafana sentry tls certificates letsencrypt dns cdn cloudflare s3 "
-    "heroku pythonanywhere digitalocean linode aws azure gcp lambda serverless wsgi asgi uvicorn "
-    "django flask fastapi pyramid bottle tornado twisted asyncio threads processes workers "
-    "configuration deployment scaling caching sessions cookies authentication authorization "
-    "security firewall ssh keys backups replication sharding migrations templates static media"
-).split()
+TOPICS = [
+    "gunicorn",
+    "uwsgi",
+    "nginx",
+    "apache",
+    "caddy",
+    "haproxy",
+    "varnish",
+    "redis",
+    "memcached",
+    "postgresql",
+    "mysql",
+    "sqlite",
+    "celery",
+    "rabbitmq",
+    "kafka",
+    "docker",
+    "kubernetes",
+    "ansible",
+    "terraform",
+    "systemd",
+    "supervisor",
+    "cron",
+    "logging",
+    "monitoring",
+    "prometheus",
+    "grafana",
+    "sentry",
+    "tls",
+    "certificates",
+    "letsencrypt",
+    "dns",
+    "cdn",
+    "cloudflare",
+    "s3",
+    "heroku",
+    "pythonanywhere",
+    "digitalocean",
+    "linode",
+    "aws",
+    "azure",
+    "gcp",
+    "lambda",
+    "serverless",
+    "wsgi",
+    "asgi",
+    "uvicorn",
+    "django",
+    "flask",
+    "fastapi",
+    "pyramid",
+    "bottle",
+    "tornado",
+    "twisted",
+    "asyncio",
+    "threads",
+    "processes",
+    "workers",
+    "configuration",
+    "deployment",
+    "scaling",
+    "caching",
+    "sessions",
+    "cookies",
+    "authentication",
+    "authorization",
+    "security",
+    "firewall",
+    "ssh",
+    "keys",
+    "backups",
+    "replication",
+    "sharding",
+    "migrations",
+    "templates",
+    "static",
+    "media",
+]
 
 
 def topic_paragraph(rng: random.Random) -> str:
@@ -91,7 +160,13 @@ def write_guide(content: Path, pages: int, seed: int = 4) -> dict[tuple[int, int
             slug, order = f"c{chapter}-page-{position}", f"{chapter:02d}{position:02d}"
             title = f"Servers {chapter}.{position}"
         label = f"{chapter}. Chapter {chapter}" if toc and chapter != 7 else title
-        lines = [f"title: {title}", f"slug: {slug}", f"sortorder: {order}", f"toc: {toc}", f"sidebartitle: {label}"]
+        lines = [
+            f"title: {title}",
+            f"slug: {slug}",
+            f"sortorder: {order}",
+            f"toc: {toc}",
+            f"sidebartitle: {label}",
+        ]
         if index % 3:
             lines.append(f"meta: {title}, a page of the synthetic guide.")
         folder = content / "pages" / f"ch{chapter:02d}"

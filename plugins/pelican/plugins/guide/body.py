@@ -109,11 +109,19 @@ def inspect(html: str, image_hosts: tuple[str, ...] = ()) -> Body:
         attributes = {name.lower(): value for name, value in _ATTRIBUTE.findall(match[2])}
         if tag in FORBIDDEN_ELEMENTS and tag not in seen:
             seen.add(tag)
-            what = "sends readers to another address" if "http-equiv" in attributes else "changes the page's head"
+            what = (
+                "sends readers to another address"
+                if "http-equiv" in attributes
+                else "changes the page's head"
+            )
             notes.append(Note("error", f"<{tag}> in the page body {what}; remove it"))
         elif tag in BLOCKED_ELEMENTS and tag not in seen:
             seen.add(tag)
-            notes.append(Note("warning", f"<{tag}> is blocked by the site's Content-Security-Policy; readers see a gap"))
+            notes.append(
+                Note(
+                    "warning", f"<{tag}> is blocked by the site's Content-Security-Policy; readers see a gap"
+                )
+            )
         handlers = sorted(name for name in attributes if name.startswith("on"))
         if handlers and "on" not in seen:
             seen.add("on")
@@ -123,8 +131,13 @@ def inspect(html: str, image_hosts: tuple[str, ...] = ()) -> Body:
             if scheme and scheme not in seen:
                 seen.add(scheme)
                 value = " ".join(unescape(attributes[name].strip("\"'")).split())
-                notes.append(Note("warning", f'<{tag} {name}="{value[:60]}"> is a {scheme} address, which the '
-                                  "site's Content-Security-Policy or the browser blocks; link to a page or a file"))
+                notes.append(
+                    Note(
+                        "warning",
+                        f'<{tag} {name}="{value[:60]}"> is a {scheme} address, which the '
+                        "site's Content-Security-Policy or the browser blocks; link to a page or a file",
+                    )
+                )
         if tag == "img":
             source = unescape(attributes.get("src", "").strip("\"'"))
             host = urlsplit(source).hostname if source.startswith(("http://", "https://", "//")) else None
@@ -138,19 +151,26 @@ def inspect(html: str, image_hosts: tuple[str, ...] = ()) -> Body:
                 )
     unknown: list[str] = []
     html = outside_code(
-        html, lambda part: _TABLE.sub('<table tabindex="0"', _START_TAG.sub(lambda tag: _style_to_classes(tag[0], unknown), part))
+        html,
+        lambda part: _TABLE.sub(
+            '<table tabindex="0"', _START_TAG.sub(lambda tag: _style_to_classes(tag[0], unknown), part)
+        ),
     )
     if unknown:
         notes.append(
             Note(
                 "warning",
                 f'style="{unknown[0]}" removed: the site\'s Content-Security-Policy blocks inline '
-                "styles; use a class of the theme" + (f" ({len(unknown) - 1} more in this page)" if len(unknown) > 1 else ""),
+                "styles; use a class of the theme"
+                + (f" ({len(unknown) - 1} more in this page)" if len(unknown) > 1 else ""),
             )
         )
     for heading in _H1.findall(html):
         notes.append(
-            Note("warning", f'has a second <h1> "{text_of(heading)}" in its body; the title is the page\'s <h1>, use ## for sections')
+            Note(
+                "warning",
+                f'has a second <h1> "{text_of(heading)}" in its body; the title is the page\'s <h1>, use ## for sections',
+            )
         )
     first = _FIRST_PARAGRAPH.search(html)
     return Body(html, tuple(notes), first[1] if first else "")
@@ -225,7 +245,9 @@ def _style_to_classes(tag: str, unknown: list[str]) -> str:
     value = unescape(style[1].strip("\"'"))
     for declaration in filter(None, (part.strip() for part in value.split(";"))):
         name, _, setting = (part.strip().lower() for part in declaration.partition(":"))
-        found = STYLE_CLASSES.get(f"{name}:{setting}") or (STYLE_CLASSES.get(name) if setting not in ("none", "0") else None)
+        found = STYLE_CLASSES.get(f"{name}:{setting}") or (
+            STYLE_CLASSES.get(name) if setting not in ("none", "0") else None
+        )
         if found is None:
             unknown.append(value)
             return tag[: style.start()] + tag[style.end() :]

@@ -19,7 +19,8 @@ import traceback
 
 from jinja2 import TemplateError, TemplateSyntaxError
 
-from .cli import build_parser, parse, pelican_argv as cli_pelican_argv
+from .cli import build_parser, parse
+from .cli import pelican_argv as cli_pelican_argv
 from .errors import GuideError, GuideSettingsError
 from .files import PREVIOUS_SITE
 from .report import links_logger
@@ -51,7 +52,11 @@ def describe(error: BaseException, settings_file: str | None = None) -> str:
     if isinstance(error, TemplateSyntaxError):
         return f"{error.filename or error.name}:{error.lineno}: template syntax error: {error.message}"
     if isinstance(error, TemplateError):
-        frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith((".html", ".j2", ".jinja"))]
+        frames = [
+            f
+            for f in traceback.extract_tb(error.__traceback__)
+            if f.filename.endswith((".html", ".j2", ".jinja"))
+        ]
         where = f"{frames[-1].filename}:{frames[-1].lineno}: " if frames else ""
         return f"{where}template error: {type(error).__name__}: {' '.join(str(error).split())}"
     if isinstance(error, SyntaxError) and error.filename:
@@ -66,8 +71,12 @@ def in_settings(error: BaseException, settings_file: str | None) -> str:
     if isinstance(error, (GuideError, SyntaxError)) or not settings_file:
         return describe(error, settings_file)
     library = {sysconfig.get_paths()[name] for name in ("stdlib", "purelib", "platlib")}
-    own = [frame for frame in traceback.extract_tb(error.__traceback__)
-           if not any(frame.filename.startswith(folder + os.sep) for folder in library) and not frame.filename.startswith("<")]  # fmt: skip
+    own = [
+        frame
+        for frame in traceback.extract_tb(error.__traceback__)
+        if not any(frame.filename.startswith(folder + os.sep) for folder in library)
+        and not frame.filename.startswith("<")
+    ]
     where = f"{own[-1].filename}:{own[-1].lineno}" if own else settings_file
     return f"{where}: {describe(error)}"
 
@@ -91,7 +100,7 @@ def load_settings(argv: list[str], strict: bool = False):
     settings_file = args.settings or ("pelicanconf.py" if os.path.isfile("pelicanconf.py") else None)
     try:
         settings = read_settings(settings_file, override=get_config(args))
-    except Exception as error:  # noqa: BLE001 - whatever the file raised, named with its line
+    except Exception as error:
         raise SettingsFileError(in_settings(error, settings_file)) from error
     if strict:
         settings["GUIDE_STRICT"] = True
@@ -122,7 +131,9 @@ def build(argv: list[str], adjust=None, out=sys.stdout) -> int:
     root = logging.getLogger()
     root.handlers[:] = [OneLineHandler(debug)]
     root.setLevel(logging.DEBUG if debug else logging.ERROR if options.quiet else logging.WARNING)
-    logging.getLogger(LOGGER).setLevel(logging.DEBUG if debug else logging.ERROR if options.quiet else logging.INFO)
+    logging.getLogger(LOGGER).setLevel(
+        logging.DEBUG if debug else logging.ERROR if options.quiet else logging.INFO
+    )
     # Each link sent to the complete guide is a line with -v; otherwise one line counts them.
     links_logger.setLevel(logging.INFO if options.verbose or debug else logging.WARNING)
     LimitFilter._raised_messages.clear()  # a devserver reports every build afresh
@@ -133,7 +144,7 @@ def build(argv: list[str], adjust=None, out=sys.stdout) -> int:
         return 1
 
     try:
-        args, settings_file, settings = load_settings(pelican_argv, options.strict)
+        _args, settings_file, settings = load_settings(pelican_argv, options.strict)
         if adjust is not None:
             adjust(settings)
     except SystemExit as exit:  # argparse has printed its own line
@@ -154,12 +165,17 @@ def build(argv: list[str], adjust=None, out=sys.stdout) -> int:
     if refused:
         return fail(refused + "; nothing was touched")
     lock = Lock(output)
-    waited = lambda: print(f"waiting for another build of {requested} to finish...", file=sys.stderr, flush=True)  # noqa: E731
+
+    def waited():
+        return print(f"waiting for another build of {requested} to finish...", file=sys.stderr, flush=True)
+
     try:
         os.makedirs(os.path.dirname(output), exist_ok=True)
         locked = lock.acquire(wait=not options.no_wait, waiting=waited)
     except OSError as error:  # a read-only file system, a folder of someone else's
-        return fail(f"cannot write beside OUTPUTDIR {requested}: {error.strerror} ({error.filename or lock.path}); nothing was touched")
+        return fail(
+            f"cannot write beside OUTPUTDIR {requested}: {error.strerror} ({error.filename or lock.path}); nothing was touched"
+        )
     if not locked:
         return fail(f"another build is writing {requested} (lock {lock.path}); nothing was touched")
     staging = None
@@ -168,7 +184,9 @@ def build(argv: list[str], adjust=None, out=sys.stdout) -> int:
             remove_stale_staging(output)
             staging = make_staging(output)
         except OSError as error:
-            return fail(f"cannot write beside OUTPUTDIR {requested}: {error.strerror} ({error.filename or output}); nothing was touched")
+            return fail(
+                f"cannot write beside OUTPUTDIR {requested}: {error.strerror} ({error.filename or output}); nothing was touched"
+            )
         settings["OUTPUT_PATH"] = staging
         settings[PREVIOUS_SITE] = output
         settings["DELETE_OUTPUT_DIRECTORY"] = False

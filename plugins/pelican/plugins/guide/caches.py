@@ -12,7 +12,8 @@ import json
 import os
 import pickle
 import tempfile
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .report import TRANSIENT, logger
 
@@ -29,7 +30,9 @@ class CacheFiles:
             # About this build's cache, not the guide: a quick build never says it again.
             logger.warning("%s: %s", path, message, extra={TRANSIENT: True})
 
-    def load(self, path: str, what: str, valid: Callable[[Any], bool], consequence: str, *, binary: bool = False):
+    def load(
+        self, path: str, what: str, valid: Callable[[Any], bool], consequence: str, *, binary: bool = False
+    ):
         """The data stored at `path`; None when there is none, or (with one warning) when it
         cannot be used."""
         try:
@@ -56,7 +59,7 @@ class CacheFiles:
 
     def _unusable(self, path: str, what: str, reason: str, consequence: str) -> None:
         self.warn(path, f"the {what} cannot be read ({reason}); {consequence}")
-        return None
+        return
 
     def save(self, path: str, what: str, data: Any, *, binary: bool = False) -> bool:
         """Write `data` whole (a temporary file, then a rename), mending a damaged file;
@@ -84,4 +87,6 @@ class CacheFiles:
 
 
 def is_dict_of(data, key_type, check: Callable[[Any], bool]) -> bool:
-    return isinstance(data, dict) and all(isinstance(key, key_type) and check(value) for key, value in data.items())
+    return isinstance(data, dict) and all(
+        isinstance(key, key_type) and check(value) for key, value in data.items()
+    )

@@ -12,13 +12,18 @@ import sys
 # Pelican's options that these commands do themselves, or not at all: option -> (arguments, instead).
 _REFUSED = {
     ("-r", "--autoreload"): (0, "use guide-devserver --no-serve (make regenerate) to rebuild on every save"),
-    ("-l", "--listen"): (0, "use guide-devserver (make devserver), or guide-devserver --no-build (make serve)"),
+    ("-l", "--listen"): (
+        0,
+        "use guide-devserver (make devserver), or guide-devserver --no-build (make serve)",
+    ),
     ("-d", "--delete-output-directory"): (0, "the build replaces the output folder whole, always"),
     ("--fatal",): (1, "use --strict: every warning is an error"),
     ("--print-settings",): ("*", "use pelican --print-settings"),
 }
-_SERVING = {("-p", "--port"): (1, "serving is guide-devserver's (make devserver PORT=...)"),
-            ("-b", "--bind"): (1, "serving is guide-devserver's (make devserver BIND=...)")}  # fmt: skip
+_SERVING = {
+    ("-p", "--port"): (1, "serving is guide-devserver's (make devserver PORT=...)"),
+    ("-b", "--bind"): (1, "serving is guide-devserver's (make devserver BIND=...)"),
+}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -42,27 +47,53 @@ def _refuse(parser, table: dict) -> None:
 
 def _build_options(parser) -> None:
     own = parser.add_argument_group("the guide's build")
-    own.add_argument("--strict", action="store_true",
-                     help="every warning is an error, as CI publishes (make html STRICT=1)")  # fmt: skip
-    own.add_argument("--no-wait", action="store_true",
-                     help="fail at once when another build holds the output folder, instead of waiting")  # fmt: skip
+    own.add_argument(
+        "--strict",
+        action="store_true",
+        help="every warning is an error, as CI publishes (make html STRICT=1)",
+    )
+    own.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="fail at once when another build holds the output folder, instead of waiting",
+    )
 
 
 def _pelican_options(parser) -> None:
-    parser.add_argument("path", nargs="?", metavar="CONTENT", help="the content folder (default: PATH in the settings)")
+    parser.add_argument(
+        "path", nargs="?", metavar="CONTENT", help="the content folder (default: PATH in the settings)"
+    )
     passed = parser.add_argument_group("Pelican's options, passed on")
-    passed.add_argument("-s", "--settings", metavar="FILE",
-                        help="the settings file (default: pelicanconf.py in this folder)")  # fmt: skip
+    passed.add_argument(
+        "-s", "--settings", metavar="FILE", help="the settings file (default: pelicanconf.py in this folder)"
+    )
     passed.add_argument("-o", "--output", metavar="FOLDER", help="where the site goes (default: OUTPUT_PATH)")
-    passed.add_argument("-t", "--theme-path", metavar="FOLDER", help="another theme (default: THEME, or the guide's)")
-    passed.add_argument("-e", "--extra-settings", nargs="*", metavar="NAME=JSON",
-                        help='settings to override, values in JSON: -e SITEURL=\'"https://x.org"\' GUIDE_SEARCH=false')  # fmt: skip
-    passed.add_argument("--relative-urls", action="store_true", help="relative links, for a site opened as files")
-    passed.add_argument("--cache-path", metavar="FOLDER", help="where the caches and the lock go (default: CACHE_PATH)")
-    passed.add_argument("--ignore-cache", action="store_true", help="read, render and check everything afresh")
-    passed.add_argument("-v", "--verbose", action="store_true", help="also list each link sent to the complete guide")
+    passed.add_argument(
+        "-t", "--theme-path", metavar="FOLDER", help="another theme (default: THEME, or the guide's)"
+    )
+    passed.add_argument(
+        "-e",
+        "--extra-settings",
+        nargs="*",
+        metavar="NAME=JSON",
+        help="settings to override, values in JSON: -e SITEURL='\"https://x.org\"' GUIDE_SEARCH=false",
+    )
+    passed.add_argument(
+        "--relative-urls", action="store_true", help="relative links, for a site opened as files"
+    )
+    passed.add_argument(
+        "--cache-path", metavar="FOLDER", help="where the caches and the lock go (default: CACHE_PATH)"
+    )
+    passed.add_argument(
+        "--ignore-cache", action="store_true", help="read, render and check everything afresh"
+    )
+    passed.add_argument(
+        "-v", "--verbose", action="store_true", help="also list each link sent to the complete guide"
+    )
     passed.add_argument("-q", "--quiet", action="store_true", help="only errors, and the summary line")
-    passed.add_argument("-D", "--debug", action="store_true", help="Python tracebacks, and where the time went")
+    passed.add_argument(
+        "-D", "--debug", action="store_true", help="Python tracebacks, and where the time went"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -87,10 +118,17 @@ def devserver_parser() -> argparse.ArgumentParser:
     )
     serving = parser.add_argument_group("serving")
     mode = serving.add_mutually_exclusive_group()
-    mode.add_argument("--no-serve", action="store_true", help="rebuild on every save, serve nothing (make regenerate)")
+    mode.add_argument(
+        "--no-serve", action="store_true", help="rebuild on every save, serve nothing (make regenerate)"
+    )
     mode.add_argument("--no-build", action="store_true", help="serve the output folder as it is (make serve)")
-    serving.add_argument("-b", "--bind", default="127.0.0.1", metavar="HOST",
-                         help="the address to listen on (default: 127.0.0.1)")  # fmt: skip
+    serving.add_argument(
+        "-b",
+        "--bind",
+        default="127.0.0.1",
+        metavar="HOST",
+        help="the address to listen on (default: 127.0.0.1)",
+    )
     serving.add_argument("-p", "--port", type=int, default=8000, help="the port to listen on (default: 8000)")
     _build_options(parser)
     _pelican_options(parser)
@@ -106,10 +144,16 @@ def linkcheck_parser() -> argparse.ArgumentParser:
         epilog="make linkcheck runs: make html, then guide-linkcheck content -o output -s pelicanconf.py",
     )
     own = parser.add_argument_group("the link check")
-    own.add_argument("--strict", action="store_true",
-                     help="moved, timed-out, rate-limited and anchor findings are errors too (make linkcheck STRICT=1)")  # fmt: skip
-    own.add_argument("--json", metavar="FILE",
-                     help="also write the report as JSON to FILE (- for standard output, instead of the text)")  # fmt: skip
+    own.add_argument(
+        "--strict",
+        action="store_true",
+        help="moved, timed-out, rate-limited and anchor findings are errors too (make linkcheck STRICT=1)",
+    )
+    own.add_argument(
+        "--json",
+        metavar="FILE",
+        help="also write the report as JSON to FILE (- for standard output, instead of the text)",
+    )
     _pelican_options(parser)
     _refuse(parser, {**_REFUSED, **_SERVING})
     return parser
@@ -118,12 +162,21 @@ def linkcheck_parser() -> argparse.ArgumentParser:
 def pelican_argv(options: argparse.Namespace) -> list[str]:
     """The options Pelican reads, as its own command line spells them."""
     argv = [options.path] if options.path else []
-    for flag, value in (("-s", options.settings), ("-o", options.output), ("-t", options.theme_path),
-                        ("--cache-path", options.cache_path)):  # fmt: skip
+    for flag, value in (
+        ("-s", options.settings),
+        ("-o", options.output),
+        ("-t", options.theme_path),
+        ("--cache-path", options.cache_path),
+    ):
         if value:
             argv += [flag, value]
-    for flag, value in (("--relative-urls", options.relative_urls), ("--ignore-cache", options.ignore_cache),
-                        ("-v", options.verbose), ("-q", options.quiet), ("-D", options.debug)):  # fmt: skip
+    for flag, value in (
+        ("--relative-urls", options.relative_urls),
+        ("--ignore-cache", options.ignore_cache),
+        ("-v", options.verbose),
+        ("-q", options.quiet),
+        ("-D", options.debug),
+    ):
         if value:
             argv.append(flag)
     if options.extra_settings:

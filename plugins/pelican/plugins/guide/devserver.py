@@ -19,6 +19,7 @@ and only requests addressed to the server itself are answered.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import sys
@@ -29,7 +30,8 @@ from watchfiles import DefaultFilter
 
 from . import search
 from .build import OneLineHandler, build, load_settings
-from .cli import build_argv as cli_build_argv, devserver_parser, parse, pelican_argv
+from .cli import build_argv as cli_build_argv
+from .cli import devserver_parser, parse, pelican_argv
 from .files import RESIDENT
 from .outputdir import Lock
 from .serving import LIVERELOAD_SNIPPET, live_application, reload_pages, serve_folder
@@ -144,21 +146,27 @@ def main(argv: list[str] | None = None) -> None:
         from watchfiles import watch
 
         # inotify: a save is seen within milliseconds. One build per batch of changes.
-        for changes in watch(*watched_paths(settings, settings_file), watch_filter=EditorFilter(),
-                             debounce=50, step=20, rust_timeout=0):  # fmt: skip
+        for changes in watch(
+            *watched_paths(settings, settings_file),
+            watch_filter=EditorFilter(),
+            debounce=50,
+            step=20,
+            rust_timeout=0,
+        ):
             started = time.perf_counter()
             if build(build_argv, adjust) == 0:
                 holder["reload"]()
-                print(f"devserver: rebuilt after {changed_names(changes)} in {time.perf_counter() - started:.2f} s", flush=True)
+                print(
+                    f"devserver: rebuilt after {changed_names(changes)} in {time.perf_counter() - started:.2f} s",
+                    flush=True,
+                )
                 after_build()
 
     if options.no_serve:
         print(f"regenerating {output} on every change (Ctrl-C stops)", flush=True)
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             rebuild_on_change()
-        except KeyboardInterrupt:
-            pass
-        return
+        return None
 
     import logging
 
@@ -189,10 +197,9 @@ def main(argv: list[str] | None = None) -> None:
         print(f"devserver: serving {output} on http://{options.bind}:{options.port}/", flush=True)
 
     loop.add_callback(started)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         loop.start()
-    except KeyboardInterrupt:
-        pass
+    return None
 
 
 if __name__ == "__main__":

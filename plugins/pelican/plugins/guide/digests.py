@@ -9,11 +9,24 @@ from importlib.metadata import version
 from pathlib import Path
 
 # Settings that never reach the written bytes: where things go, caches, how many processes.
-NOT_IN_OUTPUT = frozenset({
-    "OUTPUT_PATH", "CACHE_PATH", "CACHE_CONTENT", "LOAD_CONTENT_CACHE", "CHECK_MODIFIED_METHOD",
-    "CONTENT_CACHING_LAYER", "GZIP_CACHE", "GUIDE_WORKERS", "GUIDE_STRICT", "GUIDE_CACHE", "DEBUG",
-    "WRITE_SELECTED", "PORT", "BIND",
-})  # fmt: skip
+NOT_IN_OUTPUT = frozenset(
+    {
+        "OUTPUT_PATH",
+        "CACHE_PATH",
+        "CACHE_CONTENT",
+        "LOAD_CONTENT_CACHE",
+        "CHECK_MODIFIED_METHOD",
+        "CONTENT_CACHING_LAYER",
+        "GZIP_CACHE",
+        "GUIDE_WORKERS",
+        "GUIDE_STRICT",
+        "GUIDE_CACHE",
+        "DEBUG",
+        "WRITE_SELECTED",
+        "PORT",
+        "BIND",
+    }
+)
 
 
 def _plain(value):
@@ -61,9 +74,12 @@ def _plugin_name(plugin) -> str:
 
 def settings_digest(settings) -> str:
     chosen = {
-        key: value for key, value in settings.items()
-        if key.isupper() and key not in NOT_IN_OUTPUT and not key.startswith("GUIDE_LINKCHECK_")  # make linkcheck's own
-    }  # fmt: skip
+        key: value
+        for key, value in settings.items()
+        if key.isupper()
+        and key not in NOT_IN_OUTPUT
+        and not key.startswith("GUIDE_LINKCHECK_")  # make linkcheck's own
+    }
     if isinstance(chosen.get("PLUGINS"), (list, tuple)):
         chosen["PLUGINS"] = [_plugin_name(plugin) for plugin in chosen["PLUGINS"]]
     return digest(chosen)

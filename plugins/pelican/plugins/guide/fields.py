@@ -27,7 +27,16 @@ _BODY_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # A language tag as BCP 47 shapes it: "fr", "pt-BR", "zh-Hant-TW", "de-CH-1996".
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 _SLUG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
-_TOC_WORDS = {"true": True, "yes": True, "on": True, "1": True, "false": False, "no": False, "off": False, "0": False}
+_TOC_WORDS = {
+    "true": True,
+    "yes": True,
+    "on": True,
+    "1": True,
+    "false": False,
+    "no": False,
+    "off": False,
+    "0": False,
+}
 _TAG = re.compile(r"<[^>]*>")
 
 
@@ -121,10 +130,11 @@ def parse_slug(value: str | None) -> str:
     text = _plain(value)
     if not text or not _SLUG.fullmatch(text) or ".." in text:
         raise FieldError(
-            "slug", value,
+            "slug",
+            value,
             "must be letters, digits, hyphens, underscores and dots, like web-servers: "
             "it names the page's file, which must stay inside the output folder",
-        )  # fmt: skip
+        )
     return text
 
 
@@ -133,15 +143,18 @@ def parse_sortorder(value: str | None, section_digits: dict[int, int]) -> SortOr
     if not text or not text.isascii() or not text.isdigit():
         raise FieldError("sortorder", value, "must be digits only, like 0502")
     if len(text) < 3:
-        raise FieldError("sortorder", value, "must have at least 3 digits: 2 for the chapter, then the position")
+        raise FieldError(
+            "sortorder", value, "must have at least 3 digits: 2 for the chapter, then the position"
+        )
     chapter = int(text[:2])
     digits = section_digits.get(chapter, 0)
     if digits and len(text) < 3 + digits:
         raise FieldError(
-            "sortorder", value,
+            "sortorder",
+            value,
             f"is too short for chapter {chapter}, which has sections: 2 digits of chapter, "
             f"{digits} of section, then the position (GUIDE_SECTIONS)",
-        )  # fmt: skip
+        )
     section = int(text[2 : 2 + digits]) if digits else 0
     return SortOrder(chapter, section, int(text[2 + digits :]))
 
@@ -179,9 +192,10 @@ def parse_aliases(value: str | None, slug: str = "") -> tuple[str, ...]:
             ) from None
         if alias == slug:
             raise FieldError(
-                "aliases", value,
+                "aliases",
+                value,
                 f"holds {alias}, the page's own slug: an alias is an old slug that redirects here; remove it",
-            )  # fmt: skip
+            )
         if alias in seen:
             raise FieldError("aliases", value, f"lists {alias} twice; keep one")
         seen.add(alias)
@@ -192,7 +206,7 @@ def parse_lang(value: str) -> str:
     """The page's language, for its `<html lang>`: a language tag, kept as written."""
     text = _plain(value)
     if not LANGUAGE_TAG.fullmatch(text):
-        raise FieldError("lang", value, 'must be a language tag, like fr or pt-BR')
+        raise FieldError("lang", value, "must be a language tag, like fr or pt-BR")
     return text
 
 

@@ -65,9 +65,11 @@ def markdown_file(page, body) -> tuple[str, tuple, object]:
 def llms_file(settings, guide, public_url: str) -> tuple[str, str, object]:
     data = llms_txt(settings, guide, public_url)
     return LLMS_TXT, digest(data.decode()), lambda: data
+
+
 def markdown_page(title: str, description: str, body: str) -> bytes:
     """A page's Markdown copy: its title and description as a small header, then its body."""
-    return f"# {markdown_text(title)}\n\n> {markdown_text(description)}\n\n{body}".encode("utf-8")
+    return f"# {markdown_text(title)}\n\n> {markdown_text(description)}\n\n{body}".encode()
 
 
 class GuideGenerator(Generator):
@@ -80,10 +82,18 @@ class GuideGenerator(Generator):
         redirect = self.get_template("redirect")
         for page in (*state.guide_pages, *state.hidden_pages):
             for alias in page.aliases:
-                writer.write_file(alias_save_as(self.settings, alias), redirect, self.context, page=page, relative_urls=relative)
+                writer.write_file(
+                    alias_save_as(self.settings, alias),
+                    redirect,
+                    self.context,
+                    page=page,
+                    relative_urls=relative,
+                )
         if state.config.search:
             writer.write_file(SEARCH_PAGE, self.get_template("search"), self.context, relative_urls=relative)
         if state.config.llms_txt:
             for page in state.guide_pages:  # a hidden page is listed nowhere: no copy of it either
-                writer.write_data(*markdown_file(page, lambda page=page: state.reading.published_body(page.source_path)))
+                writer.write_data(
+                    *markdown_file(page, lambda page=page: state.reading.published_body(page.source_path))
+                )
             writer.write_data(*llms_file(self.settings, state.guide, state.config.public_url))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import subprocess
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from .caches import CacheFiles, is_dict_of
 from .digests import digest
@@ -56,8 +56,12 @@ def repository(folder: str) -> Repository:
         return Repository(problem=f"git cannot read the repository: {complaint or 'it gave no reason'}")
     top, shallow, head = lines
     if shallow == "true":
-        return Repository(top, head, "the repository is a shallow clone, so git knows only the latest commit's date "
-                                     "(fetch the whole history: git fetch --unshallow, or fetch-depth: 0 in actions/checkout)")
+        return Repository(
+            top,
+            head,
+            "the repository is a shallow clone, so git knows only the latest commit's date "
+            "(fetch the whole history: git fetch --unshallow, or fetch-depth: 0 in actions/checkout)",
+        )
     return Repository(top, head)
 
 
@@ -76,22 +80,42 @@ def parse_log(out: bytes) -> dict[str, int]:
     return stamps
 
 
-def last_commit_dates(folder: str, where: Repository, cache_folder: str | None, caches: CacheFiles | None = None) -> dict[str, datetime]:
+def last_commit_dates(
+    folder: str, where: Repository, cache_folder: str | None, caches: CacheFiles | None = None
+) -> dict[str, datetime]:
     """Absolute path of each file under `folder` -> the date of the last commit touching it."""
     if not where.top or not where.head or where.problem:
         return {}
     folder = os.path.realpath(folder)
     caches = caches or CacheFiles()
-    cache = os.path.join(cache_folder, f"guide-git-{digest(folder, where.head)}.json") if cache_folder else None
-    valid = lambda data: is_dict_of(data, str, lambda moment: isinstance(moment, int) and not isinstance(moment, bool))  # noqa: E731
+    cache = (
+        os.path.join(cache_folder, f"guide-git-{digest(folder, where.head)}.json") if cache_folder else None
+    )
+
+    def valid(data):
+        return is_dict_of(data, str, lambda moment: isinstance(moment, int) and not isinstance(moment, bool))
+
     stamps = caches.load(cache, "git dates cache", valid, "asking git again") if cache else None
     if stamps is None:
-        ok, out, _ = _git(where.top, "-c", "core.quotePath=false", "log", "-z", "--format=%x01%ct", "--name-only",
-                          "--no-renames", "--", os.path.relpath(folder, where.top))  # fmt: skip
+        ok, out, _ = _git(
+            where.top,
+            "-c",
+            "core.quotePath=false",
+            "log",
+            "-z",
+            "--format=%x01%ct",
+            "--name-only",
+            "--no-renames",
+            "--",
+            os.path.relpath(folder, where.top),
+        )
         stamps = parse_log(out) if ok else {}
         if cache and ok:
             caches.save(cache, "git dates cache", stamps)
-    return {os.path.join(where.top, name): datetime.fromtimestamp(moment, tz=timezone.utc) for name, moment in stamps.items()}
+    return {
+        os.path.join(where.top, name): datetime.fromtimestamp(moment, tz=UTC)
+        for name, moment in stamps.items()
+    }
 
 
 def source_date_epoch() -> datetime | None:
@@ -102,5 +126,7 @@ def source_date_epoch() -> datetime | None:
     if not value.strip().isdigit():
         from .errors import GuideSettingsError
 
-        raise GuideSettingsError(f"SOURCE_DATE_EPOCH {value!r} must be whole seconds since 1970, like 1700000000")
-    return datetime.fromtimestamp(int(value), tz=timezone.utc)
+        raise GuideSettingsError(
+            f"SOURCE_DATE_EPOCH {value!r} must be whole seconds since 1970, like 1700000000"
+        )
+    return datetime.fromtimestamp(int(value), tz=UTC)

@@ -18,9 +18,9 @@ from __future__ import annotations
 import difflib
 import functools
 import hashlib
-from collections import Counter
 import posixpath
 import re
+from collections import Counter
 from html import unescape
 from urllib.parse import unquote, urlsplit
 
@@ -29,7 +29,9 @@ from .body import outside_code
 from .digests import digest
 
 # Start tags that load or link something; `<` inside code is always escaped, so these are real.
-_TAG = re.compile(r"<(?:a|img|link|source|audio|video|track|area)\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.IGNORECASE)
+_TAG = re.compile(
+    r"<(?:a|img|link|source|audio|video|track|area)\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.IGNORECASE
+)
 _ATTRIBUTE = re.compile(r"""(\s(?:href|src)\s*=\s*)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
 _ELSEWHERE = ("http://", "https://", "mailto:", "#", "//")
 _PLACEHOLDER = re.compile(r"^[{|](filename|static|attach)[}|](.*)$")
@@ -43,7 +45,7 @@ def content_path(link_path: str, page_source: str) -> str | None:
     """The content-folder path a `{static}`-style link names; None if it leaves the folder."""
     base = "" if link_path.startswith("/") else posixpath.dirname(page_source)
     path = posixpath.normpath(posixpath.join(base, unquote(link_path).lstrip("/")))
-    return None if path == ".." or path.startswith("../") or path.startswith("/") else path
+    return None if path == ".." or path.startswith(("../", "/")) else path
 
 
 def site_path(path: str, page_url: str) -> str:
@@ -75,7 +77,13 @@ def _relative(target: str, folder: str) -> str:
 class LinkSettler:
     """Rewrites one build's page bodies; `files` is every site path the build writes."""
 
-    def __init__(self, files: set[str], page_sources: dict[str, str], missing_pages_base: str | None, memo: dict | None = None):
+    def __init__(
+        self,
+        files: set[str],
+        page_sources: dict[str, str],
+        missing_pages_base: str | None,
+        memo: dict | None = None,
+    ):
         self.files = files
         # What settling a page gave in earlier builds, by source: a page whose body, address
         # and set of files are unchanged is settled the same way, without a scan.
@@ -92,7 +100,7 @@ class LinkSettler:
         self.sent_to_full_guide = 0
         self.sent: dict[str, list[str]] = {}  # each page's links to the complete guide, by source
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache
     def closest(self, target: str) -> str:
         """The slug of this site most like `target`'s, as a hint for a renamed page: the ten
         slugs sharing the most three-letter pieces, then difflib's ratio among them."""
@@ -112,9 +120,15 @@ class LinkSettler:
             notes: list[tuple] = []
 
             def rewrite_tag(tag_match) -> str:
-                return _ATTRIBUTE.sub(lambda match: self._attribute(match, page, source_relative, notes), tag_match[0])
+                return _ATTRIBUTE.sub(
+                    lambda match: self._attribute(match, page, source_relative, notes), tag_match[0]
+                )
 
-            known = self.memo[source] = (key, outside_code(page._content, lambda part: _TAG.sub(rewrite_tag, part)), notes)
+            known = self.memo[source] = (
+                key,
+                outside_code(page._content, lambda part: _TAG.sub(rewrite_tag, part)),
+                notes,
+            )
         _, page._content, notes = known
         for level, message, target in notes:
             if level == "info":  # configured behaviour, not a problem: listed with -v only
@@ -136,7 +150,13 @@ class LinkSettler:
             parts = urlsplit(rest)
             path = content_path(parts.path, source_relative)
             if path is None:  # never read nor copied: order_pages took it off Pelican's list
-                notes.append(("error", f"link {value} leaves the content folder; the build reads nothing outside it", value))
+                notes.append(
+                    (
+                        "error",
+                        f"link {value} leaves the content folder; the build reads nothing outside it",
+                        value,
+                    )
+                )
                 return match[0]
             target = self.page_sources.get(path, path) if kind == "filename" else path
         elif not value or value.startswith(("#", "//", "data:")) or parts.scheme or parts.netloc:
@@ -149,18 +169,38 @@ class LinkSettler:
         is_page = target.endswith(".html") and not placeholder
         if is_page and self.base:
             new = self.base + target + suffix
-            notes.append(("info", f"{value} is not a page of this site; linking to {new}{self.closest(target)}", target))
+            notes.append(
+                (
+                    "info",
+                    f"{value} is not a page of this site; linking to {new}{self.closest(target)}",
+                    target,
+                )
+            )
             return f"{match[1]}{match[2]}{new}{match[2]}"
         if is_page:
-            notes.append(("error", f"link {value} reaches no page of this site{self.closest(target)}; "
-                          "set GUIDE_MISSING_PAGES_BASE to send such links to the complete guide", target))
+            notes.append(
+                (
+                    "error",
+                    f"link {value} reaches no page of this site{self.closest(target)}; "
+                    "set GUIDE_MISSING_PAGES_BASE to send such links to the complete guide",
+                    target,
+                )
+            )
         else:
             what = "image" if match[1].strip().lower().startswith("src") else "link"
-            close = difflib.get_close_matches(target, [f for f in self.files if f[:2] == target[:2]], n=1, cutoff=0.8)
+            close = difflib.get_close_matches(
+                target, [f for f in self.files if f[:2] == target[:2]], n=1, cutoff=0.8
+            )
             hint = f"; did you mean /{close[0]}?" if close else ""
             if value.startswith(("'", '"')) or ("@" in value and ":" in value):
                 hint = "; it looks like an address of another site, written without https:// or with a stray quote"
-            notes.append(("warning", f"{what} {value} points to {target}, which is not in the content folder{hint}", target))
+            notes.append(
+                (
+                    "warning",
+                    f"{what} {value} points to {target}, which is not in the content folder{hint}",
+                    target,
+                )
+            )
         if placeholder:  # Pelican would warn a second time, without naming the page
             return f"{match[1]}{match[2]}{relative_link(target, page.url)}{suffix}{match[2]}"
         return match[0]

@@ -81,7 +81,12 @@ def without_comments(text: str, markdown) -> str:
     marked, position = [], 0
     for number, comment in enumerate(found):
         # Same lines, same spacing: the blocks Markdown sees are the author's.
-        marked += [text[position : comment.start()], f"<!--guide-comment-{number}:", re.sub(r"\S", "x", comment[0][4:-3]), "-->"]
+        marked += [
+            text[position : comment.start()],
+            f"<!--guide-comment-{number}:",
+            re.sub(r"\S", "x", comment[0][4:-3]),
+            "-->",
+        ]
         position = comment.end()
     marked.append(text[position:])
     markdown.reset()

@@ -15,9 +15,10 @@ contents, which has no current page, shows every group closed.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import groupby
-from typing import Any, Mapping
+from typing import Any
 
 
 @dataclass(eq=False)
@@ -27,7 +28,7 @@ class Entry:
     label: str
     url: str | None
     page: Any = None
-    children: list["Entry"] = field(default_factory=list)
+    children: list[Entry] = field(default_factory=list)
 
 
 @dataclass(frozen=True, eq=False)
@@ -36,7 +37,7 @@ class Item:
 
     entry: Entry
     current: bool
-    children: tuple["Item", ...] = ()
+    children: tuple[Item, ...] = ()
     open: bool = False
 
 
@@ -84,12 +85,22 @@ class Guide:
                 under = []
                 for _, in_section in groupby(others, key=lambda page: page.sortorder.section):
                     first, *rest = in_section
-                    under.append(Entry(first.sidebartitle, first.url, first, [Entry(p.sidebartitle, p.url, p) for p in rest]))
+                    under.append(
+                        Entry(
+                            first.sidebartitle,
+                            first.url,
+                            first,
+                            [Entry(p.sidebartitle, p.url, p) for p in rest],
+                        )
+                    )
             else:
                 under = [Entry(page.sidebartitle, page.url, page) for page in others]
             self.chapters.append(Chapter(number, tocs or heading, under, number in sections))
         self.reading_order: list[Entry] = [
-            entry for chapter in self.chapters for entry in self.chapter_lines(chapter) if entry.page is not None
+            entry
+            for chapter in self.chapters
+            for entry in self.chapter_lines(chapter)
+            if entry.page is not None
         ]
         self._tops = _digest([_lines(chapter.entries) for chapter in self.chapters])
         self._views: dict[tuple, tuple] = {}
@@ -161,9 +172,17 @@ class Guide:
     def page_nav(self, page, position: int | None) -> PageNav:
         """The sidebar and pager of a page at `position` in the reading order (None: hidden)."""
         previous = self.reading_order[position - 1] if position else None
-        following = self.reading_order[position + 1] if position is not None and position + 1 < len(self.reading_order) else None
+        following = (
+            self.reading_order[position + 1]
+            if position is not None and position + 1 < len(self.reading_order)
+            else None
+        )
         view_digest = self._view(page.sortorder.chapter, page.sortorder.section)[2]
-        digest = _digest(view_digest, page.url, [(entry.label, entry.url) if entry else None for entry in (previous, following)])
+        digest = _digest(
+            view_digest,
+            page.url,
+            [(entry.label, entry.url) if entry else None for entry in (previous, following)],
+        )
         return PageNav(self.sidebar(page), previous, following, digest)
 
 
@@ -176,7 +195,7 @@ def _marked(items: tuple[Item, ...], path: tuple) -> tuple[Item, ...]:
         marked = Item(item.entry, item.current, _marked(item.children, rest), True)
     else:
         marked = Item(item.entry, True, item.children, bool(item.children))
-    return items[:index] + (marked,) + items[index + 1 :]
+    return (*items[:index], marked, *items[index + 1 :])
 
 
 def _opened(item: Item) -> Item:

@@ -39,7 +39,13 @@ def refusal(output: str, content: str, default_output: str | None, retained=()) 
     if os.path.exists(real) and not os.path.isdir(real):
         return f"OUTPUTDIR {output} is a file, not a folder; the build replaces only folders it made"
     if _inside(real, content) or _inside(content, real):
-        where = "is the content folder" if real == content else "is inside the content folder" if _inside(real, content) else "holds the content folder"
+        where = (
+            "is the content folder"
+            if real == content
+            else "is inside the content folder"
+            if _inside(real, content)
+            else "holds the content folder"
+        )
         return f"OUTPUTDIR {output} {where} ({content}); choose a folder of its own, like output/"
     if not os.path.isdir(real):
         return None
@@ -130,7 +136,9 @@ def exchange(first: str, second: str) -> bool:
     system cannot, and nothing is changed then."""
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-        result = libc.renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE)
+        result = libc.renameat2(
+            _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
+        )
     except (OSError, AttributeError, TypeError):
         return False
     return result == 0

@@ -17,25 +17,24 @@ import time
 from pelican.contents import Page
 from pelican.utils import sanitised_join
 
-from . import report
+from . import report, search, sitesettings, snapshot
 from .check import CONTENTS_PAGES, SiteCheck, facts_of
 from .digests import digest
 from .errors import GuideBuildFailed, GuideSettingsError
-from .generator import SEARCH_PAGE, LLMS_TXT, GuideGenerator, alias_save_as, markdown_copy
+from .files import PREVIOUS_SITE, RESIDENT, STAMP, link_or_copy
+from .generator import LLMS_TXT, SEARCH_PAGE, GuideGenerator, alias_save_as, markdown_copy
 from .gitdates import last_commit_dates, repository, source_date_epoch
-from .links import LinkSettler
 from .linkcheck.sources import save_page_sources
+from .links import LinkSettler
 from .navigation import Guide, ties
 from .publish import precompress, write_publishing_files
-from .reader import EXTENSIONS as READER_EXTENSIONS, GuideMarkdownReader
+from .reader import EXTENSIONS as READER_EXTENSIONS
+from .reader import GuideMarkdownReader
 from .reading import Reading
-from . import search, snapshot
 from .search import FOLDER as SEARCH_FOLDER
 from .settings import guide_config
-from . import sitesettings
 from .state import SETTINGS_FILE, begin, end, state_of
 from .theme import Stylesheets, configure_environment
-from .files import PREVIOUS_SITE, RESIDENT, STAMP, link_or_copy
 from .writer import GuideWriter, article_key
 
 PUBLISHING_FILES = ("sitemap.xml", "robots.txt")
@@ -70,8 +69,10 @@ def check_settings(pelican) -> None:
     settings = pelican.settings
     if not sitesettings.asked_for(settings):
         settings[IDLE] = True
-        report.logger.info("guide: idle: this site does not ask for the guide (PLUGINS is unset, no GUIDE_* "
-                           "setting, THEME is another); it builds as it would without it")  # fmt: skip
+        report.logger.info(
+            "guide: idle: this site does not ask for the guide (PLUGINS is unset, no GUIDE_* "
+            "setting, THEME is another); it builds as it would without it"
+        )
         return
     settings[sitesettings.NOTES] = sitesettings.apply(settings)
     pelican.theme = settings["THEME"]  # Pelican read it before plugins were loaded
@@ -124,8 +125,12 @@ def read_pages(generator) -> None:
     extensions = list(READER_EXTENSIONS)
     paths = sorted(
         os.path.abspath(os.path.join(generator.path, relative))
-        for relative in generator.get_files(generator.settings["PAGE_PATHS"], exclude=generator.settings["PAGE_EXCLUDES"], extensions=extensions)
-    )  # fmt: skip
+        for relative in generator.get_files(
+            generator.settings["PAGE_PATHS"],
+            exclude=generator.settings["PAGE_EXCLUDES"],
+            extensions=extensions,
+        )
+    )
     lap(state, "start")
     if not paths:
         folders = ", ".join(f"{generator.path}/{folder}" for folder in generator.settings["PAGE_PATHS"])
@@ -139,7 +144,9 @@ def read_pages(generator) -> None:
 def require_guide_reader(content) -> None:
     """content_object_init: a page must come from the guide's Markdown reader."""
     if isinstance(content, Page) and not hasattr(content, "sortorder"):
-        report.error(content.source_path, "is not a Markdown page (.md, .markdown); the guide reads only those")
+        report.error(
+            content.source_path, "is not a Markdown page (.md, .markdown); the guide reads only those"
+        )
         content.guide_invalid = True
 
 
@@ -149,7 +156,11 @@ def order_pages(generator) -> None:
     state = state_of(generator.settings)
     config = state.config
     for name in ("pages", "hidden_pages", "draft_pages"):
-        setattr(generator, name, [page for page in getattr(generator, name) if not getattr(page, "guide_invalid", False)])
+        setattr(
+            generator,
+            name,
+            [page for page in getattr(generator, name) if not getattr(page, "guide_invalid", False)],
+        )
     pages, hidden = generator.pages, generator.hidden_pages
     # `lang` sets a page's <html lang>; Pelican would also move a page in another language
     # to PAGE_LANG_SAVE_AS, or hide it as a translation of a page with its slug.
@@ -157,8 +168,11 @@ def order_pages(generator) -> None:
         for page in getattr(generator, name):
             others = [other for other in (*pages, *hidden) if other.slug == page.slug]
             of = f" of {report.display_path(others[0].source_path)}" if others else ""
-            report.error(page.source_path, f"has the slug {page.slug}{of}, in another language (lang {page.lang}); "
-                         "the guide writes each page at its own slug, whatever its language: give it its own")  # fmt: skip
+            report.error(
+                page.source_path,
+                f"has the slug {page.slug}{of}, in another language (lang {page.lang}); "
+                "the guide writes each page at its own slug, whatever its language: give it its own",
+            )
         setattr(generator, name, [])
     # A {static} link that leaves the content folder must never be copied (the links
     # step names the page); Pelican has listed it among the files to copy.
@@ -172,15 +186,15 @@ def order_pages(generator) -> None:
             group[0].source_path,
             f"shares its place ({group[0].sortorder}) with {others}; they are ordered by slug "
             f"({', '.join(page.slug for page in group)}): give each its own sortorder",
-        )  # fmt: skip
+        )
     for number in sorted({page.sortorder.chapter for page in pages}):
         members = [page for page in pages if page.sortorder.chapter == number]
         if not any(page.toc for page in members) and number not in config.chapters:
             report.warning(
                 members[0].source_path,
                 f"sortorder puts it in chapter {number}, which has no `toc: true` page and no title in "
-                f"GUIDE_CHAPTERS; its sidebar heading reads \"Chapter {number}\"",
-            )  # fmt: skip
+                f'GUIDE_CHAPTERS; its sidebar heading reads "Chapter {number}"',
+            )
     unused_chapters(generator.settings, config, pages)
 
     for page in (*pages, *hidden):
@@ -219,12 +233,18 @@ def unused_chapters(settings, config, pages) -> None:
     where = settings.get(SETTINGS_FILE) or "pelicanconf.py"
     if config.missing_pages_base:  # listed with -v, as the links that go to that guide
         numbers = ", ".join(map(str, unused))
-        report.links_logger.info("%s: GUIDE_CHAPTERS names chapters this site has no page in (%s); they are the complete guide's",
-                                 report.display_path(where), numbers)  # fmt: skip
+        report.links_logger.info(
+            "%s: GUIDE_CHAPTERS names chapters this site has no page in (%s); they are the complete guide's",
+            report.display_path(where),
+            numbers,
+        )
         return
     for number in unused:
-        report.warning(where, f"GUIDE_CHAPTERS names chapter {number} ({config.chapters[number]!r}), which has no page; "
-                       f"a page's sortorder starting with {number:02d} puts it there")  # fmt: skip
+        report.warning(
+            where,
+            f"GUIDE_CHAPTERS names chapter {number} ({config.chapters[number]!r}), which has no page; "
+            f"a page's sortorder starting with {number:02d} puts it there",
+        )
 
 
 @unless_idle
@@ -236,12 +256,20 @@ def check_static_files(generator) -> None:
     for static in generator.staticfiles:
         real = os.path.realpath(static.source_path)
         if os.path.commonpath([real, root]) != root or not os.path.exists(real):
-            what = f"is a link to {real}, outside the content folder" if os.path.exists(real) else "is a broken link"
+            what = (
+                f"is a link to {real}, outside the content folder"
+                if os.path.exists(real)
+                else "is a broken link"
+            )
             report.error(static.source_path, f"{what}; it is not copied")
             generator.context["static_content"].pop(static.get_relative_source_path(), None)
             continue
         if static.source_path.lower().endswith(tuple(f".{ext}" for ext in READER_EXTENSIONS)):
-            where = "its extension has capitals" if os.path.splitext(static.source_path)[1] != os.path.splitext(static.source_path)[1].lower() else "it is outside PAGE_PATHS (pages/)"
+            where = (
+                "its extension has capitals"
+                if os.path.splitext(static.source_path)[1] != os.path.splitext(static.source_path)[1].lower()
+                else "it is outside PAGE_PATHS (pages/)"
+            )
             report.warning(static.source_path, f"looks like a page but is copied as a file: {where}")
         kept.append(static)
     generator.staticfiles = kept
@@ -288,13 +316,23 @@ def settle_links(generators) -> None:
         errors naming both."""
         if path in planned:
             if planned[path] != source:
-                report.error(source, f"would be written to {path}, which {report.display_path(planned[path])} writes too; rename one")
+                report.error(
+                    source,
+                    f"would be written to {path}, which {report.display_path(planned[path])} writes too; rename one",
+                )
             return
         other = folded.get(path.lower())
         if other is not None:
-            by = "it also writes" if planned[other] == source else f"{report.display_path(planned[other])} writes"
-            report.error(source, f"would be written to {path}, which differs only in case from {other}, which {by}; "
-                         "on a case-insensitive file system (macOS, Windows) one replaces the other: rename one")  # fmt: skip
+            by = (
+                "it also writes"
+                if planned[other] == source
+                else f"{report.display_path(planned[other])} writes"
+            )
+            report.error(
+                source,
+                f"would be written to {path}, which differs only in case from {other}, which {by}; "
+                "on a case-insensitive file system (macOS, Windows) one replaces the other: rename one",
+            )
         planned[path] = source
         folded.setdefault(path.lower(), path)
 
@@ -349,21 +387,28 @@ def settle_links(generators) -> None:
     lap(state, "links")
     where = repository(settings["PATH"])
     if where.problem:
-        report.warning(settings["PATH"], f"\"Last updated\" dates are left out: {where.problem}")
-    dates = last_commit_dates(settings["PATH"], where, settings.get("CACHE_PATH") if config.cache else None, state.caches)
+        report.warning(settings["PATH"], f'"Last updated" dates are left out: {where.problem}')
+    dates = last_commit_dates(
+        settings["PATH"], where, settings.get("CACHE_PATH") if config.cache else None, state.caches
+    )
     latest = source_date_epoch()
     top = where.top
     for page in pages:
         updated = dates.get(os.path.realpath(page.source_path)) if dates else None
         page.updated = min(updated, latest) if updated and latest else updated
         if config.source_url:
-            relative = os.path.relpath(os.path.realpath(page.source_path), top or os.path.realpath(settings["PATH"]))
+            relative = os.path.relpath(
+                os.path.realpath(page.source_path), top or os.path.realpath(settings["PATH"])
+            )
             page.edit_url = config.source_url + relative.replace(os.sep, "/")
         else:
             page.edit_url = None
     lap(state, "git dates")
     if config.publish and config.placeholder_url:
-        report.warning("publishconf.py", f"the site's address {config.public_url} is a placeholder: set SITEURL to where the site is served")
+        report.warning(
+            "publishconf.py",
+            f"the site's address {config.public_url} is a placeholder: set SITEURL to where the site is served",
+        )
     stop_on_problems(state, "nothing was written")
 
 
@@ -371,7 +416,9 @@ def report_sent(state, count: int) -> None:
     """How many links go to the complete guide, in one line (-v lists each instead)."""
     state.report.sent_to_full_guide = count
     if count and not report.links_logger.isEnabledFor(logging.INFO):
-        report.logger.info("%d %s to the complete guide; -v lists them", count, "link goes" if count == 1 else "links go")
+        report.logger.info(
+            "%d %s to the complete guide; -v lists them", count, "link goes" if count == 1 else "links go"
+        )
 
 
 def content_relative(path: str, folder: str) -> str:
@@ -402,7 +449,9 @@ def finish(pelican) -> None:
         state.writer.flush()
         lap(state, "rendering")
         indexing = start_search(settings, state, output)
-        check = site_check(settings, state, output, workers=max(1, config.workers - 1) if indexing else config.workers)
+        check = site_check(
+            settings, state, output, workers=max(1, config.workers - 1) if indexing else config.workers
+        )
         try:
             errors, warnings = check.run_pages()
             lap(state, "check")
@@ -425,7 +474,9 @@ def finish(pelican) -> None:
         stop_on_problems(state, "the site was not swapped in")
         if config.publish:
             contents = [path for path in CONTENTS_PAGES if path in state.theme_pages]
-            state.counts["sitemap"] = write_publishing_files(output, config.public_url, state.guide_pages, contents)
+            state.counts["sitemap"] = write_publishing_files(
+                output, config.public_url, state.guide_pages, contents
+            )
             precompress(output, config.precompress)
         build_id = state.writer.finish()
         # Which source each page came from, for `make linkcheck`'s report.
@@ -441,7 +492,9 @@ def finish(pelican) -> None:
 def record_sources(settings, state, output: str, build_id: str) -> None:
     """Which source each page came from, for `make linkcheck`'s report (linkcheck/sources.py)."""
     live = settings.get(PREVIOUS_SITE) or output
-    save_page_sources(state.caches, settings["CACHE_PATH"], live, build_id, [*state.guide_pages, *state.hidden_pages])
+    save_page_sources(
+        state.caches, settings["CACHE_PATH"], live, build_id, [*state.guide_pages, *state.hidden_pages]
+    )
 
 
 def keep_snapshot(settings, state, output: str, build_id: str) -> None:
@@ -453,17 +506,34 @@ def keep_snapshot(settings, state, output: str, build_id: str) -> None:
     live = settings.get(PREVIOUS_SITE) or output
     pages = [(page, True) for page in state.guide_pages] + [(page, False) for page in state.hidden_pages]
     records = {
-        page.source_path: page if isinstance(page, snapshot.PageRecord) else snapshot.record_of(page, facts_of(page, listed))
+        page.source_path: page
+        if isinstance(page, snapshot.PageRecord)
+        else snapshot.record_of(page, facts_of(page, listed))
         for page, listed in pages
     }
-    snapshot.save(snapshot.path_for(settings["CACHE_PATH"], live), snapshot.Snapshot(
-        build=build_id, global_key=state.writer.global_key, head=repository(settings["PATH"]).head,
-        latest=os.environ.get("SOURCE_DATE_EPOCH"), content=state.content_stamps, records=records,
-        keys=dict(state.writer.keys), files=frozenset(state.planned_files), sources=state.page_sources,
-        theme_pages=state.theme_pages, redirects=state.redirects, reported=set(state.reported_links),
-        context=frozenset(state.context_names), lines=list(state.report.lines), articles=state.article_keys,
-        sent=state.sent_links,
-    ), state.caches, resident=bool(settings.get(RESIDENT)))  # fmt: skip
+    snapshot.save(
+        snapshot.path_for(settings["CACHE_PATH"], live),
+        snapshot.Snapshot(
+            build=build_id,
+            global_key=state.writer.global_key,
+            head=repository(settings["PATH"]).head,
+            latest=os.environ.get("SOURCE_DATE_EPOCH"),
+            content=state.content_stamps,
+            records=records,
+            keys=dict(state.writer.keys),
+            files=frozenset(state.planned_files),
+            sources=state.page_sources,
+            theme_pages=state.theme_pages,
+            redirects=state.redirects,
+            reported=set(state.reported_links),
+            context=frozenset(state.context_names),
+            lines=list(state.report.lines),
+            articles=state.article_keys,
+            sent=state.sent_links,
+        ),
+        state.caches,
+        resident=bool(settings.get(RESIDENT)),
+    )
 
 
 def report_check(errors, warnings) -> None:
@@ -480,13 +550,17 @@ def start_search(settings, state, output: str):
     if not state.config.search:
         return None
     # The pages of the guide; a hidden page is listed nowhere, the search index included.
-    state.article_keys = {page.save_as: article_key(state.writer.global_key, page) for page in state.guide_pages}
+    state.article_keys = {
+        page.save_as: article_key(state.writer.global_key, page) for page in state.guide_pages
+    }
     state.search_shards = search.plan(state.article_keys, state.config.search_shard_pages)
     previous = settings.get(PREVIOUS_SITE) or output
     later = bool(settings.get(search.INDEX_LATER))
     state.counts["search_started"] = time.perf_counter()
     state.search_scratch = search.scratch_folder(settings, previous)
-    indexing, state.search_stale = search.start(output, previous, state.search_shards, state.search_scratch, search.language(settings), later)
+    indexing, state.search_stale = search.start(
+        output, previous, state.search_shards, state.search_scratch, search.language(settings), later
+    )
     if not indexing:
         state.counts.pop("search_started")
     return indexing
@@ -496,31 +570,61 @@ def site_check(settings, state, output: str, workers: int) -> SiteCheck:
     facts = {page.source_path: facts_of(page, True) for page in state.guide_pages}
     facts.update({page.source_path: facts_of(page, False) for page in state.hidden_pages})
     previous = settings.get(PREVIOUS_SITE) or output
-    return site_check_of(settings, state, output, previous, facts, state.theme_pages, state.redirects,
-                         state.reported_links, workers)  # fmt: skip
+    return site_check_of(
+        settings,
+        state,
+        output,
+        previous,
+        facts,
+        state.theme_pages,
+        state.redirects,
+        state.reported_links,
+        workers,
+    )
 
 
-def site_check_of(settings, state, output: str, previous: str, facts: dict, theme_pages, redirects, reported, workers: int) -> SiteCheck:
+def site_check_of(
+    settings, state, output: str, previous: str, facts: dict, theme_pages, redirects, reported, workers: int
+) -> SiteCheck:
     """The check of the site written to `output`, which replaces `previous`; `facts` by source."""
     config = state.config
     store = None
     if config.cache:  # what passed in the builds of this output folder
-        store = os.path.join(os.path.abspath(settings["CACHE_PATH"]), f"guide-check-{digest(os.path.realpath(previous))}.json")
+        store = os.path.join(
+            os.path.abspath(settings["CACHE_PATH"]), f"guide-check-{digest(os.path.realpath(previous))}.json"
+        )
     return SiteCheck(
-        output=output, store=store, caches=state.caches, load=bool(settings.get("LOAD_CONTENT_CACHE")), siteurl=settings.get("SITEURL", ""),
-        sitename=settings["SITENAME"], public_url=config.public_url,
-        pages=[item for item in facts.values() if item.listed], hidden=[item for item in facts.values() if not item.listed],
-        chapters=config.chapters, sections=config.sections, theme_pages=theme_pages, redirects=redirects,
-        reported=reported, workers=workers,
-    )  # fmt: skip
+        output=output,
+        store=store,
+        caches=state.caches,
+        load=bool(settings.get("LOAD_CONTENT_CACHE")),
+        siteurl=settings.get("SITEURL", ""),
+        sitename=settings["SITENAME"],
+        public_url=config.public_url,
+        pages=[item for item in facts.values() if item.listed],
+        hidden=[item for item in facts.values() if not item.listed],
+        chapters=config.chapters,
+        sections=config.sections,
+        theme_pages=theme_pages,
+        redirects=redirects,
+        reported=reported,
+        workers=workers,
+    )
 
 
 def save_timings(settings, state) -> None:
     """Where this build's time went, by phase, beside the cache (`make bench` reads it)."""
     if state.config.cache and settings.get("CACHE_PATH"):
-        figures = {**state.timings, "total": time.perf_counter() - state.started,
-                   "rendered": state.writer.rendered, "reused": state.writer.reused, **state.counts}  # fmt: skip
-        state.caches.save(os.path.join(os.path.abspath(settings["CACHE_PATH"]), "guide-timings.json"), "timings", figures)
+        figures = {
+            **state.timings,
+            "total": time.perf_counter() - state.started,
+            "rendered": state.writer.rendered,
+            "reused": state.writer.reused,
+            **state.counts,
+        }
+        state.caches.save(
+            os.path.join(os.path.abspath(settings["CACHE_PATH"]), "guide-timings.json"), "timings", figures
+        )
 
 
 def summary(state) -> str:
@@ -543,4 +647,6 @@ def stop_on_problems(state, consequence: str, warnings_too: bool = True) -> None
     if counted.errors:
         raise GuideBuildFailed(f"{report.plural(counted.errors, 'error')}; {consequence}")
     if warnings_too and state.config.strict and counted.warnings:
-        raise GuideBuildFailed(f"strict mode: {report.plural(counted.warnings, 'warning')} count as errors; {consequence}")
+        raise GuideBuildFailed(
+            f"strict mode: {report.plural(counted.warnings, 'warning')} count as errors; {consequence}"
+        )

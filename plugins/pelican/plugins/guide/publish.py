@@ -10,7 +10,7 @@ from __future__ import annotations
 import gzip
 import os
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 from xml.etree import ElementTree
@@ -29,14 +29,14 @@ def sitemap_xml(pages: list[tuple[str, datetime | None]]) -> bytes:
         url = ElementTree.SubElement(urlset, "url")
         ElementTree.SubElement(url, "loc").text = location  # the writer escapes & and <
         if modified is not None:
-            moment = modified.astimezone(timezone.utc).isoformat(timespec="seconds")
+            moment = modified.astimezone(UTC).isoformat(timespec="seconds")
             ElementTree.SubElement(url, "lastmod").text = moment
     ElementTree.indent(urlset)
     return ElementTree.tostring(urlset, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
 def robots_txt(sitemap_url: str) -> bytes:
-    return f"User-agent: *\nDisallow:\n\nSitemap: {sitemap_url}\n".encode("utf-8")
+    return f"User-agent: *\nDisallow:\n\nSitemap: {sitemap_url}\n".encode()
 
 
 def write_publishing_files(output: str, public_url: str, pages, contents_pages=()) -> int:
@@ -67,7 +67,9 @@ def _compress(path: Path) -> int:
 def precompress(output: str, extensions) -> int:
     """A .gz and a .br copy beside every file with one of `extensions`; copies made."""
     wanted = {extension.lower() for extension in extensions}
-    paths = sorted(path for path in Path(output).rglob("*") if path.suffix.lower() in wanted and path.is_file())
+    paths = sorted(
+        path for path in Path(output).rglob("*") if path.suffix.lower() in wanted and path.is_file()
+    )
     # zlib and brotli release the GIL while they work: threads use every core.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         return sum(pool.map(_compress, paths))

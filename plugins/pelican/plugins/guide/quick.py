@@ -33,10 +33,18 @@ from .gitdates import repository
 from .links import LinkSettler
 from .navigation import Guide
 from .plugin import (
-    configure_generator, keep_snapshot, record_sources, report_check, report_sent, save_timings, site_check_of,
-    stop_on_problems, summary,
-)  # fmt: skip
-from .reader import EXTENSIONS as READER_EXTENSIONS, GuideMarkdownReader
+    configure_generator,
+    keep_snapshot,
+    record_sources,
+    report_check,
+    report_sent,
+    save_timings,
+    site_check_of,
+    stop_on_problems,
+    summary,
+)
+from .reader import EXTENSIONS as READER_EXTENSIONS
+from .reader import GuideMarkdownReader
 from .reading import make_markdown, published_body, read_page
 from .settings import guide_config
 from .state import CACHE_FILES, begin, end
@@ -65,7 +73,10 @@ def plan(settings, output: str, caches: CacheFiles):
     """(snapshot, {source: page read}, content stamps) when a quick build can rebuild the
     site at `output`, else None (-D says why). Reads the edited pages; writes nothing."""
     config = guide_config(settings)
-    if not (config.cache and settings.get("CACHE_PATH") and settings.get("LOAD_CONTENT_CACHE")) or config.publish:
+    if (
+        not (config.cache and settings.get("CACHE_PATH") and settings.get("LOAD_CONTENT_CACHE"))
+        or config.publish
+    ):
         return _full("the cache is off, or the site is published")
     found = snapshot.load(snapshot.path_for(settings["CACHE_PATH"], output), caches)
     if found is None or read_stamp(output) != found.build:
@@ -94,7 +105,7 @@ def plan(settings, output: str, caches: CacheFiles):
 
 def _full(reason: str) -> None:
     report.logger.debug("a full build: %s", reason)
-    return None
+    return
 
 
 def rebuild(settings, staging: str, output: str) -> bool:
@@ -123,7 +134,9 @@ def _rebuild(settings, state, found, reads, stamps, markdown, staging, output, s
     config = state.config
     state.styles = Stylesheets(settings["THEME"], config)
     context = settings.copy()
-    context.update(generated_content={}, static_links=set(), static_content={}, localsiteurl=settings["SITEURL"])
+    context.update(
+        generated_content={}, static_links=set(), static_content={}, localsiteurl=settings["SITEURL"]
+    )
     generator = GuideGenerator(context, settings, settings["PATH"], settings["THEME"], staging)
     configure_generator(generator)
     for extension in READER_EXTENSIONS:
@@ -135,7 +148,9 @@ def _rebuild(settings, state, found, reads, stamps, markdown, staging, output, s
     records = dict(found.records)
     edited = []
     for path in reads:
-        page = generator.readers.read_file(settings["PATH"], os.path.relpath(path, settings["PATH"]), content_class=Page, context=context)
+        page = generator.readers.read_file(
+            settings["PATH"], os.path.relpath(path, settings["PATH"]), content_class=Page, context=context
+        )
         old = records[path]
         if snapshot.identity(page.metadata) != old.identity or page.get_static_links() - found.files:
             return _full(f"{report.display_path(path)} has other fields or files") or False
@@ -170,19 +185,25 @@ def _rebuild(settings, state, found, reads, stamps, markdown, staging, output, s
     relative = settings["RELATIVE_URLS"]
     for page, old in edited:
         for note in reads[page.source_path].notes:
-            (report.error if note.level == "error" else report.warning)(page.source_path, note.message, page=True)
+            (report.error if note.level == "error" else report.warning)(
+                page.source_path, note.message, page=True
+            )
         settler.settle(page, page.source_path, os.path.relpath(page.source_path, root).replace(os.sep, "/"))
         page.nav = guide.page_nav(page, positions.get(id(page)))
         page.stylesheet = state.styles.for_page(page._content)
         template = generator.get_template(page.template)
         jobs = [(page.save_as, template)]
-        jobs += [(alias_save_as(settings, alias), generator.get_template("redirect")) for alias in page.aliases]
+        jobs += [
+            (alias_save_as(settings, alias), generator.get_template("redirect")) for alias in page.aliases
+        ]
         for name, used in jobs:
             keys[name] = page_key(base, name, used.name, page)
             render_file(staging, name, used, context, relative, {"page": page}, in_place=False)
             written.add(name)
         if page.markdown_url:  # a hidden page has no copy
-            name, source_key, make = markdown_file(page, lambda page=page: published_body(page.source_path, markdown))
+            name, source_key, make = markdown_file(
+                page, lambda page=page: published_body(page.source_path, markdown)
+            )
             keys[name] = data_key(base, name, source_key)
             _write(staging, name, make())
             written.add(name)
@@ -199,22 +220,35 @@ def _rebuild(settings, state, found, reads, stamps, markdown, staging, output, s
     indexing = None
     if config.search:
         state.article_keys = dict(found.articles)
-        state.article_keys.update({page.save_as: article_key(base, page) for page, old in edited if old.listed})
+        state.article_keys.update(
+            {page.save_as: article_key(base, page) for page, old in edited if old.listed}
+        )
         state.search_shards = search.plan(state.article_keys, config.search_shard_pages)
         state.counts["search_started"] = time.perf_counter()
         state.search_scratch = search.scratch_folder(settings, output)
         later = bool(settings.get(search.INDEX_LATER))
-        indexing, state.search_stale = search.start(staging, output, state.search_shards, state.search_scratch, search.language(settings), later)
+        indexing, state.search_stale = search.start(
+            staging, output, state.search_shards, state.search_scratch, search.language(settings), later
+        )
     files = _link_the_rest(output, staging, written)
 
     facts = {path: record.facts for path, record in found.records.items()}
     for page, old in edited:
         facts[page.source_path] = facts_of(page, old.listed)
-    reported = {pair for pair in found.reported if pair[0] not in {page.save_as for page, _ in edited}} | settler.reported
+    reported = {
+        pair for pair in found.reported if pair[0] not in {page.save_as for page, _ in edited}
+    } | settler.reported
     check: SiteCheck = site_check_of(
-        settings, state, staging, output, facts, found.theme_pages, found.redirects, reported,
+        settings,
+        state,
+        staging,
+        output,
+        facts,
+        found.theme_pages,
+        found.redirects,
+        reported,
         workers=1 if indexing else config.workers,
-    )  # fmt: skip
+    )
     try:
         errors, warnings = check.run_pages(only=written, files=files)
     finally:
@@ -299,7 +333,11 @@ def _lacks_what_templates_read(generator, names, full_context) -> bool:
     """Whether the page templates (and all they extend or include) read a variable that a
     full build gives them (`full_context`, its names) and this one does not: `articles`,
     say. A variable neither gives, or one a template sets, reads the same in both."""
-    given = set(generator.context) | set(generator.env.globals) | {"page", "output_file", "SITEURL", *_RUN_CONTEXT}
+    given = (
+        set(generator.context)
+        | set(generator.env.globals)
+        | {"page", "output_file", "SITEURL", *_RUN_CONTEXT}
+    )
     read, seen = set(), set()
     todo = [generator.get_template(name).name for name in (*names, "redirect")]
     while todo:

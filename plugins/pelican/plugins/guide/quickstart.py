@@ -98,9 +98,13 @@ def parser() -> argparse.ArgumentParser:
         epilog="Then: cd DIR && make html (make help lists the rest).",
     )
     made.add_argument("folder", metavar="DIR", help="the new guide's folder (made if missing)")
-    made.add_argument("-y", "--yes", action="store_true", help="ask nothing: the defaults, or --title and --url")
+    made.add_argument(
+        "-y", "--yes", action="store_true", help="ask nothing: the defaults, or --title and --url"
+    )
     made.add_argument("--title", help=f"the guide's title (default: {DEFAULTS['title']!r})")
-    made.add_argument("--url", help=f"the address it will be published at (default: {DEFAULTS['public_url']})")
+    made.add_argument(
+        "--url", help=f"the address it will be published at (default: {DEFAULTS['public_url']})"
+    )
     return made
 
 

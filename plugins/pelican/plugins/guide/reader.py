@@ -8,7 +8,6 @@ from pelican.readers import BaseReader
 from . import report
 from .state import state_of
 
-
 EXTENSIONS = ("md", "markdown", "mkd", "mdown")
 
 

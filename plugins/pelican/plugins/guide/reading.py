@@ -16,6 +16,7 @@ Markdown and Pygments.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import glob
 import os
@@ -116,16 +117,23 @@ def read_page(path: str, root: str, markdown: Markdown, config, reserved_ids=fro
         allowed += fields.OVERRIDE_FIELDS
     for key in given:
         if key in fields.OVERRIDE_FIELDS and not config.metadata_overrides:
-            notes.append(Note("error", f"{key} {fields.quote(given[key])} is not allowed: the guide "
-                              "places every page itself (GUIDE_METADATA_OVERRIDES allows it)"))
+            notes.append(
+                Note(
+                    "error",
+                    f"{key} {fields.quote(given[key])} is not allowed: the guide "
+                    "places every page itself (GUIDE_METADATA_OVERRIDES allows it)",
+                )
+            )
     for key, close in fields.unknown_fields(given, (*allowed, *fields.OVERRIDE_FIELDS)):
         hint = f"; did you mean {close}?" if close else "; it is ignored"
         notes.append(Note("warning", f"metadata key {key!r} is unknown{hint}"))
     missing = [name for name in fields.REQUIRED_FIELDS if name not in given]
     if missing:
         what = "has no metadata" if not given else f"lacks {', '.join(missing)}"
-        return fail(f"{what}; a page starts with lines like `title: Servers`, `slug: servers`, "
-                    "`sortorder: 0502`, then a blank line")
+        return fail(
+            f"{what}; a page starts with lines like `title: Servers`, `slug: servers`, "
+            "`sortorder: 0502`, then a blank line"
+        )
 
     metadata: dict = {}
     try:
@@ -140,12 +148,22 @@ def read_page(path: str, root: str, markdown: Markdown, config, reserved_ids=fro
     except fields.FieldError as problem:
         return fail(str(problem))
     if metadata["slug"] != metadata["slug"].lower():
-        notes.append(Note("warning", f"slug {fields.quote(metadata['slug'])} has capital letters; the page "
-                          f"is written as {metadata['slug']}.html and URLs are case-sensitive"))
+        notes.append(
+            Note(
+                "warning",
+                f"slug {fields.quote(metadata['slug'])} has capital letters; the page "
+                f"is written as {metadata['slug']}.html and URLs are case-sensitive",
+            )
+        )
     for alias in metadata["aliases"]:
         if alias != alias.lower():
-            notes.append(Note("warning", f"aliases {fields.quote(alias)} has capital letters; the redirect "
-                              f"is written as {alias}.html and URLs are case-sensitive"))
+            notes.append(
+                Note(
+                    "warning",
+                    f"aliases {fields.quote(alias)} has capital letters; the redirect "
+                    f"is written as {alias}.html and URLs are case-sensitive",
+                )
+            )
     for name in ("status", "summary", *fields.OVERRIDE_FIELDS):
         if given.get(name) and name in allowed:
             metadata[name] = given[name]
@@ -154,7 +172,9 @@ def read_page(path: str, root: str, markdown: Markdown, config, reserved_ids=fro
             try:
                 metadata[name] = get_date(given[name])
             except (ValueError, OverflowError):
-                return fail(f"{name} {fields.quote(given[name])} is not a date; write it like 2024-05-01 or 2024-05-01 14:30")
+                return fail(
+                    f"{name} {fields.quote(given[name])} is not a date; write it like 2024-05-01 or 2024-05-01 14:30"
+                )
 
     control = fields.control_character(header.body, header.body_line)
     if control:
@@ -167,7 +187,9 @@ def read_page(path: str, root: str, markdown: Markdown, config, reserved_ids=fro
         metadata["description"] = fields.parse_description(given.get("meta"), body.first_paragraph)
     except fields.FieldError as problem:
         return fail(str(problem))
-    html, metadata["headings"] = unique_ids(body.html, _headings(getattr(markdown, "toc_tokens", [])), reserved_ids)
+    html, metadata["headings"] = unique_ids(
+        body.html, _headings(getattr(markdown, "toc_tokens", [])), reserved_ids
+    )
     return PageRead(html, metadata, tuple(notes))
 
 
@@ -181,8 +203,12 @@ def published_body(path: str, markdown: Markdown) -> str:
 def _valid_cache(data) -> bool:
     entries, memo = data
     return is_dict_of(
-        entries, str, lambda entry: isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[1], PageRead)
-    ) and is_dict_of(memo, str, lambda entry: isinstance(entry, tuple) and len(entry) == 3 and isinstance(entry[1], str))
+        entries,
+        str,
+        lambda entry: isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[1], PageRead),
+    ) and is_dict_of(
+        memo, str, lambda entry: isinstance(entry, tuple) and len(entry) == 3 and isinstance(entry[1], str)
+    )
 
 
 def _size(path: str) -> int:
@@ -208,10 +234,17 @@ class Reading:
         self.cache_file = None
         if config.cache and settings.get("CACHE_PATH"):
             key = digest(
-                self.root, settings.get("MARKDOWN", {}), config.sections, config.metadata_overrides,
-                config.image_hosts, sorted(self.reserved_ids), code_digest(),
-            )[:20]  # fmt: skip
-            self.cache_file = os.path.join(os.path.abspath(settings["CACHE_PATH"]), f"guide-read-{key}.pickle")
+                self.root,
+                settings.get("MARKDOWN", {}),
+                config.sections,
+                config.metadata_overrides,
+                config.image_hosts,
+                sorted(self.reserved_ids),
+                code_digest(),
+            )[:20]
+            self.cache_file = os.path.join(
+                os.path.abspath(settings["CACHE_PATH"]), f"guide-read-{key}.pickle"
+            )
             if settings.get("LOAD_CONTENT_CACHE"):
                 self.entries, self.memo = self._load()
 
@@ -220,7 +253,9 @@ class Reading:
         if resident is not None:
             return resident
         valid = lambda data: isinstance(data, tuple) and len(data) == 2 and _valid_cache(data)  # noqa: E731
-        stored = self.caches.load(self.cache_file, "reading cache", valid, "reading every page again", binary=True)
+        stored = self.caches.load(
+            self.cache_file, "reading cache", valid, "reading every page again", binary=True
+        )
         return stored if stored is not None else ({}, {})
 
     @staticmethod
@@ -250,8 +285,14 @@ class Reading:
 
     def prepare(self, paths: list[str]) -> int:
         """Read, on every core, each page the cache cannot answer; returns how many."""
-        missing = [path for path in paths if (entry := self.entries.get(path)) is None or entry[0] != self.stamp(path)]
-        for path, result in zip(missing, forked_map(self._read, missing, self.config.workers, weight=_size)):
+        missing = [
+            path
+            for path in paths
+            if (entry := self.entries.get(path)) is None or entry[0] != self.stamp(path)
+        ]
+        for path, result in zip(
+            missing, forked_map(self._read, missing, self.config.workers, weight=_size), strict=False
+        ):
             if (stamp := self.stamp(path)) is not None:
                 self.entries[path] = (stamp, result)
                 self.changed = True
@@ -279,10 +320,11 @@ class Reading:
         if self.caches.save(self.cache_file, "reading cache", (self.entries, self.memo), binary=True):
             self.changed = False
         folder = os.path.dirname(self.cache_file)
-        caches = sorted((path for path in glob.glob(os.path.join(folder, "guide-read-*.pickle")) if os.path.isfile(path)),
-                        key=os.path.getmtime, reverse=True)  # fmt: skip
+        caches = sorted(
+            (path for path in glob.glob(os.path.join(folder, "guide-read-*.pickle")) if os.path.isfile(path)),
+            key=os.path.getmtime,
+            reverse=True,
+        )
         for old in caches[CACHE_FILES_KEPT:]:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(old)
-            except OSError:
-                pass

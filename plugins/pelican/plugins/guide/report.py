@@ -73,8 +73,6 @@ def one_line_errors() -> None:
         pelican_logger.addFilter(OneLineErrors())
 
 
-
-
 def _log(level: int, source: str, message: str, page: bool) -> None:
     shown = display_path(source)
     logger.log(level, "%s: %s", shown, message, extra={PAGE: shown} if page else None)

@@ -42,8 +42,8 @@ from pagefind_bin import get_executable
 
 from .body import CODE_START, outside_code
 from .digests import digest
-from .workers import die_with_parent
 from .files import link_or_copy
+from .workers import die_with_parent
 
 FOLDER = "pagefind"
 MANIFEST = "shards.json"  # in FOLDER
@@ -76,12 +76,18 @@ def plan(pages: dict[str, str], shard_pages: int | None) -> list[Shard]:
     count = 1 if shard_pages is None else max(1, math.ceil(len(pages) / shard_pages))
     members: list[list[str]] = [[] for _ in range(count)]
     for path in sorted(pages):
-        members[int.from_bytes(hashlib.blake2b(path.encode(), digest_size=8).digest(), "big") % count].append(path)
+        members[int.from_bytes(hashlib.blake2b(path.encode(), digest_size=8).digest(), "big") % count].append(
+            path
+        )
     # A shard no page falls in is left out (Pagefind indexes nothing), the others numbered
     # on: shard 0, which holds Pagefind's API, is never empty.
     members = [paths for paths in members if paths]
     return [
-        Shard(str(number), digest(_pagefind_version(), EXCLUDED, [(path, pages[path]) for path in paths]), tuple(paths))
+        Shard(
+            str(number),
+            digest(_pagefind_version(), EXCLUDED, [(path, pages[path]) for path in paths]),
+            tuple(paths),
+        )
         for number, paths in enumerate(members)
     ]
 
@@ -117,7 +123,9 @@ def write_manifest(site: str, shards: list[Shard], keys: dict[str, str] | None =
     """pagefind/shards.json, written whole (a temporary file, then a rename). `keys`
     overrides a shard's key (the devserver's stale shards, until they are indexed)."""
     keys = keys or {}
-    data = {"shards": [{"path": f"{shard.name}/", "key": keys.get(shard.name, shard.key)} for shard in shards]}
+    data = {
+        "shards": [{"path": f"{shard.name}/", "key": keys.get(shard.name, shard.key)} for shard in shards]
+    }
     path = os.path.join(site, FOLDER, MANIFEST)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     temporary = f"{path}.{os.getpid()}.tmp"
@@ -177,7 +185,9 @@ def index_shard(sites: tuple[str, ...], shard: Shard, into: str, scratch: str, l
     shutil.rmtree(into, ignore_errors=True)
     try:
         for path in shard.pages:
-            found = next((os.path.join(site, path) for site in sites if os.path.exists(os.path.join(site, path))), path)
+            found = next(
+                (os.path.join(site, path) for site in sites if os.path.exists(os.path.join(site, path))), path
+            )
             with open(found, encoding="utf-8") as page:
                 part = searched_part(page.read())
             target = os.path.join(source, path)
@@ -185,11 +195,23 @@ def index_shard(sites: tuple[str, ...], shard: Shard, into: str, scratch: str, l
             with open(target, "w", encoding="utf-8") as written:
                 written.write(part)
         done = subprocess.run(
-            [str(get_executable()), "--site", source, "--output-path", into, "--exclude-selectors", EXCLUDED,
-             "--force-language", language.split("-")[0].lower(), "--silent"],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            [
+                str(get_executable()),
+                "--site",
+                source,
+                "--output-path",
+                into,
+                "--exclude-selectors",
+                EXCLUDED,
+                "--force-language",
+                language.split("-")[0].lower(),
+                "--silent",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
             preexec_fn=die_with_parent,  # it dies with the build, even after SIGKILL
-        )  # fmt: skip
+        )
         if done.returncode != 0:
             return done.stdout.strip() or f"exit status {done.returncode}"
         for name in os.listdir(into):
@@ -216,7 +238,13 @@ class Indexing:
     def _run(self) -> None:
         for shard in self.shards:
             try:
-                failed = index_shard(self.sites, shard, os.path.join(self.sites[0], FOLDER, shard.name), self.scratch, self.language)
+                failed = index_shard(
+                    self.sites,
+                    shard,
+                    os.path.join(self.sites[0], FOLDER, shard.name),
+                    self.scratch,
+                    self.language,
+                )
             except Exception as error:  # noqa: BLE001 - reported by wait(), never lost with the thread
                 failed = f"{type(error).__name__}: {error}"
             if failed:
@@ -228,7 +256,9 @@ class Indexing:
         return self.failure
 
 
-def start(site: str, previous: str, shards: list[Shard], scratch: str, language: str, later: bool = False) -> tuple[Indexing | None, dict[str, str]]:
+def start(
+    site: str, previous: str, shards: list[Shard], scratch: str, language: str, later: bool = False
+) -> tuple[Indexing | None, dict[str, str]]:
     """Link each shard the previous site holds with the same key (in place: keep it);
     index the others in the background. With `later` (the devserver), a stale shard the
     previous site holds is kept too; returned with the key it was made with, it is

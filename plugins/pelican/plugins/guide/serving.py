@@ -49,7 +49,11 @@ def _is_ip(name: str) -> bool:
 
 
 def _is_loopback(name: str) -> bool:
-    return name == "localhost" or name.endswith(".localhost") or (_is_ip(name) and ipaddress.ip_address(name).is_loopback)
+    return (
+        name == "localhost"
+        or name.endswith(".localhost")
+        or (_is_ip(name) and ipaddress.ip_address(name).is_loopback)
+    )
 
 
 def allowed_host(value: str, bound: str) -> bool:
@@ -129,7 +133,7 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
 
     def list_directory(self, path):
         self.send_error(404)
-        return None
+        return
 
     def send_error(self, code, message=None, explain=None):
         if code != 404:
@@ -141,8 +145,9 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
+        return None
 
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+    def log_message(self, format, *args):
         pass
 
 
@@ -159,7 +164,9 @@ class SiteServer(http.server.ThreadingHTTPServer):
 
 def make_server(root: str, host: str, port: int) -> SiteServer:
     handler = type("Handler", (SiteHandler,), {"bound": host})
-    server = type("Server", (SiteServer,), {"address_family": socket.AF_INET6 if ":" in host else socket.AF_INET})
+    server = type(
+        "Server", (SiteServer,), {"address_family": socket.AF_INET6 if ":" in host else socket.AF_INET}
+    )
     return server((host, port), functools.partial(handler, directory=root))
 
 
@@ -229,10 +236,14 @@ def live_application(root: str, host: str):
         script = f'<script type="text/javascript">{LIVERELOAD_SNIPPET}</script>'.encode()
 
     return web.Application(
-        [(r"/livereload", Reload), (r"/livereload.js", ReloadScript),
-         (r"/(.*)", Files, {"path": root, "default_filename": "index.html"})],
-        transforms=[Injector], log_function=lambda handler: None,
-    )  # fmt: skip
+        [
+            (r"/livereload", Reload),
+            (r"/livereload.js", ReloadScript),
+            (r"/(.*)", Files, {"path": root, "default_filename": "index.html"}),
+        ],
+        transforms=[Injector],
+        log_function=lambda handler: None,
+    )
 
 
 def reload_pages() -> None:

@@ -155,10 +155,11 @@ def _address(name: str, value, *, empty_ok: bool = True) -> str:
         or any(char in value for char in " \t\n\"'<>\\")
     ):
         _fail(
-            name, value,
-            'must be an absolute http(s) address with no query, fragment, space or quote, '
+            name,
+            value,
+            "must be an absolute http(s) address with no query, fragment, space or quote, "
             'like "https://guide.example.org/docs"',
-        )  # fmt: skip
+        )
     return value.rstrip("/") + "/"
 
 
@@ -218,12 +219,24 @@ def _siteurl(settings) -> str:
     absolute http(s) address, never a scheme that runs code (`javascript:`, `data:`)."""
     siteurl = settings.get("SITEURL") or ""
     if not isinstance(siteurl, str):
-        _fail("SITEURL", siteurl, 'must be empty or an absolute http(s) address, like "https://guide.example.org"')
+        _fail(
+            "SITEURL",
+            siteurl,
+            'must be empty or an absolute http(s) address, like "https://guide.example.org"',
+        )
     if _boolean(settings, "GUIDE_PUBLISH") and not siteurl.startswith(("http://", "https://")):
-        _fail("SITEURL", siteurl, "must be an absolute http(s) address when publishing (GUIDE_PUBLISH), "
-              'like "https://guide.example.org": the sitemap and canonical links need one')
+        _fail(
+            "SITEURL",
+            siteurl,
+            "must be an absolute http(s) address when publishing (GUIDE_PUBLISH), "
+            'like "https://guide.example.org": the sitemap and canonical links need one',
+        )
     if siteurl and not siteurl.lower().startswith(("http://", "https://")):
-        _fail("SITEURL", siteurl, 'must be empty or an absolute http(s) address, like "https://guide.example.org"')
+        _fail(
+            "SITEURL",
+            siteurl,
+            'must be empty or an absolute http(s) address, like "https://guide.example.org"',
+        )
     if siteurl:
         _address("SITEURL", siteurl)
     return siteurl
@@ -232,7 +245,11 @@ def _siteurl(settings) -> str:
 def _language(settings) -> str:
     value = settings.get("DEFAULT_LANG", "en")
     if not isinstance(value, str) or not _LANGUAGE_TAG.fullmatch(value):
-        _fail("DEFAULT_LANG", value, 'must be a language tag, like "en" or "pt-BR": it is every page\'s <html lang>')
+        _fail(
+            "DEFAULT_LANG",
+            value,
+            'must be a language tag, like "en" or "pt-BR": it is every page\'s <html lang>',
+        )
     return value
 
 
@@ -250,7 +267,7 @@ def _workers(settings) -> int:
 def _styles(settings) -> tuple[str, str]:
     value = setting(settings, "GUIDE_PYGMENTS_STYLES")
     if not isinstance(value, (list, tuple)) or len(value) != 2:
-        _fail("GUIDE_PYGMENTS_STYLES", value, 'must be two Pygments style names, light then dark')
+        _fail("GUIDE_PYGMENTS_STYLES", value, "must be two Pygments style names, light then dark")
     for name in value:
         try:
             style_by_name(name)
@@ -283,23 +300,29 @@ def guide_config(settings) -> Config:
         public_url=public,
         source_url=_address("GUIDE_SOURCE_URL", source) or None,
         image_hosts=_strings(
-            settings, "GUIDE_IMAGE_HOSTS", _IMAGE_HOST.fullmatch,
+            settings,
+            "GUIDE_IMAGE_HOSTS",
+            _IMAGE_HOST.fullmatch,
             'host names like "images.example.org", optionally with a scheme and a port, like '
             '"https://images.example.org:8443"',
-        ),  # fmt: skip
+        ),
         metadata_overrides=_boolean(settings, "GUIDE_METADATA_OVERRIDES"),
         search=_boolean(settings, "GUIDE_SEARCH"),
         search_shard_pages=_shard_pages(settings),
         llms_txt=_boolean(settings, "GUIDE_LLMS_TXT"),
         publish=_boolean(settings, "GUIDE_PUBLISH"),
         precompress=_strings(
-            settings, "GUIDE_PRECOMPRESS", lambda ext: len(ext) > 1 and ext.startswith(".") and ext not in (".gz", ".br"),
+            settings,
+            "GUIDE_PRECOMPRESS",
+            lambda ext: len(ext) > 1 and ext.startswith(".") and ext not in (".gz", ".br"),
             'file extensions like ".html"',
-        ),  # fmt: skip
+        ),
         cache=_boolean(settings, "GUIDE_CACHE"),
         workers=_workers(settings),
         pygments_styles=_styles(settings),
-        dev_script_hashes=_strings(settings, "GUIDE_DEV_SCRIPT_HASHES", _SHA256_BASE64.fullmatch, "sha256 digests in base64"),
+        dev_script_hashes=_strings(
+            settings, "GUIDE_DEV_SCRIPT_HASHES", _SHA256_BASE64.fullmatch, "sha256 digests in base64"
+        ),
         siteurl=siteurl.rstrip("/"),
         linkcheck=linkcheck_config(settings),
     )
@@ -345,19 +368,36 @@ def _number(settings, name: str, lowest: float, kind: type = float, expected: st
 def linkcheck_config(settings) -> LinkcheckConfig:
     ignore = setting(settings, "GUIDE_LINKCHECK_IGNORE")
     if isinstance(ignore, str) or not isinstance(ignore, (list, tuple)):
-        _fail("GUIDE_LINKCHECK_IGNORE", ignore, 'must be a list of regular expressions, like [r"^https://example\\.com/"]')
+        _fail(
+            "GUIDE_LINKCHECK_IGNORE",
+            ignore,
+            'must be a list of regular expressions, like [r"^https://example\\.com/"]',
+        )
     accept = setting(settings, "GUIDE_LINKCHECK_ACCEPT")
     if not isinstance(accept, Mapping):
-        _fail("GUIDE_LINKCHECK_ACCEPT", accept, 'must be a dict of host patterns to status codes, like {r"(www\\.)?example\\.com": (403,)}')
+        _fail(
+            "GUIDE_LINKCHECK_ACCEPT",
+            accept,
+            'must be a dict of host patterns to status codes, like {r"(www\\.)?example\\.com": (403,)}',
+        )
     accepted = []
     for host, codes in accept.items():
         pattern = _pattern("GUIDE_LINKCHECK_ACCEPT", host)
         if isinstance(codes, int) and not isinstance(codes, bool):
             codes = (codes,)
-        if isinstance(codes, str) or not isinstance(codes, (list, tuple, set, frozenset)) or not codes or not all(
-            isinstance(code, int) and not isinstance(code, bool) and 100 <= code <= 999 for code in codes
+        if (
+            isinstance(codes, str)
+            or not isinstance(codes, (list, tuple, set, frozenset))
+            or not codes
+            or not all(
+                isinstance(code, int) and not isinstance(code, bool) and 100 <= code <= 999 for code in codes
+            )
         ):
-            _fail(f"GUIDE_LINKCHECK_ACCEPT[{host!r}]", codes, "must be a list of HTTP status codes, like (403, 429)")
+            _fail(
+                f"GUIDE_LINKCHECK_ACCEPT[{host!r}]",
+                codes,
+                "must be a list of HTTP status codes, like (403, 429)",
+            )
         accepted.append((pattern, frozenset(codes)))
     return LinkcheckConfig(
         ignore=tuple(_pattern("GUIDE_LINKCHECK_IGNORE", text) for text in ignore),

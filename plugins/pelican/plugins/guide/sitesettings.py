@@ -149,7 +149,9 @@ def _markdown(site: dict) -> tuple[dict, list[str]]:
 
 
 def _theme_problem(theme: str) -> str | None:
-    missing = [part for part in ("templates/page.html", "css") if not os.path.exists(os.path.join(theme, part))]
+    missing = [
+        part for part in ("templates/page.html", "css") if not os.path.exists(os.path.join(theme, part))
+    ]
     if not missing:
         return None
     return (

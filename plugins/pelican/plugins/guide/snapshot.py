@@ -17,7 +17,7 @@ from .digests import digest
 
 # The snapshots this process has written or read, by file: a devserver's next build
 # finds the last one in memory.
-_resident: dict[str, "Snapshot"] = {}
+_resident: dict[str, Snapshot] = {}
 
 
 @dataclass
@@ -58,20 +58,32 @@ class Snapshot:
     redirects: dict[str, str]
     reported: set  # (file, target) the links step warned about
     context: frozenset  # the names of the variables the templates were given
-    lines: list[tuple] = field(default_factory=list)  # its warnings: (level, line, the page's source as shown)
+    lines: list[tuple] = field(
+        default_factory=list
+    )  # its warnings: (level, line, the page's source as shown)
     sent: dict = field(default_factory=dict)  # source -> the messages of its links to the complete guide
     articles: dict = field(default_factory=dict)  # each listed page's writer.article_key, by site path
 
 
 def record_of(page, facts) -> PageRecord:
     return PageRecord(
-        facts, page.source_path, page.sortorder, page.markdown_url, identity(page.metadata), page.updated, page.edit_url
+        facts,
+        page.source_path,
+        page.sortorder,
+        page.markdown_url,
+        identity(page.metadata),
+        page.updated,
+        page.edit_url,
     )
 
 
 def identity(metadata: dict) -> str:
     """The typed fields a quick build may not change: all but those the body gives."""
-    return digest(repr(sorted((key, value) for key, value in metadata.items() if key not in ("description", "headings"))))
+    return digest(
+        repr(
+            sorted((key, value) for key, value in metadata.items() if key not in ("description", "headings"))
+        )
+    )
 
 
 def content_stamps(folder: str, ignored) -> dict[str, tuple]:
@@ -81,7 +93,9 @@ def content_stamps(folder: str, ignored) -> dict[str, tuple]:
 
     found = {}
     for directory, folders, names in os.walk(folder, followlinks=True):
-        folders[:] = [name for name in folders if not any(fnmatch.fnmatch(name, pattern) for pattern in ignored)]
+        folders[:] = [
+            name for name in folders if not any(fnmatch.fnmatch(name, pattern) for pattern in ignored)
+        ]
         for name in names:
             if any(fnmatch.fnmatch(name, pattern) for pattern in ignored):
                 continue
@@ -95,7 +109,9 @@ def content_stamps(folder: str, ignored) -> dict[str, tuple]:
 
 
 def path_for(cache_folder: str, output: str) -> str:
-    return os.path.join(os.path.abspath(cache_folder), f"guide-quick-{digest(os.path.realpath(output))}.pickle")
+    return os.path.join(
+        os.path.abspath(cache_folder), f"guide-quick-{digest(os.path.realpath(output))}.pickle"
+    )
 
 
 def save(path: str, snapshot: Snapshot, caches, resident: bool = False) -> None:
@@ -112,4 +128,6 @@ def load(path: str, caches) -> Snapshot | None:
     resident = _resident.get(path)
     if resident is not None:
         return resident
-    return caches.load(path, "quick build's snapshot", lambda data: isinstance(data, Snapshot), "a full build", binary=True)
+    return caches.load(
+        path, "quick build's snapshot", lambda data: isinstance(data, Snapshot), "a full build", binary=True
+    )

@@ -17,10 +17,10 @@ import marshal
 import os
 import pickle
 import re
-from io import BytesIO
-from types import CodeType
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
+from types import CodeType
 from urllib.parse import quote
 
 from jinja2 import FileSystemBytecodeCache
@@ -62,8 +62,9 @@ def _declarations(body: str) -> list[list[str]]:
 def _pair_up(ours: list[list[str]], theirs: list[list[str]]) -> bool:
     """The same properties in the same order, and every value that differs a colour."""
     return len(ours) == len(theirs) and all(
-        mine[0] == other[0] and (mine[1] == other[1] or bool(_HEX_COLOUR.fullmatch(mine[1]) and _HEX_COLOUR.fullmatch(other[1])))
-        for mine, other in zip(ours, theirs)
+        mine[0] == other[0]
+        and (mine[1] == other[1] or bool(_HEX_COLOUR.fullmatch(mine[1]) and _HEX_COLOUR.fullmatch(other[1])))
+        for mine, other in zip(ours, theirs, strict=False)
     )
 
 
@@ -78,7 +79,10 @@ def one_colour_scheme_stylesheet(light: str, dark: str) -> str:
     for selector, body in light_rules.items():
         ours, theirs = _declarations(body), _declarations(dark_rules.pop(selector, ""))
         if _pair_up(ours, theirs):
-            values = (f"{name}:{value if value == other else f'light-dark({value},{other})'}" for (name, value), (_, other) in zip(ours, theirs))
+            values = (
+                f"{name}:{value if value == other else f'light-dark({value},{other})'}"
+                for (name, value), (_, other) in zip(ours, theirs, strict=False)
+            )
             merged.append(f"{selector}{{{';'.join(values)}}}")
         else:
             merged.append(f"{selector}{{{body}}}")
@@ -87,7 +91,9 @@ def one_colour_scheme_stylesheet(light: str, dark: str) -> str:
     dark_only += list(dark_rules.items())
     if dark_only:
         chosen = "".join(f":root[data-theme=dark] {selector}{{{body}}}" for selector, body in dark_only)
-        system = "".join(f":root:not([data-theme=light]) {selector}{{{body}}}" for selector, body in dark_only)
+        system = "".join(
+            f":root:not([data-theme=light]) {selector}{{{body}}}" for selector, body in dark_only
+        )
         merged.append(f"{chosen}@media (prefers-color-scheme:dark){{{system}}}")
     return "".join(merged)
 
@@ -103,18 +109,22 @@ def content_security_policy(css: str, image_hosts=(), script_hashes=()) -> str:
     script, Pagefind's, and its WebAssembly and worker) and the inline scripts whose
     sha256 digests are `script_hashes` (the theme's colour-scheme init, the devserver's
     live-reload snippet); nothing from another host."""
-    images = " ".join(["'self'", "data:", *(host if "://" in host else f"https://{host}" for host in image_hosts)])
+    images = " ".join(
+        ["'self'", "data:", *(host if "://" in host else f"https://{host}" for host in image_hosts)]
+    )
     scripts = " ".join(["'self'", "'wasm-unsafe-eval'", *(f"'sha256-{digest}'" for digest in script_hashes)])
-    return "; ".join([
-        "default-src 'none'",
-        f"style-src 'sha256-{sha256_base64(css)}'",
-        f"img-src {images}",
-        f"script-src {scripts}",
-        "worker-src 'self'",
-        "connect-src 'self'",  # Pagefind's index files, and robots.txt for Lighthouse
-        "base-uri 'none'",
-        "form-action 'self'",
-    ])  # fmt: skip
+    return "; ".join(
+        [
+            "default-src 'none'",
+            f"style-src 'sha256-{sha256_base64(css)}'",
+            f"img-src {images}",
+            f"script-src {scripts}",
+            "worker-src 'self'",
+            "connect-src 'self'",  # Pagefind's index files, and robots.txt for Lighthouse
+            "base-uri 'none'",
+            "form-action 'self'",
+        ]
+    )
 
 
 def inline_script(path: Path) -> str:
@@ -131,8 +141,13 @@ class Stylesheets:
         folder = Path(theme) / "css"
         base = "\n".join(path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.css")))
         if not base.strip():
-            raise GuideSettingsError(f"THEME {theme!r} has no css/*.css files; point THEME at the guide's theme")
-        light, dark = (HtmlFormatter(style=style_by_name(name)).get_style_defs(".highlight") for name in config.pygments_styles)
+            raise GuideSettingsError(
+                f"THEME {theme!r} has no css/*.css files; point THEME at the guide's theme"
+            )
+        light, dark = (
+            HtmlFormatter(style=style_by_name(name)).get_style_defs(".highlight")
+            for name in config.pygments_styles
+        )
         code = one_colour_scheme_stylesheet(light, dark)
         init = Path(theme) / INIT_SCRIPT
         script = inline_script(init) if init.exists() else ""
@@ -177,7 +192,10 @@ def theme_ids(theme: str) -> frozenset[str]:
     found = set()
     for path in sorted(Path(theme, "templates").rglob("*")):
         if path.is_file():
-            found.update(match[2].strip() for match in _LITERAL_ID.finditer(path.read_text(encoding="utf-8", errors="replace")))
+            found.update(
+                match[2].strip()
+                for match in _LITERAL_ID.finditer(path.read_text(encoding="utf-8", errors="replace"))
+            )
     return frozenset(found)
 
 
@@ -196,34 +214,43 @@ class TemplateCache(FileSystemBytecodeCache):
             with open(path, "rb") as stored:
                 raw = stored.read()
         except FileNotFoundError:
-            return
+            return None
         except OSError as problem:
-            return self._damaged(path, "a folder is in its place" if os.path.isdir(path) else problem.strerror)
+            return self._damaged(
+                path, "a folder is in its place" if os.path.isdir(path) else problem.strerror
+            )
         if not raw.startswith(bc_magic):
             # Another Jinja's or Python's file is compiled again quietly; anything else is damage.
             return None if raw.startswith(bc_magic[:2]) else self._damaged(path, "it is damaged")
         stored = BytesIO(raw[len(bc_magic) :])
         try:
             if pickle.load(stored) != bucket.checksum:
-                return  # the template was edited
+                return None  # the template was edited
             code = marshal.load(stored)
             if not isinstance(code, CodeType):
                 raise TypeError("not compiled code")
         except Exception:  # noqa: BLE001 - cut short or garbage: compile it again
             return self._damaged(path, "it is damaged")
         bucket.code = code
+        return None
 
     def _damaged(self, path: str, reason: str) -> None:
         # One warning for the folder: its files are damaged together, as a whole cache is.
-        self.caches.warn(self.directory, f"the compiled templates cannot be read ({os.path.basename(path)}: {reason}); "
-                         "compiling them again")  # fmt: skip
+        self.caches.warn(
+            self.directory,
+            f"the compiled templates cannot be read ({os.path.basename(path)}: {reason}); "
+            "compiling them again",
+        )
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         try:
             super().dump_bytecode(bucket)
         except OSError as problem:
-            self.caches.warn(self.directory, f"the compiled templates cannot be written ({problem.strerror}); "
-                             "the next build compiles them again")  # fmt: skip
+            self.caches.warn(
+                self.directory,
+                f"the compiled templates cannot be written ({problem.strerror}); "
+                "the next build compiles them again",
+            )
 
 
 def configure_environment(env, settings, cache: bool, caches=None) -> None:
@@ -239,7 +266,10 @@ def configure_environment(env, settings, cache: bool, caches=None) -> None:
                 raise NotADirectoryError(folder)
             env.bytecode_cache = TemplateCache(folder, caches)
         except OSError:
-            caches.warn(folder, "the compiled templates' folder cannot be used (a file is in its place); compiling every template")
+            caches.warn(
+                folder,
+                "the compiled templates' folder cannot be used (a file is in its place); compiling every template",
+            )
     env.globals["nav"] = NavLines(env)
 
 

@@ -9,13 +9,14 @@ build killed with SIGKILL leaves no process behind.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import gc
 import multiprocessing
 import os
 import signal
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import Callable, Sequence
 
 # Below this many items per process a fork (about 10 ms) costs more than it saves.
 MIN_ITEMS_PER_PROCESS = 16
@@ -37,10 +38,8 @@ def die_with_parent(parent: int = 0) -> None:
 def _trim() -> None:
     """Give the memory Python has freed back to the system before forking (glibc keeps it
     otherwise), so the children inherit only what is in use."""
-    try:
+    with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
 
 
 def _run_share(share: Sequence) -> list:
@@ -50,7 +49,9 @@ def _run_share(share: Sequence) -> list:
 def shares_by_weight(items: Sequence, workers: int, weight: Callable | None) -> list[list[int]]:
     """Item indices dealt into `workers` shares of about equal weight: the heaviest item
     first, each to the lightest share so far."""
-    order = sorted(range(len(items)), key=lambda index: -weight(items[index])) if weight else range(len(items))
+    order = (
+        sorted(range(len(items)), key=lambda index: -weight(items[index])) if weight else range(len(items))
+    )
     shares: list[list[int]] = [[] for _ in range(workers)]
     loads = [0] * workers
     for index in order:
@@ -84,8 +85,10 @@ def forked_map(func: Callable, items: Sequence, workers: int, weight: Callable |
         ) as pool:
             futures = [pool.submit(_run_share, share) for share in shares[1:]]
             results = [None] * len(items)
-            for share, values in zip(indices, [_run_share(shares[0]), *(future.result() for future in futures)]):
-                for index, value in zip(share, values):
+            for share, values in zip(
+                indices, [_run_share(shares[0]), *(future.result() for future in futures)], strict=False
+            ):
+                for index, value in zip(share, values, strict=False):
                     results[index] = value
     finally:
         _task = None

@@ -12,19 +12,20 @@ from __future__ import annotations
 
 import hashlib
 import os
-from typing import Callable
+from collections.abc import Callable
 
 from pelican.plugins import signals
-from pelican.utils import path_to_url, get_relative_path, sanitised_join
+from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import Writer
 
 from .caches import is_dict_of
 from .digests import code_digest, digest, settings_digest
-from .files import PREVIOUS_SITE, STAMP, link_or_copy, read_stamp, write_atomically, write_stamp  # noqa: F401
 from .errors import GuideError
+from .files import PREVIOUS_SITE, STAMP, link_or_copy, read_stamp, write_atomically, write_stamp  # noqa: F401
 from .state import state_of
 from .theme import theme_digest
 from .workers import forked_map
+
 
 def global_key(settings) -> str:
     """What every file is made from: this plugin's code, the theme's files, the settings."""
@@ -35,7 +36,9 @@ def manifest_path(settings, previous: str) -> str | None:
     """Where the keys of the files of the site at `previous` are kept."""
     if not settings.get("CACHE_PATH"):
         return None
-    return os.path.join(os.path.abspath(settings["CACHE_PATH"]), f"guide-site-{digest(os.path.realpath(previous))}.json")
+    return os.path.join(
+        os.path.abspath(settings["CACHE_PATH"]), f"guide-site-{digest(os.path.realpath(previous))}.json"
+    )
 
 
 def finish_site(output: str, manifest: str | None, keys: dict[str, str], caches) -> str:
@@ -53,11 +56,21 @@ def page_key(base: str, name: str, template_name: str, page) -> str:
     pager, and what every file is made from (`base`, global_key)."""
     body = hashlib.blake2b(page._content.encode("utf-8"), digest_size=16).hexdigest()
     return digest(
-        base, name, template_name, body, page.url, page.title,
-        page.description, page.headings, getattr(page, "nav", None) and page.nav.digest,
-        str(getattr(page, "updated", None)), getattr(page, "edit_url", None),
-        getattr(page, "markdown_url", None), getattr(page, "lang", None), getattr(page, "listed", None),
-    )  # fmt: skip
+        base,
+        name,
+        template_name,
+        body,
+        page.url,
+        page.title,
+        page.description,
+        page.headings,
+        getattr(page, "nav", None) and page.nav.digest,
+        str(getattr(page, "updated", None)),
+        getattr(page, "edit_url", None),
+        getattr(page, "markdown_url", None),
+        getattr(page, "lang", None),
+        getattr(page, "listed", None),
+    )
 
 
 def article_key(base: str, page) -> str:
@@ -66,9 +79,16 @@ def article_key(base: str, page) -> str:
     a page indexes its chapter's pages no more again than its own."""
     body = hashlib.blake2b(page._content.encode("utf-8"), digest_size=16).hexdigest()
     return digest(
-        base, "article", body, page.url, page.title, page.headings, str(getattr(page, "updated", None)),
-        getattr(page, "edit_url", None), getattr(page, "lang", None),
-    )  # fmt: skip
+        base,
+        "article",
+        body,
+        page.url,
+        page.title,
+        page.headings,
+        str(getattr(page, "updated", None)),
+        getattr(page, "edit_url", None),
+        getattr(page, "lang", None),
+    )
 
 
 def data_key(base: str, name: str, source_key) -> str:
@@ -76,7 +96,9 @@ def data_key(base: str, name: str, source_key) -> str:
     return digest(base, name, source_key)
 
 
-def render_file(output: str, name: str, template, context, relative_urls: bool, kwargs, in_place: bool) -> None:
+def render_file(
+    output: str, name: str, template, context, relative_urls: bool, kwargs, in_place: bool
+) -> None:
     """One template rendered into `output`/`name`, with the variables Pelican's writer gives."""
     local = context.copy()
     local["localsiteurl"] = context.get("localsiteurl")
@@ -118,9 +140,13 @@ class GuideWriter(Writer):
         if self.manifest is None:
             return {}
         valid = lambda data: (  # noqa: E731
-            isinstance(data, dict) and isinstance(data.get("build"), str) and is_dict_of(data.get("keys"), str, lambda key: isinstance(key, str))
+            isinstance(data, dict)
+            and isinstance(data.get("build"), str)
+            and is_dict_of(data.get("keys"), str, lambda key: isinstance(key, str))
         )
-        data = self.state.caches.load(self.manifest, "writer's list of files", valid, "rendering every file again")
+        data = self.state.caches.load(
+            self.manifest, "writer's list of files", valid, "rendering every file again"
+        )
         if data is None or data["build"] != read_stamp(self.previous):
             return {}  # the site those keys describe is not the one there now
         return data["keys"]
@@ -128,19 +154,45 @@ class GuideWriter(Writer):
     def key(self, name: str, template, kwargs) -> str:
         page = kwargs.get("page")
         if page is None:  # a page of the theme: the whole guide's navigation
-            return digest(self.global_key, name, template.name, self.state.guide.digest if self.state.guide else None)
+            return digest(
+                self.global_key, name, template.name, self.state.guide.digest if self.state.guide else None
+            )
         return page_key(self.global_key, name, template.name, page)
 
-    def write_file(self, name, template, context, relative_urls=False, paginated=None,
-                   template_name=None, override_output=False, url=None, **kwargs):  # fmt: skip
+    def write_file(
+        self,
+        name,
+        template,
+        context,
+        relative_urls=False,
+        paginated=None,
+        template_name=None,
+        override_output=False,
+        url=None,
+        **kwargs,
+    ):
         if not name:
-            return
-        if paginated or (template_name in self.settings["PAGINATED_TEMPLATES"] and ("articles" in kwargs or "dates" in kwargs)):
-            return super().write_file(name, template, context, relative_urls, paginated, template_name, override_output, url, **kwargs)
+            return None
+        if paginated or (
+            template_name in self.settings["PAGINATED_TEMPLATES"]
+            and ("articles" in kwargs or "dates" in kwargs)
+        ):
+            return super().write_file(
+                name,
+                template,
+                context,
+                relative_urls,
+                paginated,
+                template_name,
+                override_output,
+                url,
+                **kwargs,
+            )
         if name in self.keys:
             raise GuideError(f"two files would be written to {name}; each page needs its own slug")
         key = self.keys[name] = self.key(name, template, kwargs)
         self.jobs.append((name, template, context, relative_urls, kwargs, self.known.get(name) == key))
+        return None
 
     def write_data(self, name: str, source_key, make: Callable[[], bytes]) -> None:
         """A file that is no template (llms.txt, a page's Markdown): written when its key
@@ -192,13 +244,17 @@ class GuideWriter(Writer):
         self.reused += len(self.jobs) - len(todo)
         if todo and self.in_place and self.manifest and os.path.isfile(self.manifest):
             os.unlink(self.manifest)  # files are about to change: the old keys no longer hold
-        for warnings, errors in forked_map(self._render, todo, self.state.config.workers, weight=self._weight):
+        for warnings, errors in forked_map(
+            self._render, todo, self.state.config.workers, weight=self._weight
+        ):
             self.state.report.warnings += warnings
             self.state.report.errors += errors
         self.rendered += len(todo)
         if signals.content_written.receivers:
             for name, _, context, _, kwargs, _ in self.jobs:
-                signals.content_written.send(sanitised_join(self.output_path, name), context={**context, **kwargs})
+                signals.content_written.send(
+                    sanitised_join(self.output_path, name), context={**context, **kwargs}
+                )
         self.jobs = []
 
     def finish(self) -> str:

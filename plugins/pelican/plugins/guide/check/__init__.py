@@ -29,11 +29,21 @@ CONTENTS_PAGES = ("table-of-contents.html", "index.html")
 def facts_of(page, listed: bool) -> Facts:
     order = page.sortorder
     return Facts(
-        url=page.url, save_as=page.save_as, source=display_path(page.source_path), title=page.title,
-        sidebartitle=page.sidebartitle, description=page.description, chapter=order.chapter,
-        section=order.section, position=order.position, slug=page.slug, toc=page.toc,
-        listed=listed, headings=tuple(page.headings), lang=page.lang,
-    )  # fmt: skip
+        url=page.url,
+        save_as=page.save_as,
+        source=display_path(page.source_path),
+        title=page.title,
+        sidebartitle=page.sidebartitle,
+        description=page.description,
+        chapter=order.chapter,
+        section=order.section,
+        position=order.position,
+        slug=page.slug,
+        toc=page.toc,
+        listed=listed,
+        headings=tuple(page.headings),
+        lang=page.lang,
+    )
 
 
 def written_files(output: str) -> set[str]:
@@ -50,8 +60,25 @@ class SiteCheck:
     each redirect page to the page it must reach; `reported` holds (file, target) pairs the
     links step already warned about."""
 
-    def __init__(self, *, output, store, load, siteurl, sitename, public_url, pages, hidden, chapters,
-                 sections, theme_pages, redirects, reported, workers, caches: CacheFiles | None = None):  # fmt: skip
+    def __init__(
+        self,
+        *,
+        output,
+        store,
+        load,
+        siteurl,
+        sitename,
+        public_url,
+        pages,
+        hidden,
+        chapters,
+        sections,
+        theme_pages,
+        redirects,
+        reported,
+        workers,
+        caches: CacheFiles | None = None,
+    ):
         self.output = output
         self.store = store
         self.caches = caches or CacheFiles()
@@ -67,14 +94,29 @@ class SiteCheck:
         self.workers = workers
         self.checked = 0
 
-
     def _key(self, path: str) -> str:
         facts = self.facts.get(path)
         if facts is not None:
             rows = self.expected.sidebar(facts)[1]
-            return digest(code_digest(), facts, rows, self.expected.neighbours(facts), self.sitename, self.siteurl, self.public_url)
+            return digest(
+                code_digest(),
+                facts,
+                rows,
+                self.expected.neighbours(facts),
+                self.sitename,
+                self.siteurl,
+                self.public_url,
+            )
         contents = self.expected.contents if path in CONTENTS_PAGES else None
-        return digest(code_digest(), path, self.expected.sidebar(None)[1], contents, self.redirects.get(path), self.siteurl, self.public_url)
+        return digest(
+            code_digest(),
+            path,
+            self.expected.sidebar(None)[1],
+            contents,
+            self.redirects.get(path),
+            self.siteurl,
+            self.public_url,
+        )
 
     def _check(self, path: str) -> tuple[list[str], list[tuple]]:
         """The problems of one file, and the links whose files are not known in advance."""
@@ -85,7 +127,9 @@ class SiteCheck:
         sidebar_urls = set()
         if facts is not None:
             rows = self.expected.sidebar(facts)[0]
-            problems += checks.check_guide_page(root, facts, self.siteurl, self.sitename, rows, self.expected.neighbours(facts))
+            problems += checks.check_guide_page(
+                root, facts, self.siteurl, self.sitename, rows, self.expected.neighbours(facts)
+            )
             sidebar_urls = {row.url for row in rows}
         elif path in self.redirects:
             target = checks.redirect_target(root, path, self.siteurl)
@@ -101,14 +145,22 @@ class SiteCheck:
         if self.public_url and (facts is not None or path in self.theme_pages):
             problems += checks.check_canonical(root, path, self.public_url)
         # Links to pages the expectations list are proven by the comparisons above.
-        links = sorted({(link.target, link.in_body, link.label) for link in checks.links(root, path, self.siteurl) if link.target not in sidebar_urls})
+        links = sorted(
+            {
+                (link.target, link.in_body, link.label)
+                for link in checks.links(root, path, self.siteurl)
+                if link.target not in sidebar_urls
+            }
+        )
         return problems, links
 
     def _load(self) -> dict:
         stored = self.caches.load(self.store, "check's records", _valid_records, "checking every page again")
         return stored if stored is not None else {}
 
-    def run_pages(self, only: set[str] | None = None, files: set[str] | None = None) -> tuple[list[tuple], list[tuple]]:
+    def run_pages(
+        self, only: set[str] | None = None, files: set[str] | None = None
+    ) -> tuple[list[tuple], list[tuple]]:
         """Check every HTML file (in parallel); (errors, warnings), one (page, line) each:
         the page's source as shown when the line is about a page of the guide, else None.
         With `only` (a quick build: the files it wrote; every other file is the very file
@@ -134,7 +186,16 @@ class SiteCheck:
             else:
                 self.records[path] = [stamp, key, None]
                 todo.append(path)
-        for path, (problems, links) in zip(todo, forked_map(self._check, todo, self.workers, weight=lambda path: os.path.getsize(os.path.join(self.output, path)))):
+        for path, (problems, links) in zip(
+            todo,
+            forked_map(
+                self._check,
+                todo,
+                self.workers,
+                weight=lambda path: os.path.getsize(os.path.join(self.output, path)),
+            ),
+            strict=False,
+        ):
             self.records[path][2] = [list(link) for link in links]
             facts = self.facts.get(path)
             where = f"{facts.source} ({path})" if facts else path
@@ -144,7 +205,9 @@ class SiteCheck:
         self.checked = len(todo)
         return errors, []
 
-    def settle(self, files: set[str] | None = None, only: set[str] | None = None) -> tuple[list[tuple], list[tuple]]:
+    def settle(
+        self, files: set[str] | None = None, only: set[str] | None = None
+    ) -> tuple[list[tuple], list[tuple]]:
         """Every link whose file was not known in advance, against every file now written
         (`files`, when the caller knows them; the search index included); then keep the
         records of the pages that passed. With `only` (a quick build, whose files bear the
@@ -172,10 +235,16 @@ def _valid_records(data) -> bool:
 
     def record(value) -> bool:
         return (
-            isinstance(value, list) and len(value) == 3
-            and isinstance(value[0], list) and len(value[0]) == 3 and all(isinstance(n, int) for n in value[0])
-            and isinstance(value[1], str) and isinstance(value[2], list)
-            and all(isinstance(link, list) and len(link) == 3 and isinstance(link[0], str) for link in value[2])
-        )  # fmt: skip
+            isinstance(value, list)
+            and len(value) == 3
+            and isinstance(value[0], list)
+            and len(value[0]) == 3
+            and all(isinstance(n, int) for n in value[0])
+            and isinstance(value[1], str)
+            and isinstance(value[2], list)
+            and all(
+                isinstance(link, list) and len(link) == 3 and isinstance(link[0], str) for link in value[2]
+            )
+        )
 
     return is_dict_of(data, str, record)

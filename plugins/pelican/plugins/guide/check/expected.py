@@ -43,7 +43,9 @@ def folds(rows: tuple[Row, ...], current: str | None, listed: bool = True) -> tu
     the guide (current None: the contents, the index...), never."""
     found = []
     for index, row in enumerate(rows):
-        end = next((after for after in range(index + 1, len(rows)) if rows[after].depth <= row.depth), len(rows))
+        end = next(
+            (after for after in range(index + 1, len(rows)) if rows[after].depth <= row.depth), len(rows)
+        )
         if end == index + 1:
             found.append(None)
         elif current is None or not listed:

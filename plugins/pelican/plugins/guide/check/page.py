@@ -79,7 +79,9 @@ def nav_rows(ordered_list, path: str, siteurl: str, depth: int = 0) -> list[tupl
         group = next(holder.iterchildren("details"), None)
         fold = None if group is None else group.get("open") is not None
         href = line.get("href")
-        url = None if href is None else path if not href or href[0] in "#?" else _resolve(href, folder, siteurl)
+        url = (
+            None if href is None else path if not href or href[0] in "#?" else _resolve(href, folder, siteurl)
+        )
         label = " ".join((line.text or "").split()) if len(line) == 0 else text_of(line)
         rows.append((Row(depths[holder.getparent()], label, url), line.get("aria-current") == "page", fold))
     return rows
@@ -115,18 +117,22 @@ def compare_rows(found: list[Row], expected: tuple[Row, ...], where: str) -> lis
     problems = [f"{where} lacks {show(row)}" for row in missing[:5]]
     problems += [f"{where} lists {show(row)}, which does not belong there" for row in extra[:5]]
     if not problems:
-        for number, (got, wanted) in enumerate(zip(found, expected), start=1):
+        for number, (got, wanted) in enumerate(zip(found, expected, strict=False), start=1):
             if got != wanted:
-                problems.append(f"{where} line {number} is {show(got)}, expected {show(wanted)} (out of guide order)")
+                problems.append(
+                    f"{where} line {number} is {show(got)}, expected {show(wanted)} (out of guide order)"
+                )
                 break
     return problems
 
 
-def fold_problems(found: list[tuple[Row, bool, bool | None]], wanted: tuple[bool | None, ...], where: str) -> list[str]:
+def fold_problems(
+    found: list[tuple[Row, bool, bool | None]], wanted: tuple[bool | None, ...], where: str
+) -> list[str]:
     """Each group folds (a <details>), open exactly as `wanted` says; lines with nothing
     under them do not."""
     problems = []
-    for (row, _, fold), want in zip(found, wanted):
+    for (row, _, fold), want in zip(found, wanted, strict=False):
         if want is None and fold is not None:
             problems.append(f'{where} folds "{row.label}", which has nothing under it')
         elif want is not None and fold is None:
@@ -138,7 +144,9 @@ def fold_problems(found: list[tuple[Row, bool, bool | None]], wanted: tuple[bool
     return problems
 
 
-def check_sidebar(root, path: str, siteurl: str, rows: tuple[Row, ...], current: str | None, listed: bool = True) -> list[str]:
+def check_sidebar(
+    root, path: str, siteurl: str, rows: tuple[Row, ...], current: str | None, listed: bool = True
+) -> list[str]:
     """The sidebar against the expected rows, and what is folded. Its list is then taken
     out of the tree: its links are proven here, and the link check need not walk them again."""
     navs = root.xpath(f'//nav[@aria-label="{SIDEBAR}"]')
@@ -155,7 +163,11 @@ def check_sidebar(root, path: str, siteurl: str, rows: tuple[Row, ...], current:
     for row in marked:
         if row.url != current:
             problems.append(f'sidebar marks "{row.label}" ({row.url}) as the current page, which it is not')
-    if current is not None and any(row.url == current for row in rows) and not any(r.url == current for r in marked):
+    if (
+        current is not None
+        and any(row.url == current for row in rows)
+        and not any(r.url == current for r in marked)
+    ):
         problems.append('its own sidebar link lacks aria-current="page"')
     return problems
 
@@ -179,8 +191,11 @@ def check_guide_page(root, facts: Facts, siteurl: str, sitename: str, rows, neig
         problems.append(f'<html lang> is "{root.get("lang")}", expected "{facts.lang}"')
     indexed = bool(root.xpath("//*[@data-pagefind-body]"))
     if indexed != facts.listed:
-        problems.append("is marked for the search index (data-pagefind-body), though it is hidden" if indexed
-                        else "is not marked for the search index (no data-pagefind-body)")
+        problems.append(
+            "is marked for the search index (data-pagefind-body), though it is hidden"
+            if indexed
+            else "is not marked for the search index (no data-pagefind-body)"
+        )
     title = text_of(next(root.iter("title"), None))
     if title != f"{facts.title} - {sitename}":
         problems.append(f'<title> is "{title}", expected "{facts.title} - {sitename}"')
@@ -191,15 +206,23 @@ def check_guide_page(root, facts: Facts, siteurl: str, sitename: str, rows, neig
     if description != facts.description:
         problems.append(f'meta description is "{description}", expected "{facts.description}"')
     problems += check_sidebar(root, path, siteurl, rows, facts.url, facts.listed)
-    pager = {rel: resolve(link.get("href"), path, siteurl) for link in root.xpath("//nav[@class='pager']/a[@rel]") for rel in [link.get("rel")]}
-    for rel, wanted in zip(("prev", "next"), neighbours):
+    pager = {
+        rel: resolve(link.get("href"), path, siteurl)
+        for link in root.xpath("//nav[@class='pager']/a[@rel]")
+        for rel in [link.get("rel")]
+    }
+    for rel, wanted in zip(("prev", "next"), neighbours, strict=False):
         if pager.get(rel) != wanted:
             problems.append(f"{rel} link goes to {pager.get(rel)}, expected {wanted}")
     on_page = root.xpath('//nav[@aria-label="On this page"]//a')
     found_headings = [(link.get("href", "")[1:], text_of(link)) for link in on_page]
-    wanted_headings = [(anchor, text) for _, anchor, text in facts.headings] if len(facts.headings) >= 2 else []
+    wanted_headings = (
+        [(anchor, text) for _, anchor, text in facts.headings] if len(facts.headings) >= 2 else []
+    )
     if found_headings != wanted_headings:
-        problems.append(f'"On this page" lists {len(found_headings)} headings, expected {len(wanted_headings)} in page order')
+        problems.append(
+            f'"On this page" lists {len(found_headings)} headings, expected {len(wanted_headings)} in page order'
+        )
     return problems
 
 
@@ -215,12 +238,20 @@ def check_contents(root, path: str, siteurl: str, rows: tuple[Row, ...]) -> list
         if child.tag == "h2":
             line = next(iter(child.xpath("./*[self::a or self::span][1]")), child)
             href = line.get("href")
-            found.append((Row(0, text_of(line), None if href is None else _resolve(href, folder, siteurl)), False, None))
+            found.append(
+                (
+                    Row(0, text_of(line), None if href is None else _resolve(href, folder, siteurl)),
+                    False,
+                    None,
+                )
+            )
         elif child.tag == "ol":
             found += nav_rows(child, path, siteurl, depth=1)
     problems = compare_rows([row for row, _, _ in found], rows, "contents")
     if not problems:  # chapters are headings, which do not fold; every other group is closed
-        wanted = tuple(None if row.depth == 0 else want for row, want in zip(rows, folds(rows, None)))
+        wanted = tuple(
+            None if row.depth == 0 else want for row, want in zip(rows, folds(rows, None), strict=False)
+        )
         problems += fold_problems(found, wanted, "contents")
     return problems
 

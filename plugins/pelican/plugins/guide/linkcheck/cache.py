@@ -38,7 +38,11 @@ class LinkCache:
                     try:
                         entry = json.loads(line)
                         found = list(entry.get("found", ()))
-                        self.entries[entry["url"]] = {"at": float(entry["at"]), "ok": entry["ok"] is True, "found": found}
+                        self.entries[entry["url"]] = {
+                            "at": float(entry["at"]),
+                            "ok": entry["ok"] is True,
+                            "found": found,
+                        }
                     except (ValueError, KeyError, TypeError):
                         continue  # a line cut short by a killed run, or not ours
         except FileNotFoundError:
@@ -46,15 +50,20 @@ class LinkCache:
         except (OSError, UnicodeDecodeError) as error:
             self.entries = {}
             why = f"{error.__class__.__name__}: {error}"
-            self.warnings.append(f"{self.path}: the link cache could not be read ({why}); every URL is asked afresh")
+            self.warnings.append(
+                f"{self.path}: the link cache could not be read ({why}); every URL is asked afresh"
+            )
 
     def fresh(self, url: str, fragments: set[str]) -> bool:
         """Answered OK within the last `days`, with every fragment now linked found then."""
         entry = self.entries.get(url)
         return bool(
-            entry and entry["ok"] and self.days > 0 and self.now - entry["at"] <= self.days * 86400
+            entry
+            and entry["ok"]
+            and self.days > 0
+            and self.now - entry["at"] <= self.days * 86400
             and fragments <= set(entry["found"])
-        )  # fmt: skip
+        )
 
     def record(self, url: str, ok: bool, found: set[str] = frozenset()) -> None:
         at = time.time()
@@ -71,7 +80,9 @@ class LinkCache:
             self.lines += 1
         except OSError as error:
             self.writable = False
-            self.warnings.append(f"{self.path}: the link cache could not be written ({error}); this run's answers are not kept")
+            self.warnings.append(
+                f"{self.path}: the link cache could not be written ({error}); this run's answers are not kept"
+            )
 
     def close(self) -> None:
         if self.handle is not None:

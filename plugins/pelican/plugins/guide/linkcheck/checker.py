@@ -34,8 +34,13 @@ import lxml.html
 from ..settings import LinkcheckConfig
 
 OK, BROKEN, MOVED, TIMED_OUT, RATE_LIMITED, ANCHOR_MISSING = (
-    "ok", "broken", "moved", "timed out", "rate-limited", "anchor missing",
-)  # fmt: skip
+    "ok",
+    "broken",
+    "moved",
+    "timed out",
+    "rate-limited",
+    "anchor missing",
+)
 ERRORS = (BROKEN,)
 WARNINGS = (MOVED, TIMED_OUT, RATE_LIMITED, ANCHOR_MISSING)
 
@@ -159,9 +164,11 @@ class Checker:
         asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(self.config.parallel))
         # aiohttp keeps an idle connection 15 s: a host's next URL reuses it.
         connector = aiohttp.TCPConnector(
-            limit=self.config.parallel, limit_per_host=0, ttl_dns_cache=600,
+            limit=self.config.parallel,
+            limit_per_host=0,
+            ttl_dns_cache=600,
             **({"resolver": self.resolver} if self.resolver is not None else {}),
-        )  # fmt: skip
+        )
         headers = {"User-Agent": self.user_agent, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
         outcomes: dict[str, Outcome] = {}
 
@@ -175,11 +182,14 @@ class Checker:
                 done(url, outcome)
 
         async with aiohttp.ClientSession(
-            connector=connector, headers=headers,
+            connector=connector,
+            headers=headers,
             # TIMEOUT for the connection (DNS, TCP, TLS) and for each wait for data; a
             # whole request (a slow page read for its ids) takes at most twice that.
-            timeout=aiohttp.ClientTimeout(total=2 * self.config.timeout, connect=self.config.timeout, sock_read=self.config.timeout),
-        ) as self.session:  # fmt: skip
+            timeout=aiohttp.ClientTimeout(
+                total=2 * self.config.timeout, connect=self.config.timeout, sock_read=self.config.timeout
+            ),
+        ) as self.session:
             await asyncio.gather(*(one(url) for url in targets))
         return outcomes
 
@@ -191,24 +201,34 @@ class Checker:
         for _ in range(MAX_REDIRECTS + 1):
             answer = await self._ask(current, want_ids)
             if isinstance(answer, Outcome):
-                return answer if current == url else replace(answer, detail=f"{answer.detail} at {_shorten(current)}")
+                return (
+                    answer
+                    if current == url
+                    else replace(answer, detail=f"{answer.detail} at {_shorten(current)}")
+                )
             if answer.status not in REDIRECTS or not answer.location:
                 return self._classify(url, current, answer, moved_to, moved_status)
             target = urldefrag(urljoin(current, answer.location)).url
             if urlsplit(target).scheme not in ("http", "https"):
-                return Outcome(BROKEN, f"{answer.status} to {_shorten(target)}, which is not a web address", answer.status)
+                return Outcome(
+                    BROKEN,
+                    f"{answer.status} to {_shorten(target)}, which is not a web address",
+                    answer.status,
+                )
             if permanent and answer.status in PERMANENT:
                 moved_to, moved_status = target, answer.status
             else:
                 permanent = False
             if seen.count(target) >= 2:
-                loop = seen[len(seen) - 1 - seen[::-1].index(target) :] + [target]
+                loop = [*seen[len(seen) - 1 - seen[::-1].index(target) :], target]
                 return Outcome(BROKEN, "redirect loop: " + " → ".join(map(_shorten, loop[:6])), answer.status)
             seen.append(target)
             current = target
         return Outcome(BROKEN, f"more than {MAX_REDIRECTS} redirects, the last to {_shorten(current)}")
 
-    def _classify(self, url: str, final: str, answer: Answer, moved_to: str | None, moved_status: int | None) -> Outcome:
+    def _classify(
+        self, url: str, final: str, answer: Answer, moved_to: str | None, moved_status: int | None
+    ) -> Outcome:
         status = answer.status
         tries = f", {answer.tries} tries" if answer.tries > 1 else ""
         at = f" at {_shorten(final)}" if final != url else ""
@@ -260,27 +280,46 @@ class Checker:
                         self.requests += 1
                         async with self.session.request(method, url, allow_redirects=False) as response:
                             ids = None
-                            if want_ids and response.status < 300 and response.content_type in ("text/html", "application/xhtml+xml"):
+                            if (
+                                want_ids
+                                and response.status < 300
+                                and response.content_type in ("text/html", "application/xhtml+xml")
+                            ):
                                 ids = page_ids(await self._body(response))
-                            answer = Answer(response.status, response.reason or "", response.headers.get("Location"), ids, attempt + 1)
+                            answer = Answer(
+                                response.status,
+                                response.reason or "",
+                                response.headers.get("Location"),
+                                ids,
+                                attempt + 1,
+                            )
                             headers = response.headers
                 except aiohttp.ConnectionTimeoutError:
-                    failure = Outcome(TIMED_OUT, f"no connection to {parts.netloc} in {config.timeout:g} s{tries}")
+                    failure = Outcome(
+                        TIMED_OUT, f"no connection to {parts.netloc} in {config.timeout:g} s{tries}"
+                    )
                     if last:  # the host is down or drops us: its other URLs would wait as long
                         self.unreachable[endpoint] = failure
                 except TimeoutError:
                     failure = Outcome(TIMED_OUT, f"no answer in {config.timeout:g} s{tries}")
                 except aiohttp.ClientConnectorDNSError as error:
                     temporary = getattr(error.os_error, "errno", None) == socket.EAI_AGAIN
-                    failure = Outcome(BROKEN, f"DNS lookup failed for {name}: {getattr(error.os_error, 'strerror', None) or error}{tries}")
+                    failure = Outcome(
+                        BROKEN,
+                        f"DNS lookup failed for {name}: {getattr(error.os_error, 'strerror', None) or error}{tries}",
+                    )
                     if not temporary or last:
                         self.unreachable[name] = failure
                         return failure
                 except aiohttp.ClientConnectorCertificateError as error:
-                    failure = self.unreachable[endpoint] = Outcome(BROKEN, f"TLS certificate not accepted: {error.certificate_error}")
+                    failure = self.unreachable[endpoint] = Outcome(
+                        BROKEN, f"TLS certificate not accepted: {error.certificate_error}"
+                    )
                     return failure
                 except (aiohttp.ClientConnectorSSLError, aiohttp.ClientSSLError) as error:
-                    failure = self.unreachable[endpoint] = Outcome(BROKEN, f"TLS error: {getattr(error, 'os_error', None) or error}")
+                    failure = self.unreachable[endpoint] = Outcome(
+                        BROKEN, f"TLS error: {getattr(error, 'os_error', None) or error}"
+                    )
                     return failure
                 except aiohttp.ClientConnectorError as error:
                     why = getattr(error.os_error, "strerror", None) or error
@@ -290,9 +329,13 @@ class Checker:
                 except (aiohttp.InvalidURL, ValueError) as error:
                     return Outcome(BROKEN, f"not a valid URL: {error}")
                 except (aiohttp.ClientError, OSError) as error:
-                    failure = Outcome(BROKEN, f"connection failed: {error.__class__.__name__}: {error}{tries}".rstrip(": "))
+                    failure = Outcome(
+                        BROKEN, f"connection failed: {error.__class__.__name__}: {error}{tries}".rstrip(": ")
+                    )
                 else:
-                    if answer.status == 429 or (answer.status == 403 and headers.get("X-RateLimit-Remaining") == "0"):
+                    if answer.status == 429 or (
+                        answer.status == 403 and headers.get("X-RateLimit-Remaining") == "0"
+                    ):
                         answer = replace(answer, limited=True)
                         wait = retry_after(headers, time.time())
                         if wait is not None and wait > config.max_retry_after:

@@ -18,7 +18,8 @@ from importlib.metadata import PackageNotFoundError, version
 from urllib.parse import urlsplit
 
 from ..build import OneLineHandler, describe, load_settings, settings_file_of
-from ..cli import linkcheck_parser, parse, pelican_argv as cli_pelican_argv
+from ..cli import linkcheck_parser, parse
+from ..cli import pelican_argv as cli_pelican_argv
 from ..report import display_path, plural
 from ..settings import guide_config
 from ..writer import read_stamp
@@ -57,7 +58,7 @@ def run(argv: list[str], resolver=None, out=None, err=None) -> int:
         print(f"{level}: {message}", file=err, flush=True)
 
     try:
-        _, settings_file, settings = load_settings(pelican_argv, own_options.strict)
+        _, _settings_file, settings = load_settings(pelican_argv, own_options.strict)
         config = guide_config(settings)
     except SystemExit as exit:  # argparse has printed its own line
         return exit.code if isinstance(exit.code, int) else 2
@@ -74,9 +75,16 @@ def run(argv: list[str], resolver=None, out=None, err=None) -> int:
     started = time.perf_counter()
     sources = load_page_sources(settings["CACHE_PATH"], output)
     if sources is None:
-        say("warning", f"{output}: no record of which source each page came from (the build that wrote it "
-            "kept none); links are named by their written page")  # fmt: skip
-    own = tuple(address for address in (config.public_url, config.siteurl + "/" if "://" in config.siteurl else "") if address)
+        say(
+            "warning",
+            f"{output}: no record of which source each page came from (the build that wrote it "
+            "kept none); links are named by their written page",
+        )
+    own = tuple(
+        address
+        for address in (config.public_url, config.siteurl + "/" if "://" in config.siteurl else "")
+        if address
+    )
     links = collect(output, sources, own, config.missing_pages_base, settings["THEME"])
 
     kept = [link for link in links if not any(pattern.search(link.url) for pattern in checking.ignore)]
@@ -87,14 +95,22 @@ def run(argv: list[str], resolver=None, out=None, err=None) -> int:
         if checking.anchors and fragment_checkable(link.fragment, urlsplit(link.target).hostname):
             wanted.add(link.fragment)
 
-    cache = LinkCache(settings["CACHE_PATH"], checking.cache_days, load=bool(settings.get("LOAD_CONTENT_CACHE", True)))
-    outcomes: dict[str, Outcome] = {url: Outcome(OK, "checked recently", cached=True) for url in targets if cache.fresh(url, targets[url])}
+    cache = LinkCache(
+        settings["CACHE_PATH"], checking.cache_days, load=bool(settings.get("LOAD_CONTENT_CACHE", True))
+    )
+    outcomes: dict[str, Outcome] = {
+        url: Outcome(OK, "checked recently", cached=True) for url in targets if cache.fresh(url, targets[url])
+    }
     asking = {url: wanted for url, wanted in targets.items() if url not in outcomes}
     progress = Progress(len(asking), err)
 
     def done(url: str, outcome: Outcome) -> None:
         progress.advance(outcome)
-        found = {fragment for fragment in asking[url] if outcome.ids is not None and fragment_found(fragment, outcome.ids)}
+        found = {
+            fragment
+            for fragment in asking[url]
+            if outcome.ids is not None and fragment_found(fragment, outcome.ids)
+        }
         cache.record(url, outcome.kind == OK, found)
 
     checker = Checker(checking, user_agent(config.public_url, config.placeholder_url), resolver)
@@ -102,7 +118,10 @@ def run(argv: list[str], resolver=None, out=None, err=None) -> int:
         outcomes.update(checker.run(asking, done) if asking else {})
     except KeyboardInterrupt:
         progress.close()
-        say("error", f"interrupted; the {plural(progress.done, 'URL')} checked so far are kept in {display_path(cache.path)}")
+        say(
+            "error",
+            f"interrupted; the {plural(progress.done, 'URL')} checked so far are kept in {display_path(cache.path)}",
+        )
         return 130
     finally:
         progress.close()
@@ -119,12 +138,21 @@ def run(argv: list[str], resolver=None, out=None, err=None) -> int:
     if own_options.json and own_options.json != "-":
         try:
             with open(own_options.json, "w", encoding="utf-8") as written:
-                json.dump(as_json(found, figures, config.strict, status), written, indent=1, ensure_ascii=False)
+                json.dump(
+                    as_json(found, figures, config.strict, status), written, indent=1, ensure_ascii=False
+                )
         except OSError as error:
-            say("error", f"the JSON report could not be written to {own_options.json}: {error.strerror or error}")
+            say(
+                "error",
+                f"the JSON report could not be written to {own_options.json}: {error.strerror or error}",
+            )
             return 1
     if own_options.json == "-":
-        print(json.dumps(as_json(found, figures, config.strict, status), indent=1, ensure_ascii=False), file=out, flush=True)
+        print(
+            json.dumps(as_json(found, figures, config.strict, status), indent=1, ensure_ascii=False),
+            file=out,
+            flush=True,
+        )
     else:
         report = text(found)
         if report:
@@ -133,7 +161,10 @@ def run(argv: list[str], resolver=None, out=None, err=None) -> int:
     if broken:
         say("error", f"{plural(broken, 'broken link')}")
     if config.strict and warnings:
-        say("error", f"strict mode: {plural(warnings, 'finding')} (moved, timed out, rate-limited, anchor missing) count as errors")
+        say(
+            "error",
+            f"strict mode: {plural(warnings, 'finding')} (moved, timed out, rate-limited, anchor missing) count as errors",
+        )
     return status
 
 

@@ -108,13 +108,21 @@ def page_links(html: bytes, own: tuple[str, ...]) -> list[tuple[str, str, str, b
     return found
 
 
-def collect(output: str, sources: dict[str, str] | None, own: tuple[str, ...], missing_pages_base: str | None, theme: str) -> list[Link]:
+def collect(
+    output: str,
+    sources: dict[str, str] | None,
+    own: tuple[str, ...],
+    missing_pages_base: str | None,
+    theme: str,
+) -> list[Link]:
     """Every external link of the site in `output`. `sources` maps written pages to their
     Markdown; `own` are the site's own addresses (its canonical links), never asked."""
     links: list[Link] = []
     elsewhere: dict[tuple[str, str], list[str]] = {}  # links from the theme: (url, text) -> pages
     for folder, subfolders, files in os.walk(output):
-        subfolders[:] = sorted(name for name in subfolders if not (folder == output and name in _SKIPPED_FOLDERS))
+        subfolders[:] = sorted(
+            name for name in subfolders if not (folder == output and name in _SKIPPED_FOLDERS)
+        )
         for name in sorted(files):
             if not name.endswith(".html"):
                 continue
@@ -123,7 +131,9 @@ def collect(output: str, sources: dict[str, str] | None, own: tuple[str, ...], m
             with open(path, "rb") as page:
                 found = page_links(page.read(), own)
             source_path = (sources or {}).get(relative)
-            source = SourceText(source_path) if source_path and found and os.path.isfile(source_path) else None
+            source = (
+                SourceText(source_path) if source_path and found and os.path.isfile(source_path) else None
+            )
             for raw, url, text, in_body in found:
                 if source is not None and in_body:
                     line = source.line_of(spellings(raw, missing_pages_base))

@@ -10,7 +10,17 @@ from dataclasses import dataclass
 from itertools import groupby
 from urllib.parse import unquote
 
-from .checker import ANCHOR_MISSING, BROKEN, MOVED, OK, RATE_LIMITED, TIMED_OUT, WARNINGS, Outcome, fragment_found
+from .checker import (
+    ANCHOR_MISSING,
+    BROKEN,
+    MOVED,
+    OK,
+    RATE_LIMITED,
+    TIMED_OUT,
+    WARNINGS,
+    Outcome,
+    fragment_found,
+)
 from .links import Link
 
 KINDS = (BROKEN, MOVED, TIMED_OUT, RATE_LIMITED, ANCHOR_MISSING)
@@ -23,7 +33,9 @@ class Finding:
     detail: str
 
 
-def findings(links: list[Link], outcomes: dict[str, Outcome], fragments: dict[str, set[str]]) -> list[Finding]:
+def findings(
+    links: list[Link], outcomes: dict[str, Outcome], fragments: dict[str, set[str]]
+) -> list[Finding]:
     """One finding per link that is not fine. `fragments` are, per URL, those checked."""
     found = []
     for link in links:
@@ -32,7 +44,11 @@ def findings(links: list[Link], outcomes: dict[str, Outcome], fragments: dict[st
             continue  # ignored
         kind, detail = outcome.kind, outcome.detail
         fragment = link.fragment
-        if outcome.ids is not None and fragment in fragments.get(link.target, ()) and not fragment_found(fragment, outcome.ids):
+        if (
+            outcome.ids is not None
+            and fragment in fragments.get(link.target, ())
+            and not fragment_found(fragment, outcome.ids)
+        ):
             missing = f'no id "{unquote(fragment)}" on the page'
             kind, detail = (ANCHOR_MISSING, missing) if kind == OK else (kind, f"{detail}; {missing} either")
         if kind != OK:
@@ -51,12 +67,16 @@ def text(found: list[Finding]) -> str:
         lines.append(source)
         for finding in group:
             label = f'"{finding.link.text}" ' if finding.link.text else ""
-            lines.append(f"  {_place(finding.link)}: {finding.kind} ({finding.detail}): {label}{finding.link.url}")
+            lines.append(
+                f"  {_place(finding.link)}: {finding.kind} ({finding.detail}): {label}{finding.link.url}"
+            )
         lines.append("")
     return "\n".join(lines)
 
 
-def counts(links: list[Link], outcomes: dict[str, Outcome], found: list[Finding], ignored: int, seconds: float) -> dict:
+def counts(
+    links: list[Link], outcomes: dict[str, Outcome], found: list[Finding], ignored: int, seconds: float
+) -> dict:
     per_url = {kind: 0 for kind in (OK, *KINDS)}
     for outcome in outcomes.values():
         per_url[outcome.kind] += 1
@@ -90,11 +110,22 @@ def warnings_of(found: list[Finding]) -> int:
 def as_json(found: list[Finding], figures: dict, strict: bool, status: int) -> dict:
     files = []
     for source, group in groupby(found, key=lambda finding: finding.link.source):
-        files.append({"source": source, "findings": [
-            {"line": finding.link.line, "where": finding.link.where or None, "result": finding.kind, "detail": finding.detail,
-             "text": finding.link.text, "url": finding.link.url}
-            for finding in group
-        ]})  # fmt: skip
+        files.append(
+            {
+                "source": source,
+                "findings": [
+                    {
+                        "line": finding.link.line,
+                        "where": finding.link.where or None,
+                        "result": finding.kind,
+                        "detail": finding.detail,
+                        "text": finding.link.text,
+                        "url": finding.link.url,
+                    }
+                    for finding in group
+                ],
+            }
+        )
     return {"summary": figures, "strict": strict, "exit_status": status, "files": files}
 
 
@@ -111,12 +142,26 @@ class Progress:
         self.bar = None
         if total and self.stream.isatty():
             from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeElapsedColumn
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+            from rich.progress import (
+                Progress as Bar,
+            )
 
             self.bar = Bar(
-                TextColumn("linkcheck"), BarColumn(), MofNCompleteColumn(), TextColumn("URLs"), TimeElapsedColumn(),
-                TextColumn("{task.fields[broken]} broken"), console=Console(file=self.stream), transient=True,
-            )  # fmt: skip
+                TextColumn("linkcheck"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("URLs"),
+                TimeElapsedColumn(),
+                TextColumn("{task.fields[broken]} broken"),
+                console=Console(file=self.stream),
+                transient=True,
+            )
             self.task = self.bar.add_task("", total=total, broken=0)
             self.bar.start()
 
@@ -130,8 +175,9 @@ class Progress:
             print(
                 f"linkcheck: {self.next_tenth * 10}% ({self.done:,} of {self.total:,} URLs, {self.broken:,} broken) "
                 f"in {time.perf_counter() - self.started:.1f} s",
-                file=self.stream, flush=True,
-            )  # fmt: skip
+                file=self.stream,
+                flush=True,
+            )
             self.next_tenth += 1
 
     def close(self) -> None:
