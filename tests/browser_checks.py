@@ -6,6 +6,7 @@ same function is run on the real site and on a site broken on purpose.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -218,7 +219,8 @@ _FOCUSED = """() => {
     text: e.textContent.trim().slice(0, 40),
     href: e.getAttribute('href'),
     closed: (e.tagName === 'SUMMARY' && !e.parentElement.open)
-            || (e.matches('[popovertarget]') && !document.getElementById(e.getAttribute('popovertarget')).matches(':popover-open')),
+            || (e.matches('[popovertarget]')
+                && !document.getElementById(e.getAttribute('popovertarget')).matches(':popover-open')),
     inMain: !!e.closest('main'),
     focusVisible: e.matches(':focus-visible'),
     outline: style.outlineStyle === 'none' ? 0 : parseFloat(style.outlineWidth),
@@ -367,7 +369,8 @@ def current_entry_problems(page) -> list[str]:
     return problems
 
 
-_GROUPS = """() => [...document.querySelectorAll('nav[aria-label="Table of contents"] details')].map((group) => ({
+_GROUPS = """() => [...document.querySelectorAll('nav[aria-label="Table of contents"] details')]
+  .map((group) => ({
   label: group.parentElement.firstElementChild.textContent.trim(),
   open: group.open,
   holdsCurrent: !!group.parentElement.querySelector('[aria-current="page"]'),
@@ -396,7 +399,8 @@ def filter_problems(page, word: str, keeps: str) -> list[str]:
     entries = page.locator(f"{_SIDEBAR} details[open]:has(> input.filter) > ol > li")
     before = sum(entries.nth(index).is_visible() for index in range(entries.count()))
     field.first.fill(word)
-    shown = page.evaluate(f"""[...document.querySelectorAll('{_SIDEBAR} details[open]:has(> input.filter) > ol > li')]
+    shown = page.evaluate(f"""[...document.querySelectorAll(
+          '{_SIDEBAR} details[open]:has(> input.filter) > ol > li')]
         .filter((li) => li.getBoundingClientRect().height > 0).map((li) => li.textContent.trim())""")
     problems = []
     if not shown or len(shown) >= before:
@@ -888,19 +892,19 @@ def on_this_page_follow_problems(page) -> list[str]:
         return ['no "On this page" list to follow']
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    marks = """[...document.querySelectorAll('.on-this-page a[aria-current="true"]')].map((a) => a.hash.slice(1))"""
+    marks = """[...document.querySelectorAll('.on-this-page a[aria-current="true"]')]
+      .map((a) => a.hash.slice(1))"""
     problems = []
     for anchor in (anchors[1], anchors[-1], anchors[0]):
         page.evaluate(
-            "(id) => window.scrollTo(0, document.getElementById(id).getBoundingClientRect().top + scrollY - 10)",
+            "(id) => window.scrollTo(0, "
+            "document.getElementById(id).getBoundingClientRect().top + scrollY - 10)",
             anchor,
         )
-        try:  # the marks follow on the next frame
+        with contextlib.suppress(PlaywrightTimeout):  # the marks follow on the next frame
             page.wait_for_function(
                 f"(id) => JSON.stringify({marks}) === JSON.stringify([id])", arg=anchor, timeout=2000
             )
-        except PlaywrightTimeout:
-            pass
         marked = page.evaluate(marks)
         if marked != [anchor]:
             problems.append(f'scrolled to #{anchor}, "On this page" marks {marked}')
@@ -926,7 +930,8 @@ def heading_link_problems(page) -> list[str]:
     return problems
 
 
-_MARKERS = """() => [...document.querySelectorAll('main .contents li, main .contents summary')].filter((e) => {
+_MARKERS = """() => [...document.querySelectorAll('main .contents li, main .contents summary')]
+  .filter((e) => {
   const style = getComputedStyle(e), marker = getComputedStyle(e, '::marker');
   return style.display === 'list-item' && style.listStyleType !== 'none' && marker.content !== 'none';
 }).map((e) => e.textContent.trim().split('\\n')[0])"""
@@ -948,5 +953,6 @@ def contents_marker_problems(page) -> list[str]:
 def contents_column_problems(page) -> list[str]:
     """A list of pages flows into more than one column (from 1280px)."""
     columns = page.evaluate("""Math.max(...[...document.querySelectorAll('main .contents ol')]
-        .map((list) => new Set([...list.children].map((li) => Math.round(li.getBoundingClientRect().left))).size))""")
+        .map((list) => new Set([...list.children]
+          .map((li) => Math.round(li.getBoundingClientRect().left))).size))""")
     return [] if columns > 1 else [f"the contents lists are one column ({columns})"]

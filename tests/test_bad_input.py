@@ -214,7 +214,8 @@ def test_an_allowed_image_host_is_added_to_the_content_security_policy(guide):
 def test_inline_styles_the_theme_knows_become_classes_without_a_warning(guide):
     good_page(
         guide,
-        body='<a href="https://x.example" style="border: none;"><img src="/img/l.png" class="shot" style="margin: 8px 0 8px 0" alt="L"></a>\n',
+        body='<a href="https://x.example" style="border: none;">'
+        '<img src="/img/l.png" class="shot" style="margin: 8px 0 8px 0" alt="L"></a>\n',
     )
     guide.file("img/l.png", b"png")
     result = guide.build()
@@ -301,7 +302,8 @@ def test_a_content_folder_that_does_not_exist(guide, tmp_path):
         (
             "GUIDE_IMAGE_HOSTS",
             json.dumps(["img.example;script-src\t'unsafe-inline'"]),
-            "GUIDE_IMAGE_HOSTS holds \"img.example;script-src\\t'unsafe-inline'\"; it must hold only host names like",
+            "GUIDE_IMAGE_HOSTS holds \"img.example;script-src\\t'unsafe-inline'\"; "
+            "it must hold only host names like",
         ),
     ],
 )
@@ -400,8 +402,8 @@ def test_a_chapter_title_for_a_chapter_with_no_page_is_a_warning_naming_the_sett
     part = guide.build(conffile=guide.settings(GUIDE_CHAPTERS={1: "Basics", 9: "Nowhere"}), options=("-v",))
     assert part.returncode == 0 and not part.warning_lines, part.stderr
     assert (
-        f"info: {guide.root / 'guideconf.py'}: GUIDE_CHAPTERS names chapters this site has no page in (9); they are the complete guide's"
-        in part.stderr
+        f"info: {guide.root / 'guideconf.py'}: GUIDE_CHAPTERS names chapters this site has no page in (9); "
+        "they are the complete guide's" in part.stderr
     )
 
 

@@ -94,9 +94,10 @@ def test_a_link_to_a_page_this_site_lacks_goes_to_the_complete_guide_counted_in_
     assert servers_site.stderr.splitlines() == ["info: 1 link goes to the complete guide; -v lists them"]
     listed = run_build(SEED_CONTENT, tmp_path / "output", options=("-v",))
     assert listed.stderr.splitlines() == [
-        "info: pelicanconf.py: GUIDE_CHAPTERS names chapters this site has no page in (1, 2, 3, 4, 6, 7, 10, 50, 99); "
-        "they are the complete guide's",
-        "info: content/pages/05-deployment/servers.markdown: /operating-systems.html is not a page of this site; "
+        "info: pelicanconf.py: GUIDE_CHAPTERS names chapters this site has no page in "
+        "(1, 2, 3, 4, 6, 7, 10, 50, 99); they are the complete guide's",
+        "info: content/pages/05-deployment/servers.markdown: "
+        "/operating-systems.html is not a page of this site; "
         "linking to https://www.fullstackpython.com/operating-systems.html",
     ]
 
@@ -190,7 +191,10 @@ def test_pygments_css_only_on_pages_with_code(guide):
 
 def test_pygments_styles_that_do_not_pair_up_keep_their_dark_rules_for_the_dark_scheme():
     light = ".highlight .k { color: #111111 }\n.highlight .s { color: #222222; font-weight: bold }\n"
-    dark = ".highlight .k { color: #eeeeee }\n.highlight .s { color: #dddddd }\n.highlight .x { color: #cccccc }\n"
+    dark = (
+        ".highlight .k { color: #eeeeee }\n.highlight .s { color: #dddddd }\n"
+        ".highlight .x { color: #cccccc }\n"
+    )
     css = one_colour_scheme_stylesheet(light, dark)
     assert css.startswith(
         ".highlight .k{color:light-dark(#111111,#eeeeee)}.highlight .s{color:#222222;font-weight:bold}"

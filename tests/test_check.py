@@ -64,7 +64,8 @@ def broken_build(guide, conffile, case, output_name="output"):
         ),
         (
             "every_group_open",
-            'table-of-contents.html: contents group "Django Extensions" is open, but does not hold the current page',
+            'table-of-contents.html: contents group "Django Extensions" is open, '
+            "but does not hold the current page",
         ),
     ],
 )
@@ -148,7 +149,8 @@ def test_the_unbroken_navigation_passes_the_same_check(shapes):
             "partials/nav-tree.html",
             "<details{% if item.open %} open{% endif %}>",
             "<details open>",
-            'table-of-contents.html: contents group "Django Extensions" is open, but does not hold the current page',
+            'table-of-contents.html: contents group "Django Extensions" is open, '
+            "but does not hold the current page",
         ),
         (
             "partials/nav-tree.html",
@@ -236,12 +238,15 @@ EXPECTED = Expected(FACTS, {5: "5. Deployment"}, {})
 GOOD = """<!doctype html><html><head><title>Why Python? - Site</title>
 <meta name="description" content="Why."></head><body>
 <nav aria-label="Table of contents"><ol>
-<li><a href="introduction.html">1. Introduction</a><details open><summary aria-label="1. Introduction"></summary><ol>
+<li><a href="introduction.html">1. Introduction</a>\
+<details open><summary aria-label="1. Introduction"></summary><ol>
 <li><a href="why.html" aria-current="page">Why Python</a></li></ol></details></li>
 <li><span>5. Deployment</span></li></ol></nav>
-<main><article data-pagefind-body><h1>Why Python?</h1><nav aria-label="On this page"><a href="#one">One</a><a href="#two">Two</a></nav>
+<main><article data-pagefind-body><h1>Why Python?</h1>\
+<nav aria-label="On this page"><a href="#one">One</a><a href="#two">Two</a></nav>
 <div class="page-body"><p><a href="servers.html">servers</a> <img src="img/x.png" alt="x"></p></div></article>
-<nav class="pager"><a rel="prev" href="introduction.html">Introduction</a><a rel="next" href="servers.html">Servers</a></nav>
+<nav class="pager"><a rel="prev" href="introduction.html">Introduction</a>\
+<a rel="next" href="servers.html">Servers</a></nav>
 </main></body></html>"""
 
 
@@ -362,7 +367,11 @@ def test_the_contents_page_shows_every_group_closed():
         ),
     ]
     rows = Expected(facts, {50: "Code Examples"}, {50: 3}).contents
-    group = '<h2><span>Code Examples</span></h2><ol><li><a href="s1.html">Section one</a><details{}><summary></summary><ol><li><a href="s1b.html">Section one, b</a></li></ol></details></li></ol>'
+    group = (
+        '<h2><span>Code Examples</span></h2><ol><li><a href="s1.html">Section one</a>'
+        '<details{}><summary></summary><ol><li><a href="s1b.html">Section one, b</a></li></ol></details>'
+        "</li></ol>"
+    )
     html = contents_html(rows[:2]).replace("</div></main>", group.format("") + "</div></main>")
     assert checks.check_contents(checks.parse(html), "x.html", "", rows) == []
     opened = html.replace("<details>", "<details open>")
@@ -372,6 +381,9 @@ def test_the_contents_page_shows_every_group_closed():
 
 
 def test_code_blocks_are_not_parsed_but_the_rest_is():
-    html = '<html><body><h1>T</h1><div class="highlight"><pre tabindex="0"><span>x</span><a href="nowhere.html">no</a></pre></div><p><a href="b.html">b</a></p></body></html>'
+    html = (
+        '<html><body><h1>T</h1><div class="highlight"><pre tabindex="0"><span>x</span>'
+        '<a href="nowhere.html">no</a></pre></div><p><a href="b.html">b</a></p></body></html>'
+    )
     targets = [link.target for link in checks.links(checks.parse(html), "a.html", "")]
     assert targets == ["b.html"]

@@ -66,12 +66,14 @@ def test_help_lists_each_commands_own_options_with_a_line_each(name, own):
         (
             "guide-build",
             ["-r", "content"],
-            "error: guide-build does not take -r: use guide-devserver --no-serve (make regenerate) to rebuild on every save",
+            "error: guide-build does not take -r: "
+            "use guide-devserver --no-serve (make regenerate) to rebuild on every save",
         ),
         (
             "guide-build",
             ["--listen"],
-            "error: guide-build does not take --listen: use guide-devserver (make devserver), or guide-devserver --no-build (make serve)",
+            "error: guide-build does not take --listen: "
+            "use guide-devserver (make devserver), or guide-devserver --no-build (make serve)",
         ),
         (
             "guide-build",
@@ -81,12 +83,14 @@ def test_help_lists_each_commands_own_options_with_a_line_each(name, own):
         (
             "guide-devserver",
             ["-r"],
-            "error: guide-devserver does not take -r: use guide-devserver --no-serve (make regenerate) to rebuild on every save",
+            "error: guide-devserver does not take -r: "
+            "use guide-devserver --no-serve (make regenerate) to rebuild on every save",
         ),
         (
             "guide-devserver",
             ["--no-serve", "--no-build"],
-            "error: guide-devserver: argument --no-build: not allowed with argument --no-serve (guide-devserver --help lists the options)",
+            "error: guide-devserver: argument --no-build: not allowed with argument --no-serve "
+            "(guide-devserver --help lists the options)",
         ),
         (
             "guide-build",

@@ -38,7 +38,8 @@ BODY = f"""Servers run every layer of software that answers the requests of web 
 
 <img src="/img/shot.png" alt="A screenshot of a terminal" class="shot rnd outl">
 
-<img src="/img/diagram.png" alt="A diagram of a web server" class="technical-diagram" style="border-radius: 5px;">
+<img src="/img/diagram.png" alt="A diagram of a web server" class="technical-diagram" \
+style="border-radius: 5px;">
 
 <img src="/img/shot.png" alt="A logo without a border" style="border:none">
 

@@ -41,7 +41,8 @@ def test_an_output_folder_that_is_or_holds_the_content_is_refused_and_untouched(
     result = run_build(guide.content, guide.root / where)
     assert result.returncode == 1
     assert result.error_lines == [
-        f"error: OUTPUTDIR {guide.root / where} {line} ({guide.content}); choose a folder of its own, like output/; nothing was touched"
+        f"error: OUTPUTDIR {guide.root / where} {line} ({guide.content}); "
+        "choose a folder of its own, like output/; nothing was touched"
     ]
     assert {k: v for k, v in snapshot(guide.root).items() if not k.startswith(".")} == {
         k: v for k, v in before.items() if not k.startswith(".")
@@ -134,7 +135,7 @@ def hold_lock(output: Path):
 
     path = Path(Lock(str(output)).path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle = open(path, "a")
+    handle = open(path, "a")  # noqa: SIM115 - the caller holds the lock until it closes the handle
     fcntl.flock(handle, fcntl.LOCK_EX)
     return handle
 
@@ -299,7 +300,8 @@ CACHES = {  # what each file is, as the warning names it
     "guide-git-*.json": "the git dates cache cannot be",
     "guide-quick-*.pickle": "the quick build's snapshot cannot be",
     "guide-timings.json": "the timings cannot be",  # only written
-    "guide-sources-*.json": "the record of each page's source cannot be",  # only written (make linkcheck reads it)
+    # Only written (make linkcheck reads it).
+    "guide-sources-*.json": "the record of each page's source cannot be",
     "jinja/*.cache": "the compiled templates cannot be",
 }
 
@@ -441,7 +443,8 @@ def test_a_lock_that_cannot_be_made_is_one_line(guide, monkeypatch, capsys):
     )
     assert status == 1
     assert capsys.readouterr().err == (
-        f"error: cannot write beside OUTPUTDIR {guide.output}: Read-only file system ({outputdir.Lock(str(guide.output)).path}); "
+        f"error: cannot write beside OUTPUTDIR {guide.output}: "
+        f"Read-only file system ({outputdir.Lock(str(guide.output)).path}); "
         "nothing was touched\n"
     )
     assert not guide.output.exists()

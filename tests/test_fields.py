@@ -42,7 +42,8 @@ def test_sortorder_is_chapter_section_and_position(raw, expected):
         ("05", 'sortorder "05" must have at least 3 digits: 2 for the chapter, then the position'),
         (
             "50001",
-            'sortorder "50001" is too short for chapter 50, which has sections: 2 digits of chapter, 3 of section, then the position (GUIDE_SECTIONS)',
+            'sortorder "50001" is too short for chapter 50, which has sections: '
+            "2 digits of chapter, 3 of section, then the position (GUIDE_SECTIONS)",
         ),
         (None, "sortorder is missing; it must be digits only, like 0502"),
     ],
@@ -75,7 +76,7 @@ def test_toc_is_a_real_bool(raw, expected):
 
 @pytest.mark.parametrize("raw", ["maybe", "", "True!"])
 def test_a_toc_that_is_no_boolean_word_is_refused(raw):
-    with pytest.raises(FieldError, match="toc .* must be True or False"):
+    with pytest.raises(FieldError, match=r"toc .* must be True or False"):
         parse_toc(raw)
 
 
@@ -86,7 +87,7 @@ def test_good_slugs(raw):
 
 @pytest.mark.parametrize("raw", ["../../x", "a/b", "-x", ".hidden", "a..b", "é", "a b", ""])
 def test_slugs_that_would_leave_the_output_folder_or_are_no_file_name(raw):
-    with pytest.raises(FieldError, match="slug .* must be letters, digits"):
+    with pytest.raises(FieldError, match=r"slug .* must be letters, digits"):
         parse_slug(raw)
 
 

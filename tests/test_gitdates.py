@@ -65,8 +65,9 @@ def test_a_shallow_clone_leaves_the_dates_out_with_one_warning(repository, tmp_p
     assert result.returncode == 0, result.stderr
     assert dates(result) == {f"p{n}": None for n in range(len(NAMES))}  # never the one commit's date for all
     assert result.warning_lines == [
-        f'warning: {clone / "content"}: "Last updated" dates are left out: the repository is a shallow clone, so git knows '
-        "only the latest commit's date (fetch the whole history: git fetch --unshallow, or fetch-depth: 0 in actions/checkout)"
+        f'warning: {clone / "content"}: "Last updated" dates are left out: '
+        "the repository is a shallow clone, so git knows only the latest commit's date "
+        "(fetch the whole history: git fetch --unshallow, or fetch-depth: 0 in actions/checkout)"
     ]
 
 
@@ -94,7 +95,10 @@ def test_a_repository_git_refuses_to_read_leaves_the_dates_out_with_one_warning_
 def test_the_log_is_read_as_git_writes_it_with_z():
     from pelican.plugins.guide.gitdates import parse_log
 
-    out = b"\x011700000300\x00\ncontent/caf\xc3\xa9.md\x00content/new\nline.md\x00\x011700000200\x00\ncontent/plain.md\x00content/caf\xc3\xa9.md\x00"
+    out = (
+        b"\x011700000300\x00\ncontent/caf\xc3\xa9.md\x00content/new\nline.md\x00"
+        b"\x011700000200\x00\ncontent/plain.md\x00content/caf\xc3\xa9.md\x00"
+    )
     assert parse_log(out) == {
         "content/café.md": 1700000300,
         "content/new\nline.md": 1700000300,

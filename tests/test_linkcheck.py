@@ -74,7 +74,10 @@ class Site(QuietServer):
         return sum(count for (_, asked), count in self.asked.items() if asked == path)
 
 
-ANCHORED = b'<!doctype html><title>t</title><h2 id="present">Here</h2><a name="named"></a><p id="user-content-readme">'
+ANCHORED = (
+    b'<!doctype html><title>t</title><h2 id="present">Here</h2><a name="named"></a>'
+    b'<p id="user-content-readme">'
+)
 REDIRECTS = {
     "/chain1": (301, "/chain2"),
     "/chain2": (301, "/ok"),
@@ -426,7 +429,8 @@ def test_one_run_reports_every_link_by_source_file_with_counts_json_and_progress
     # The link the build sent to the complete guide is checked like any other, on its line;
     # a reference link on its definition's line; raw HTML on its own.
     assert report_line(done.stdout, extra + 3) == (
-        f'  {extra + 3}: broken (404 Not Found): "a page of the complete guide" {site.base}/guide/operating-systems.html'
+        f'  {extra + 3}: broken (404 Not Found): "a page of the complete guide" '
+        f"{site.base}/guide/operating-systems.html"
     )
     assert (
         report_line(done.stdout, extra + 6)
@@ -446,7 +450,8 @@ def test_one_run_reports_every_link_by_source_file_with_counts_json_and_progress
     # 17 URLs in the 20 cases; refused, TLS, the complete guide, reference, raw, edit.
     assert lines[-1].startswith("linkcheck: 23 URLs in 26 links, ")
     assert lines[-1].endswith(
-        ": 8 ok (0 from the cache), 10 broken, 2 moved, 1 timed out, 2 rate-limited, 1 anchor missing, 1 ignored"
+        ": 8 ok (0 from the cache), 10 broken, 2 moved, 1 timed out, 2 rate-limited, "
+        "1 anchor missing, 1 ignored"
     )
     assert len([line for line in lines if line.startswith("  ")]) == 10 + 2 + 1 + 2 + 1  # one per finding
     progress = [line for line in done.stderr.splitlines() if line.startswith("linkcheck: ")]
@@ -723,7 +728,8 @@ def test_links_to_this_machine_and_example_domains_are_ignored_by_default(
         (
             "GUIDE_LINKCHECK_IGNORE",
             ["(unclosed"],
-            "GUIDE_LINKCHECK_IGNORE '(unclosed' is not a regular expression: missing ), unterminated subpattern at position 0",
+            "GUIDE_LINKCHECK_IGNORE '(unclosed' is not a regular expression: "
+            "missing ), unterminated subpattern at position 0",
         ),
         (
             "GUIDE_LINKCHECK_ACCEPT",
@@ -739,7 +745,8 @@ def test_links_to_this_machine_and_example_domains_are_ignored_by_default(
         (
             "GUIDE_LINKCHECK_TIMEOUTS",
             3,
-            "GUIDE_LINKCHECK_TIMEOUTS is not a setting of the guide plugin; did you mean GUIDE_LINKCHECK_TIMEOUT?",
+            "GUIDE_LINKCHECK_TIMEOUTS is not a setting of the guide plugin; "
+            "did you mean GUIDE_LINKCHECK_TIMEOUT?",
         ),
     ],
 )
@@ -759,7 +766,8 @@ def test_a_wrong_linkcheck_setting_stops_the_build_too(links_site, tmp_path):
     )
     assert result.returncode == 1
     assert result.error_lines == [
-        f"error: {links_site.conffile}: GUIDE_LINKCHECK_RETRIES -1 must be a whole number from 0; {tmp_path / 'output'} was left as it was"
+        f"error: {links_site.conffile}: GUIDE_LINKCHECK_RETRIES -1 must be a whole number from 0; "
+        f"{tmp_path / 'output'} was left as it was"
     ]
     assert not (tmp_path / "output").exists()
 

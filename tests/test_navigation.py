@@ -23,7 +23,7 @@ TOP = [INTRODUCTION, DEPLOYMENT, *META, EXAMPLES, CHAPTER_60]
 
 
 def current(lines, label):
-    return [(d, l, h, l == label) for d, l, h, _ in lines]
+    return [(depth, text, href, text == label) for depth, text, href, _ in lines]
 
 
 @pytest.fixture(scope="module")
@@ -188,8 +188,8 @@ def test_each_blemish_is_one_warning_naming_the_source_file(site):
     assert "05/apache.md: shares its place (chapter 5, position 2) with " in warnings
     assert 'oracle.md: slug "Oracle" has capital letters; the page is written as Oracle.html' in warnings
     assert (
-        "60/x.md: sortorder puts it in chapter 60, which has no `toc: true` page and no title in GUIDE_CHAPTERS"
-        in warnings
+        "60/x.md: sortorder puts it in chapter 60, "
+        "which has no `toc: true` page and no title in GUIDE_CHAPTERS" in warnings
     )
     assert 'ex/flask-app.md: has a second <h1> "Example 2" in its body' in warnings
     assert len(site.warning_lines) == 4, site.stderr

@@ -101,7 +101,8 @@ def test_a_site_that_sets_the_guides_pelican_settings_otherwise_hears_one_line_f
     site = write_site(
         tmp_path / "other",
         (
-            'PLUGINS = ["guide"]\nPAGE_URL = "docs/{slug}.html"\nPAGE_SAVE_AS = "docs/{slug}.html"\nSTATIC_PATHS = ["img"]\n'
+            'PLUGINS = ["guide"]\nPAGE_URL = "docs/{slug}.html"\nPAGE_SAVE_AS = "docs/{slug}.html"\n'
+            'STATIC_PATHS = ["img"]\n'
             'GUIDE_MISSING_PAGES_BASE = "https://guide.example.org"\n'
             'MARKDOWN = {"extension_configs": {"markdown.extensions.codehilite": {"css_class": "code"}}}\n'
         ),
@@ -116,8 +117,8 @@ def test_a_site_that_sets_the_guides_pelican_settings_otherwise_hears_one_line_f
         "STATIC_PATHS",
     ]
     assert (
-        "warning: PAGE_URL 'docs/{slug}.html' is not the guide's '{slug}.html': links written from the site root"
-        in result.stderr
+        "warning: PAGE_URL 'docs/{slug}.html' is not the guide's '{slug}.html': "
+        "links written from the site root" in result.stderr
     )
     assert "4 warnings" in result.summary
     page = (site / "out" / "docs" / "start.html").read_text()  # the site's choice stands
@@ -145,7 +146,8 @@ def test_a_site_that_sets_the_guides_pelican_settings_otherwise_hears_one_line_f
         ),
         (
             'THEME = "simple"',
-            "is not the guide's theme (it has no css): leave THEME unset for the guide's, or set THEME = pelican.plugins.guide.theme_path()",
+            "is not the guide's theme (it has no css): leave THEME unset for the guide's, "
+            "or set THEME = pelican.plugins.guide.theme_path()",
         ),
     ],
     ids=["articles", "unknown-template", "template-left-out", "theme"],

@@ -100,7 +100,8 @@ def test_publishing_with_the_placeholder_address_warns_and_strict_fails(guide):
     result = guide.build(conffile=PUBLISHCONF)  # no SITEURL in the environment
     assert result.returncode == 0, result.stderr
     assert result.warning_lines == [
-        "warning: publishconf.py: the site's address https://servers-guide.example.org/ is a placeholder: set SITEURL to where the site is served"
+        "warning: publishconf.py: the site's address https://servers-guide.example.org/ is a placeholder: "
+        "set SITEURL to where the site is served"
     ]
     assert "1 warning" in result.summary
     strict = guide.build(conffile=PUBLISHCONF, options=("--strict",))

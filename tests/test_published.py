@@ -267,7 +267,8 @@ REFUSED_WHEN_READ = {
     ),
     "own.md": (
         b"title: O\nslug: o\nsortorder: 0104\naliases: old-o, o\n\nText.\n",
-        'aliases "old-o, o" holds o, the page\'s own slug: an alias is an old slug that redirects here; remove it',
+        'aliases "old-o, o" holds o, the page\'s own slug: '
+        "an alias is an old slug that redirects here; remove it",
     ),
     "twice.md": (
         b"title: W\nslug: w\nsortorder: 0105\naliases: old-w, old-w\n\nText.\n",
@@ -276,17 +277,20 @@ REFUSED_WHEN_READ = {
     # Pelican would hide it as a translation of a.md, or move it to pages/start-fr.html.
     "start-fr.md": (
         b"title: Commencer\nslug: start\nsortorder: 0106\nlang: fr\n\nTexte.\n",
-        "has the slug start of content/pages/a.md, in another language (lang fr); the guide writes each page at its own slug",
+        "has the slug start of content/pages/a.md, in another language (lang fr); "
+        "the guide writes each page at its own slug",
     ),
 }
 REFUSED_WHEN_PLANNED = {
     "t.md": (
         b"title: T\nslug: t\nsortorder: 0101\naliases: T\n\nText.\n",
-        "would be written to T.html, which differs only in case from t.html, which it also writes; on a case-insensitive",
+        "would be written to T.html, which differs only in case from t.html, "
+        "which it also writes; on a case-insensitive",
     ),
     "u.md": (
         b"title: U\nslug: u\nsortorder: 0102\naliases: Start\n\nText.\n",
-        "would be written to Start.html, which differs only in case from start.html, which content/pages/a.md writes",
+        "would be written to Start.html, which differs only in case from start.html, "
+        "which content/pages/a.md writes",
     ),
 }
 

@@ -144,8 +144,10 @@ BROWSER_CASES = {
         "the first Tab stop is",
         theme={
             "templates/base.html": replace(
-                '<a class="skip-link" href="#content">Skip to content</a>\n{% include "partials/header.html" %}',
-                '{% include "partials/header.html" %}\n<a class="skip-link" href="#content">Skip to content</a>',
+                '<a class="skip-link" href="#content">Skip to content</a>\n'
+                '{% include "partials/header.html" %}',
+                '{% include "partials/header.html" %}\n'
+                '<a class="skip-link" href="#content">Skip to content</a>',
             )
         },
     ),
@@ -362,7 +364,8 @@ PAGE_BREAKS = {
     "css/50-broken.css": lambda _: (
         ".site-header { flex-wrap: wrap; } .site-name { flex-basis: 100%; }\n"  # two rows
         ".page-header { margin-top: 12rem; }\n"  # the title pushed down
-        "main .contents ol { list-style: decimal !important; columns: auto !important; }\n"  # markers, one column
+        "main .contents ol { list-style: decimal !important; "
+        "columns: auto !important; }\n"  # markers, one column
         ".page-body .headerlink { opacity: 1; }\n"  # heading links always shown
     ),
     "templates/partials/header.html": replace(' popovertarget="sidebar"', ""),  # a menu that opens nothing

@@ -22,7 +22,7 @@ def test_missing_tool_skips_with_the_reason(no_tools, monkeypatch, find):
 @pytest.mark.parametrize("find", [tools.chromium_path, tools.vnu_command], ids=["chromium", "vnu"])
 def test_missing_tool_fails_under_ci(no_tools, monkeypatch, find):
     monkeypatch.setenv("CI", "true")
-    with pytest.raises(pytest.fail.Exception, match="CI=true and .* is missing"):
+    with pytest.raises(pytest.fail.Exception, match=r"CI=true and .* is missing"):
         find()
 
 

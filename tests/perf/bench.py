@@ -203,7 +203,8 @@ def hugo_cold(bench: Bench, rounds: int) -> float | None:
     )
     (site / "layouts" / "_default" / "single.html").write_text(
         "<!doctype html><title>{{ .Title }}</title><nav><ol>{{ range .CurrentSection.Pages }}"
-        '<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ol></nav><main>{{ .Content }}</main>'
+        '<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ol></nav>'
+        "<main>{{ .Content }}</main>"
     )
     (site / "layouts" / "_default" / "list.html").write_text("<!doctype html><title>{{ .Title }}</title>")
     for number, source in enumerate(bench.files):
@@ -238,7 +239,10 @@ def verdict(met: bool) -> str:
 
 
 def ratio_row(what: str, mine: float, theirs: float, target: float, unit: str = "s") -> str:
-    return f"| {what} ({unit}) | {mine:.2f} | {theirs:.2f} | {mine / theirs:.2f}x | ≤ {target}x: {verdict(mine <= target * theirs)} |"
+    return (
+        f"| {what} ({unit}) | {mine:.2f} | {theirs:.2f} | {mine / theirs:.2f}x "
+        f"| ≤ {target}x: {verdict(mine <= target * theirs)} |"
+    )
 
 
 def report(bench: Bench, sides: dict, pages: int, rounds: int, devserver, hugo) -> str:
@@ -254,10 +258,13 @@ def report(bench: Bench, sides: dict, pages: int, rounds: int, devserver, hugo) 
         statistics.median(path.stat().st_size for path in (bench.root / "out-plain").glob("*.html"))
     )
     index = folder_bytes(bench.root / "out-project" / "pagefind")
+    shards = len(list((bench.root / "out-project" / "pagefind").glob("[0-9]*")))
     quick = sum("quick" in run.timings for run in project["warm"])
     lines = [
-        f"Synthetic guide: {pages} pages (the largest section {max(bench.counts.values())} pages); {rounds} rounds, medians.",
-        f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.machine()}; "
+        f"Synthetic guide: {pages} pages (the largest section {max(bench.counts.values())} pages); "
+        f"{rounds} rounds, medians.",
+        f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.machine()}; "
         f"load average {os.getloadavg()[0]:.1f} at the end.",
         "",
         "| build | project | plain Pelican | project / plain | target |",
@@ -268,12 +275,15 @@ def report(bench: Bench, sides: dict, pages: int, rounds: int, devserver, hugo) 
         ratio_row("peak memory, whole process tree", memory, plain_memory, 1.5, "MiB"),
         f"| median page (bytes) | {median_page} | {plain_page} | {median_page / plain_page:.2f}x | |",
         "",
-        f"Warm builds: {quick} of {len(project['warm'])} quick (quick.py); the last: {last.get('rendered', 0)} files "
+        f"Warm builds: {quick} of {len(project['warm'])} quick (quick.py); "
+        f"the last: {last.get('rendered', 0)} files "
         f"rendered, {last.get('reused', 0)} reused, {last.get('checked', 0)} checked, "
-        f"{last.get('search_shards_indexed', 0)} search shard indexed in {last.get('search_seconds', 0):.2f} s.",
+        f"{last.get('search_shards_indexed', 0)} search shard indexed "
+        f"in {last.get('search_seconds', 0):.2f} s.",
         f"Sidebar: median {median_sidebar} bytes, largest {largest_sidebar} bytes.",
-        f"Search index: {index / 1e6:.1f} MB in {len(list((bench.root / 'out-project' / 'pagefind').glob('[0-9]*')))} shards; "
-        f"Pagefind ran {timing(project['cold'], 'search_seconds'):.2f} s in the cold build (beside the check).",
+        f"Search index: {index / 1e6:.1f} MB in {shards} shards; "
+        f"Pagefind ran {timing(project['cold'], 'search_seconds'):.2f} s "
+        "in the cold build (beside the check).",
     ]
     if devserver:
         lines.append(devserver_line(devserver, pages))
@@ -292,9 +302,11 @@ def devserver_line(devserver: dict, what) -> str:
         devserver["save_to_search_s"] - devserver["save_to_reload_s"],
     )
     return (
-        f"Devserver ({what}): save to reload message {reload:.2f} s (target ≤ 0.3 s: {verdict(reload <= 0.3)}), "
+        f"Devserver ({what}): save to reload message {reload:.2f} s "
+        f"(target ≤ 0.3 s: {verdict(reload <= 0.3)}), "
         f"to the page served {devserver['save_to_served_s']:.2f} s, to the search index current "
-        f"{devserver['save_to_search_s']:.2f} s, {search:.2f} s after the reload (target ≤ 2 s: {verdict(search <= 2)}); "
+        f"{devserver['save_to_search_s']:.2f} s, {search:.2f} s after the reload "
+        f"(target ≤ 2 s: {verdict(search <= 2)}); "
         f"medians of {len(devserver['all_reloads_s'])} saves."
     )
 

@@ -133,7 +133,7 @@ def measure(
             line.split(": ", 1)[1] for line in page.read_text().splitlines() if line.startswith("slug:")
         )
         port = free_port()
-        log = open(root / "devserver.log", "w")
+        log = open(root / "devserver.log", "w")  # noqa: SIM115 - the devserver's output while it runs
         started = time.perf_counter()
         process = start_devserver(content, root / "output", port, log, cache)
         url = f"http://127.0.0.1:{port}/{slug}.html"
@@ -153,11 +153,13 @@ def measure(
                 text.write(f"\n{marker}\n")
             listener.next_reload(timeout=120)
             reloads.append(time.perf_counter() - saved)
-            wait_for(lambda: marker in (fetch(url) or ""), timeout=60, step=0.01)
+            wait_for(lambda marker=marker: marker in (fetch(url) or ""), timeout=60, step=0.01)
             served.append(time.perf_counter() - saved)
             # The edited page's search shard, indexed again after the reload.
             wait_for(
-                lambda: log_file.read_text().count("search index updated") > updates, timeout=300, step=0.01
+                lambda updates=updates: log_file.read_text().count("search index updated") > updates,
+                timeout=300,
+                step=0.01,
             )
             indexed.append(time.perf_counter() - saved)
         listener.close()

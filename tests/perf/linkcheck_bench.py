@@ -142,7 +142,8 @@ def row(result: dict) -> str:
     met = "met" if result["ratio"] <= 1.5 else "MISSED"
     return (
         f"Link check: {result['urls']:,} URLs on {result['hosts']:,} hosts, each answered after "
-        f"{result['delay'] * 1000:.0f} ms: {result['seconds']:.2f} s against the ideal {result['ideal']:.2f} s "
+        f"{result['delay'] * 1000:.0f} ms: {result['seconds']:.2f} s "
+        f"against the ideal {result['ideal']:.2f} s "
         f"(URLs × delay ÷ {result['parallel']} in flight), {result['ratio']:.2f}x; target ≤ 1.5x: {met}. "
         f"{result['ok']:,} OK, {result['requests']:,} requests."
     )

@@ -51,7 +51,8 @@ _SEARCH = """async (query) => {
     import(new URL("0/pagefind.js", root).href),
   ]);
   await pagefind.options({ baseUrl: "/" });
-  await Promise.all(manifest.shards.slice(1).map((shard) => pagefind.mergeIndex(new URL(shard.path, root).href, { baseUrl: "/" })));
+  await Promise.all(manifest.shards.slice(1).map((shard) =>
+    pagefind.mergeIndex(new URL(shard.path, root).href, { baseUrl: "/" })));
   const search = await pagefind.search(query);
   const first = search.results.length ? await search.results[0].data() : null;
   const seconds = (performance.now() - started) / 1000;
@@ -184,10 +185,13 @@ def report(measured: dict) -> str:
     ]
     return (
         "Search: a published site is one index (publishconf.py), so its readers search as before shards. "
-        f"A make html site's first query on a throttled connection ({measured['pages']} pages, {measured['shards']} shards against "
+        "A make html site's first query on a throttled connection "
+        f"({measured['pages']} pages, {measured['shards']} shards against "
         f"one index; medians of {len(sharded)} queries): {middle(sharded, 'seconds'):.2f} s against "
-        f"{middle(whole, 'seconds'):.2f} s ({seconds:.2f}x), {middle(sharded, 'bytes') / 1000:.0f} kB against "
-        f"{middle(whole, 'bytes') / 1000:.0f} kB ({bytes_:.2f}x), {middle(sharded, 'requests'):.0f} requests against "
+        f"{middle(whole, 'seconds'):.2f} s ({seconds:.2f}x), "
+        f"{middle(sharded, 'bytes') / 1000:.0f} kB against "
+        f"{middle(whole, 'bytes') / 1000:.0f} kB ({bytes_:.2f}x), "
+        f"{middle(sharded, 'requests'):.0f} requests against "
         f"{middle(whole, 'requests'):.0f}; {'within' if seconds <= 1.5 and bytes_ <= 1.5 else 'over'} 1.5x. "
         + f"The first result is the same page for {len(sharded) - len(other)} of {len(sharded)} queries"
         + (

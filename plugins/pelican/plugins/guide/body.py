@@ -169,7 +169,8 @@ def inspect(html: str, image_hosts: tuple[str, ...] = ()) -> Body:
         notes.append(
             Note(
                 "warning",
-                f'has a second <h1> "{text_of(heading)}" in its body; the title is the page\'s <h1>, use ## for sections',
+                f'has a second <h1> "{text_of(heading)}" in its body; '
+                "the title is the page's <h1>, use ## for sections",
             )
         )
     first = _FIRST_PARAGRAPH.search(html)

@@ -174,7 +174,8 @@ def build(argv: list[str], adjust=None, out=sys.stdout) -> int:
         locked = lock.acquire(wait=not options.no_wait, waiting=waited)
     except OSError as error:  # a read-only file system, a folder of someone else's
         return fail(
-            f"cannot write beside OUTPUTDIR {requested}: {error.strerror} ({error.filename or lock.path}); nothing was touched"
+            f"cannot write beside OUTPUTDIR {requested}: {error.strerror} "
+            f"({error.filename or lock.path}); nothing was touched"
         )
     if not locked:
         return fail(f"another build is writing {requested} (lock {lock.path}); nothing was touched")
@@ -185,7 +186,8 @@ def build(argv: list[str], adjust=None, out=sys.stdout) -> int:
             staging = make_staging(output)
         except OSError as error:
             return fail(
-                f"cannot write beside OUTPUTDIR {requested}: {error.strerror} ({error.filename or output}); nothing was touched"
+                f"cannot write beside OUTPUTDIR {requested}: {error.strerror} "
+                f"({error.filename or output}); nothing was touched"
             )
         settings["OUTPUT_PATH"] = staging
         settings[PREVIOUS_SITE] = output
@@ -197,7 +199,7 @@ def build(argv: list[str], adjust=None, out=sys.stdout) -> int:
         return 0
     except KeyboardInterrupt:
         return fail("interrupted; the output folder was left as it was")
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 - any failure, told in one line (--debug: traceback)
         if debug:
             traceback.print_exc()
         return fail(f"{describe(error, settings_file)}; {requested} was left as it was")

@@ -114,7 +114,8 @@ def devserver_parser() -> argparse.ArgumentParser:
         prog="guide-devserver",
         description="Build the guide, serve it on the loopback with live reload, and rebuild it on every "
         "save to the content, the theme or the settings.",
-        epilog="make devserver runs: guide-devserver content -o .devserver -s pelicanconf.py -b 127.0.0.1 -p 8000",
+        epilog="make devserver runs: "
+        "guide-devserver content -o .devserver -s pelicanconf.py -b 127.0.0.1 -p 8000",
     )
     serving = parser.add_argument_group("serving")
     mode = serving.add_mutually_exclusive_group()

@@ -157,7 +157,8 @@ def main(argv: list[str] | None = None) -> None:
             if build(build_argv, adjust) == 0:
                 holder["reload"]()
                 print(
-                    f"devserver: rebuilt after {changed_names(changes)} in {time.perf_counter() - started:.2f} s",
+                    f"devserver: rebuilt after {changed_names(changes)} "
+                    f"in {time.perf_counter() - started:.2f} s",
                     flush=True,
                 )
                 after_build()

@@ -100,7 +100,7 @@ class LinkSettler:
         self.sent_to_full_guide = 0
         self.sent: dict[str, list[str]] = {}  # each page's links to the complete guide, by source
 
-    @functools.cache
+    @functools.cache  # noqa: B019 - a settler lives for one build; the cache goes with it
     def closest(self, target: str) -> str:
         """The slug of this site most like `target`'s, as a hint for a renamed page: the ten
         slugs sharing the most three-letter pieces, then difflib's ratio among them."""
@@ -193,7 +193,10 @@ class LinkSettler:
             )
             hint = f"; did you mean /{close[0]}?" if close else ""
             if value.startswith(("'", '"')) or ("@" in value and ":" in value):
-                hint = "; it looks like an address of another site, written without https:// or with a stray quote"
+                hint = (
+                    "; it looks like an address of another site, "
+                    "written without https:// or with a stray quote"
+                )
             notes.append(
                 (
                     "warning",

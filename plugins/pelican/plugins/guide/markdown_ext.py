@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import ClassVar
 
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
@@ -105,7 +106,7 @@ class StyleTableOnce(HtmlFormatter):
     """HtmlFormatter with its class-to-style tables made once per style and options:
     Markdown's codehilite makes a formatter for every block, and each made the tables."""
 
-    _tables: dict = {}
+    _tables: ClassVar[dict] = {}
 
     def _create_stylesheet(self):
         key = (self.style, self.classprefix, self.nobackground)

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import fcntl
@@ -51,7 +52,10 @@ def refusal(output: str, content: str, default_output: str | None, retained=()) 
         return None
     names = set(os.listdir(real)) - set(retained)
     if ".git" in names:
-        return f"OUTPUTDIR {output} holds a .git folder; the build will not replace a repository (OUTPUT_RETENTION = ['.git'] keeps it)"
+        return (
+            f"OUTPUTDIR {output} holds a .git folder; the build will not replace a repository "
+            "(OUTPUT_RETENTION = ['.git'] keeps it)"
+        )
     if names and read_stamp(real) is None and real != default_output:
         return (
             f"OUTPUTDIR {output} holds files the build did not make (no {STAMP} stamp); "
@@ -81,7 +85,7 @@ class Lock:
         os.makedirs(os.path.dirname(self.path), exist_ok=True)
         told = False
         while True:
-            handle = open(self.path, "a")
+            handle = open(self.path, "a")  # noqa: SIM115 - the lock is held while it is open, past this call
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
@@ -105,10 +109,8 @@ class Lock:
 
     def release(self) -> None:
         if self._handle is not None:
-            try:
+            with contextlib.suppress(FileNotFoundError):
                 os.unlink(self.path)  # still held: no lock file is left behind
-            except FileNotFoundError:
-                pass
             self._handle.close()  # closing drops the flock
             self._handle = None
 
@@ -118,9 +120,13 @@ def remove_stale_staging(output: str) -> None:
     parent, name = os.path.split(output)
     for entry in os.listdir(parent):
         path = os.path.join(parent, entry)
-        if entry.startswith(f".{name}.staging-") and os.path.isdir(path) and not os.path.islink(path):
-            if os.path.exists(os.path.join(path, STAGING_MARK)) or read_stamp(path) is not None:
-                shutil.rmtree(path, ignore_errors=True)
+        if (
+            entry.startswith(f".{name}.staging-")
+            and os.path.isdir(path)
+            and not os.path.islink(path)
+            and (os.path.exists(os.path.join(path, STAGING_MARK)) or read_stamp(path) is not None)
+        ):
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def make_staging(output: str) -> str:

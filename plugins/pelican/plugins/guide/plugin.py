@@ -318,7 +318,8 @@ def settle_links(generators) -> None:
             if planned[path] != source:
                 report.error(
                     source,
-                    f"would be written to {path}, which {report.display_path(planned[path])} writes too; rename one",
+                    f"would be written to {path}, "
+                    f"which {report.display_path(planned[path])} writes too; rename one",
                 )
             return
         other = folded.get(path.lower())
@@ -407,7 +408,8 @@ def settle_links(generators) -> None:
     if config.publish and config.placeholder_url:
         report.warning(
             "publishconf.py",
-            f"the site's address {config.public_url} is a placeholder: set SITEURL to where the site is served",
+            f"the site's address {config.public_url} is a placeholder: "
+            "set SITEURL to where the site is served",
         )
     stop_on_problems(state, "nothing was written")
 

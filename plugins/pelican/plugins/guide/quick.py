@@ -183,7 +183,7 @@ def _rebuild(settings, state, found, reads, stamps, markdown, staging, output, s
     keys = dict(found.keys)
     written: set[str] = set()
     relative = settings["RELATIVE_URLS"]
-    for page, old in edited:
+    for page, _old in edited:
         for note in reads[page.source_path].notes:
             (report.error if note.level == "error" else report.warning)(
                 page.source_path, note.message, page=True

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from pelican.readers import BaseReader
 
 from . import report
@@ -16,7 +18,7 @@ class GuideMarkdownReader(BaseReader):
     # None here: Pelican gives every subclass of BaseReader it can see its file extensions,
     # in every site, once the module is imported (and Pelican imports every installed
     # namespace plugin). The guide's sites get this reader from readers_init instead.
-    file_extensions = []
+    file_extensions: ClassVar[list[str]] = []
 
     def read(self, source_path):
         state = state_of(self.settings)

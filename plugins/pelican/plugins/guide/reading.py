@@ -173,7 +173,8 @@ def read_page(path: str, root: str, markdown: Markdown, config, reserved_ids=fro
                 metadata[name] = get_date(given[name])
             except (ValueError, OverflowError):
                 return fail(
-                    f"{name} {fields.quote(given[name])} is not a date; write it like 2024-05-01 or 2024-05-01 14:30"
+                    f"{name} {fields.quote(given[name])} is not a date; "
+                    "write it like 2024-05-01 or 2024-05-01 14:30"
                 )
 
     control = fields.control_character(header.body, header.body_line)

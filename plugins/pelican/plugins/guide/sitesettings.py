@@ -175,13 +175,15 @@ def apply(settings) -> list[str]:
     if settings["ARTICLE_PATHS"]:
         raise GuideSettingsError(
             f"ARTICLE_PATHS {settings['ARTICLE_PATHS']!r} must be [] or unset: the guide has pages only "
-            f"(under PAGE_PATHS, {settings.get('PAGE_PATHS')!r}), and its theme has no template for blog articles"
+            f"(under PAGE_PATHS, {settings.get('PAGE_PATHS')!r}), "
+            "and its theme has no template for blog articles"
         )
     templates = os.path.join(settings["THEME"], "templates")
     for name in settings["DIRECT_TEMPLATES"]:
         if not os.path.isfile(os.path.join(templates, f"{name}.html")):
             raise GuideSettingsError(
-                f"DIRECT_TEMPLATES names {name!r}, which the theme has no template for ({templates}/{name}.html); "
+                f"DIRECT_TEMPLATES names {name!r}, which the theme has no template for "
+                f"({templates}/{name}.html); "
                 f"the guide's are {ours['DIRECT_TEMPLATES']!r}"
             )
     left_out = [name for name in ours["DIRECT_TEMPLATES"] if name not in settings["DIRECT_TEMPLATES"]]

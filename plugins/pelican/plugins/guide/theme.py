@@ -268,7 +268,8 @@ def configure_environment(env, settings, cache: bool, caches=None) -> None:
         except OSError:
             caches.warn(
                 folder,
-                "the compiled templates' folder cannot be used (a file is in its place); compiling every template",
+                "the compiled templates' folder cannot be used (a file is in its place); "
+                "compiling every template",
             )
     env.globals["nav"] = NavLines(env)
 

@@ -3,9 +3,10 @@
 Every HTML file the build wrote is parsed once and compared with what `expected.py`
 works out from the typed metadata alone: each guide page's sidebar (lines, labels,
 depth, order, links, `aria-current`), title, `<h1>`, description, language, pager, "On
-this page" and whether search indexes it; no id twice in any page; the table of contents and the index list every page; the theme's other pages
-carry the guide's sidebar; every redirect reaches its page; and every `<a href>`,
-`<img src>` and `<link href>` inside the site reaches a written file.
+this page" and whether search indexes it; no id twice in any page; the table of
+contents and the index list every page; the theme's other pages carry the guide's
+sidebar; every redirect reaches its page; and every `<a href>`, `<img src>` and
+`<link href>` inside the site reaches a written file.
 
 A file that is the very file checked last time (same inode, size and modification time:
 the writer links unchanged files from the previous site) with the same expectations is

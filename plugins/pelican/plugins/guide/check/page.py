@@ -221,7 +221,8 @@ def check_guide_page(root, facts: Facts, siteurl: str, sitename: str, rows, neig
     )
     if found_headings != wanted_headings:
         problems.append(
-            f'"On this page" lists {len(found_headings)} headings, expected {len(wanted_headings)} in page order'
+            f'"On this page" lists {len(found_headings)} headings, '
+            f"expected {len(wanted_headings)} in page order"
         )
     return problems
 

@@ -74,7 +74,7 @@ class LinkCache:
         try:
             if self.handle is None:
                 os.makedirs(os.path.dirname(self.path), exist_ok=True)
-                self.handle = open(self.path, "a", encoding="utf-8")
+                self.handle = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 - open until close()
             self.handle.write(json.dumps(line) + "\n")
             self.handle.flush()  # in the file now, whatever happens to this run
             self.lines += 1

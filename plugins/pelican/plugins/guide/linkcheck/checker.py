@@ -175,7 +175,7 @@ class Checker:
         async def one(url: str) -> None:
             try:
                 outcome = await self.check(url, targets[url])
-            except Exception as error:  # a URL the client cannot even form a request for
+            except Exception as error:  # noqa: BLE001 - a URL the client cannot even form a request for
                 outcome = Outcome(BROKEN, f"not checkable: {error.__class__.__name__}: {error}")
             outcomes[url] = outcome
             if done is not None:
@@ -306,7 +306,8 @@ class Checker:
                     temporary = getattr(error.os_error, "errno", None) == socket.EAI_AGAIN
                     failure = Outcome(
                         BROKEN,
-                        f"DNS lookup failed for {name}: {getattr(error.os_error, 'strerror', None) or error}{tries}",
+                        f"DNS lookup failed for {name}: "
+                        f"{getattr(error.os_error, 'strerror', None) or error}{tries}",
                     )
                     if not temporary or last:
                         self.unreachable[name] = failure
@@ -339,7 +340,10 @@ class Checker:
                         answer = replace(answer, limited=True)
                         wait = retry_after(headers, time.time())
                         if wait is not None and wait > config.max_retry_after:
-                            asked = f"{answer.status}, asked to wait {wait:.0f} s, longer than GUIDE_LINKCHECK_MAX_RETRY_AFTER"
+                            asked = (
+                                f"{answer.status}, asked to wait {wait:.0f} s, "
+                                "longer than GUIDE_LINKCHECK_MAX_RETRY_AFTER"
+                            )
                             return Outcome(RATE_LIMITED, asked, answer.status)
                         if last:
                             return answer

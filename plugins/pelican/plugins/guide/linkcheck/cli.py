@@ -120,7 +120,8 @@ def run(argv: list[str], resolver=None, out=None, err=None) -> int:
         progress.close()
         say(
             "error",
-            f"interrupted; the {plural(progress.done, 'URL')} checked so far are kept in {display_path(cache.path)}",
+            f"interrupted; the {plural(progress.done, 'URL')} checked so far "
+            f"are kept in {display_path(cache.path)}",
         )
         return 130
     finally:
@@ -163,7 +164,8 @@ def run(argv: list[str], resolver=None, out=None, err=None) -> int:
     if config.strict and warnings:
         say(
             "error",
-            f"strict mode: {plural(warnings, 'finding')} (moved, timed out, rate-limited, anchor missing) count as errors",
+            f"strict mode: {plural(warnings, 'finding')} "
+            "(moved, timed out, rate-limited, anchor missing) count as errors",
         )
     return status
 

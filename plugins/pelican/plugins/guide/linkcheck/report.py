@@ -99,7 +99,8 @@ def summary(figures: dict) -> str:
     kinds = ", ".join(f"{figures[kind]:,} {kind}" for kind in KINDS)
     return (
         f"linkcheck: {figures['urls']:,} URLs in {figures['links']:,} links, {figures['seconds']:.1f} s: "
-        f"{figures['ok']:,} ok ({figures['cached']:,} from the cache), {kinds}, {figures['ignored']:,} ignored"
+        f"{figures['ok']:,} ok ({figures['cached']:,} from the cache), "
+        f"{kinds}, {figures['ignored']:,} ignored"
     )
 
 
@@ -173,7 +174,8 @@ class Progress:
             return
         while self.next_tenth <= 10 and self.done * 10 >= self.next_tenth * self.total:
             print(
-                f"linkcheck: {self.next_tenth * 10}% ({self.done:,} of {self.total:,} URLs, {self.broken:,} broken) "
+                f"linkcheck: {self.next_tenth * 10}% "
+                f"({self.done:,} of {self.total:,} URLs, {self.broken:,} broken) "
                 f"in {time.perf_counter() - self.started:.1f} s",
                 file=self.stream,
                 flush=True,
