@@ -12,6 +12,9 @@ DEVOUTPUTDIR = $(BASEDIR)/.devserver
 CONFFILE = $(BASEDIR)/pelicanconf.py
 PUBLISHCONF = $(BASEDIR)/publishconf.py
 CACHEDIR = $(BASEDIR)/.cache
+# The manual: a guide of its own, built by the same guide-build, strict.
+DOCSDIR = $(BASEDIR)/docs
+DOCSOUTPUTDIR = $(DOCSDIR)/output
 
 PORT ?= 8000
 BIND ?= 127.0.0.1
@@ -42,7 +45,7 @@ VNU_JAR = $(VENV)/vnu-$(VNU_VERSION)/node_modules/vnu-jar/build/dist/vnu.jar
 LIGHTHOUSE_VERSION = 13.5.0
 LIGHTHOUSE = $(VENV)/lighthouse-$(LIGHTHOUSE_VERSION)/node_modules/lighthouse/cli/index.js
 
-.PHONY: help html clean regenerate serve devserver publish github test bench
+.PHONY: help html docs clean regenerate serve devserver publish github test bench
 
 help:
 	@echo 'Makefile for the guide'
@@ -58,6 +61,7 @@ help:
 	@echo '   make test                    install the test tools and run the tests'
 	@echo '   make bench                   time this project against plain Pelican'
 	@echo '   make linkcheck               build OUTPUTDIR, then check every external link it holds'
+	@echo '   make docs                    build the manual (docs/) into DOCSOUTPUTDIR ($(DOCSOUTPUTDIR)), strict'
 	@echo ''
 	@echo 'Variables:'
 	@echo '   INPUTDIR=path     the content folder (default $(INPUTDIR))'
@@ -113,6 +117,9 @@ $(LIGHTHOUSE):
 html: $(INSTALLED)
 	"$(VENV)/bin/guide-build" "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS)
 
+docs: $(INSTALLED)
+	"$(VENV)/bin/guide-build" "$(DOCSDIR)/content" -o "$(DOCSOUTPUTDIR)" -s "$(DOCSDIR)/pelicanconf.py" --strict $(PELICANOPTS)
+
 publish: $(INSTALLED)
 	"$(VENV)/bin/guide-build" "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(PUBLISHCONF)" $(PELICANOPTS)
 
@@ -132,7 +139,7 @@ serve: $(INSTALLED)
 
 # Only folders the build made (they carry its .guide-site stamp) are removed.
 clean:
-	@for dir in "$(OUTPUTDIR)" "$(DEVOUTPUTDIR)"; do \
+	@for dir in "$(OUTPUTDIR)" "$(DEVOUTPUTDIR)" "$(DOCSOUTPUTDIR)"; do \
 	  if [ -f "$$dir/.guide-site" ]; then rm -rf "$$dir"; \
 	  elif [ -e "$$dir" ]; then echo "not removing $$dir: it has no .guide-site stamp, so the build did not make it"; fi; \
 	done

@@ -1,7 +1,7 @@
 """`guide-quickstart DIR`: a new guide that builds and passes the check as written, never
 over a file that exists, asking nothing with --yes; its .gitignore covers everything the
-builds keep; its workflow passes GitHub's schema and zizmor; the README shows exactly what
-it writes (the README's blocks are compared with the package's own files)."""
+builds keep; its workflow passes GitHub's schema and zizmor; the manual shows exactly what
+it writes (its page's blocks are compared with the package's own files)."""
 
 from __future__ import annotations
 
@@ -145,31 +145,34 @@ def test_the_new_guides_workflow_passes_githubs_schema_and_zizmor(tmp_path):
     assert (tmp_path / "requirements.txt").read_text().splitlines()[-1].startswith("pelican-guide==")
 
 
-def readme_blocks() -> dict[str, str]:
-    """The README's copies of the new guide's files: a fenced block after `<!-- new-guide: NAME -->`."""
-    text = (REPO / "README.md").read_text(encoding="utf-8")
+MANUAL_PAGE = REPO / "docs" / "content" / "pages" / "01-start" / "new-guide.md"
+
+
+def manual_blocks() -> dict[str, str]:
+    """The manual's copies of the new guide's files: a fenced block after `<!-- new-guide: NAME -->`."""
+    text = MANUAL_PAGE.read_text(encoding="utf-8")
     return {
         name: body
         for name, body in re.findall(r"<!-- new-guide: (\S+) -->\n```[a-z]*\n(.*?)```\n", text, re.DOTALL)
     }
 
 
-def test_the_readme_shows_exactly_what_the_quickstart_writes():
-    blocks = readme_blocks()
+def test_the_manual_shows_exactly_what_the_quickstart_writes():
+    blocks = manual_blocks()
     assert blocks.pop("files").split() == starter_files()
-    assert blocks, "the README shows no file of the new guide"
+    assert blocks, "the manual shows no file of the new guide"
     for name, shown in blocks.items():
-        assert shown == render(name, DEFAULTS), f"README's {name} differs from what guide-quickstart writes"
+        assert shown == render(name, DEFAULTS), f"the manual's {name} differs from what guide-quickstart writes"
 
 
-def test_the_readme_check_names_a_file_that_drifted(monkeypatch):
+def test_the_manual_check_names_a_file_that_drifted(monkeypatch):
     from pelican.plugins.guide import quickstart as module
 
     original = module.render
     monkeypatch.setattr(
         module, "render", lambda name, values: original(name, values).replace("PLUGINS", "PLUGIN")
     )
-    blocks = readme_blocks()
+    blocks = manual_blocks()
     blocks.pop("files")
     drifted = [name for name, shown in blocks.items() if shown != module.render(name, DEFAULTS)]
     assert drifted == ["pelicanconf.py"]

@@ -72,8 +72,13 @@ def guide_values() -> dict:
         "DIRECT_TEMPLATES": ["index", "table-of-contents", "404"],
         "STATIC_PATHS": [""],
         "MARKDOWN": {"extension_configs": copy.deepcopy(MARKDOWN_EXTENSIONS), "output_format": "html5"},
-        # No blog: no feed of articles, which would be an empty file.
+        # No blog: no feeds of articles, which would be empty files (and Pelican warns of
+        # feeds made without an absolute SITEURL).
         "FEED_ALL_ATOM": None,
+        "CATEGORY_FEED_ATOM": None,
+        "AUTHOR_FEED_ATOM": None,
+        "AUTHOR_FEED_RSS": None,
+        "TRANSLATION_FEED_ATOM": None,
     }
 
 
