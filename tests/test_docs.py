@@ -10,7 +10,9 @@ DOCS = REPO / "docs"
 
 
 def test_the_manual_builds_strict_with_no_warning(tmp_path):
-    built = run_build(DOCS / "content", tmp_path / "docs", conffile=DOCS / "pelicanconf.py", options=("--strict",))
+    built = run_build(
+        DOCS / "content", tmp_path / "docs", conffile=DOCS / "pelicanconf.py", options=("--strict",)
+    )
     assert built.returncode == 0, built.stderr
     assert built.stderr.strip() == "", built.stderr
     assert "0 warnings, 0 errors" in built.summary

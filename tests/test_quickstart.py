@@ -162,7 +162,9 @@ def test_the_manual_shows_exactly_what_the_quickstart_writes():
     assert blocks.pop("files").split() == starter_files()
     assert blocks, "the manual shows no file of the new guide"
     for name, shown in blocks.items():
-        assert shown == render(name, DEFAULTS), f"the manual's {name} differs from what guide-quickstart writes"
+        assert shown == render(name, DEFAULTS), (
+            f"the manual's {name} differs from what guide-quickstart writes"
+        )
 
 
 def test_the_manual_check_names_a_file_that_drifted(monkeypatch):
