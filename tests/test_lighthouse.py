@@ -103,6 +103,6 @@ def test_lighthouse_runs_on_the_pinned_node_never_the_machines(monkeypatch, tmp_
     monkeypatch.setenv("NODE", str(old))
     monkeypatch.setenv("CI", "true")
     with pytest.raises(
-        pytest.fail.Exception, match="Lighthouse 13.5 needs Node 22.19 or later, .* is v18.20.4"
+        pytest.fail.Exception, match=r"Lighthouse 13\.5 needs Node 22\.19 or later, .* is v18\.20\.4"
     ):
         lighthouse_command()
