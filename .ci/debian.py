@@ -34,7 +34,7 @@ MIRROR = "http://deb.debian.org/debian"
 SUITE = "bookworm"
 RUNNER_UID = 1001  # the GitHub runner's user, who owns the workspace
 # Where GitHub puts things in a container job.
-WORKSPACE = f"/__w/{REPO.name}/{REPO.name}"
+WORKSPACE = "/__w/pelican-guide/pelican-guide"
 HOME = "/github/home"
 PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 # What the `uses:` steps give later steps; a made-up address, as configure-pages gives one.
@@ -97,8 +97,9 @@ def fresh_root(root: Path, base: Path, name: str) -> Path:
         subprocess.run(["rm", "-rf", "--one-file-system", str(run)], check=True)
     subprocess.run(["cp", "-a", str(base), str(run)], check=True)
     shutil.copy2("/etc/resolv.conf", run / "etc" / "resolv.conf")
-    for folder in (HOME, "/__w/_temp"):
+    for folder in (HOME, "/__w/_temp", WORKSPACE):  # GitHub makes them before the first step
         (run / folder.lstrip("/")).mkdir(parents=True, exist_ok=True)
+    os.chown(run / WORKSPACE.lstrip("/"), RUNNER_UID, RUNNER_UID)
     return run
 
 
@@ -106,6 +107,7 @@ def checkout(run: Path, options: dict) -> None:
     """actions/checkout: the repository's committed HEAD, with as much history as asked,
     owned by the runner's user."""
     target = run / WORKSPACE.lstrip("/")
+    target.rmdir()  # empty: git clones into it anew
     depth = int(options.get("fetch-depth", 1))
     command = ["git", "clone", "-q", "--no-hardlinks"]
     if depth:

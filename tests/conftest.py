@@ -69,6 +69,21 @@ def run_build(
     return BuildResult(done.returncode, done.stdout, done.stderr, output)
 
 
+def repo_git(*args: str) -> bytes:
+    """git in this checkout. It may belong to another user (a CI container job's checkout
+    is the runner's, and the tests run as root): the tests run this checkout's code already,
+    so trusting its git settings here (safe.directory) adds no risk."""
+    command = ["git", "-c", f"safe.directory={REPO}", "-C", str(REPO), *args]
+    return subprocess.run(command, capture_output=True, check=True).stdout
+
+
+def project_files() -> list[str]:
+    """This checkout's files as a commit of it now would hold them: tracked, and untracked
+    but not ignored (uncommitted changes count)."""
+    listed = repo_git("ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    return [name for name in listed.decode().split("\0") if name and (REPO / name).is_file()]
+
+
 def page_source(body: str = "Some text about the page.\n", **metadata: str) -> str:
     """A Markdown page: metadata lines (in the order given), a blank line, the body."""
     lines = [f"{key}: {value}" for key, value in metadata.items()]

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_make
+from conftest import REPO, project_files, run_make
 from ruamel.yaml import YAML
 
 WORKFLOW = REPO / ".github" / "workflows" / "pages.yml"
@@ -34,23 +34,11 @@ def git(*args: str, cwd: Path) -> str:
 def project_clone(tmp_path) -> Path:
     """This project's files, uncommitted changes included, as a fresh repository with an
     `origin` that is a local bare repository: `make github` can push there and nowhere else."""
-    listed = (
-        subprocess.run(
-            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-            cwd=REPO,
-            capture_output=True,
-            check=True,
-        )
-        .stdout.decode()
-        .split("\0")
-    )
     project = tmp_path / "project"
-    for name in filter(None, listed):
-        source = REPO / name
-        if source.is_file():
-            target = project / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)  # keeps mtimes: the venv stamps stay valid
+    for name in project_files():
+        target = project / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO / name, target)  # keeps mtimes: the venv stamps stay valid
     git("init", "-q", "-b", "main", cwd=project)
     git("add", "-A", cwd=project)
     git("commit", "-q", "-m", "The project", cwd=project)

@@ -25,7 +25,7 @@ from email.parser import Parser
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, project_files
 
 TOOLS = Path(sys.executable).parent  # build and twine, from requirements-test.txt
 SITE_PACKAGES = Path("lib") / f"python{sys.version_info.major}.{sys.version_info.minor}" / "site-packages"
@@ -54,19 +54,9 @@ def run(
 def project(tmp_path_factory) -> Path:
     """This project's files as they are (uncommitted changes too), committed to a new git
     repository outside this one: what `pip install path` and `git+file://` are given."""
-    listed = (
-        subprocess.run(
-            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-            cwd=REPO,
-            capture_output=True,
-            check=True,
-        )
-        .stdout.decode()
-        .split("\0")
-    )
     copy = tmp_path_factory.mktemp("install") / "pelican-guide"
-    for name in filter(None, listed):
-        if (REPO / name).is_file() and not name.startswith(("tests/", "content/")):
+    for name in project_files():
+        if not name.startswith(("tests/", "content/")):
             (copy / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(REPO / name, copy / name)
     for command in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "The package"]):
