@@ -47,6 +47,24 @@ EXPRESSIONS = {
 }
 
 
+# How this machine reaches the package registries, where its network asks for it: the
+# certificate authorities it adds (a network that inspects TLS) go into the root, where the
+# workflow's ca-certificates takes them up, and these variables go to every step. On a
+# machine that needs neither, nothing is added: the steps see what GitHub's container sees.
+LOCAL_CAS = Path("/usr/local/share/ca-certificates")
+PASSED_ON = (
+    "PIP_CERT",
+    "NODE_EXTRA_CA_CERTS",
+    "SSL_CERT_FILE",
+    "REQUESTS_CA_BUNDLE",
+    "CURL_CA_BUNDLE",
+    "GIT_SSL_CAINFO",
+    "http_proxy",
+    "https_proxy",
+    "no_proxy",
+)
+
+
 def say(line: str) -> None:
     print(f"ci-debian: {line}", flush=True)
 
@@ -97,6 +115,8 @@ def fresh_root(root: Path, base: Path, name: str) -> Path:
         subprocess.run(["rm", "-rf", "--one-file-system", str(run)], check=True)
     subprocess.run(["cp", "-a", str(base), str(run)], check=True)
     shutil.copy2("/etc/resolv.conf", run / "etc" / "resolv.conf")
+    for authority in sorted(LOCAL_CAS.glob("*.crt")):
+        shutil.copy2(authority, run / LOCAL_CAS.relative_to("/") / authority.name)
     for folder in (HOME, "/__w/_temp", WORKSPACE):  # GitHub makes them before the first step
         (run / folder.lstrip("/")).mkdir(parents=True, exist_ok=True)
     os.chown(run / WORKSPACE.lstrip("/"), RUNNER_UID, RUNNER_UID)
@@ -143,6 +163,7 @@ def run_step(run: Path, number: int, script: str, env: dict[str, str]) -> int:
         "GITHUB_ACTIONS": "true",
         "GITHUB_WORKSPACE": WORKSPACE,
         "RUNNER_TEMP": "/__w/_temp",
+        **{name: os.environ[name] for name in PASSED_ON if name in os.environ},
         **env,
     }
     inner = ["bash", "-c", f"cd {shlex.quote(WORKSPACE)} && exec bash -e /__w/_temp/step-{number}.sh"]
