@@ -116,6 +116,7 @@ def fresh_root(root: Path, base: Path, name: str) -> Path:
     subprocess.run(["cp", "-a", str(base), str(run)], check=True)
     shutil.copy2("/etc/resolv.conf", run / "etc" / "resolv.conf")
     for authority in sorted(LOCAL_CAS.glob("*.crt")):
+        (run / LOCAL_CAS.relative_to("/")).mkdir(parents=True, exist_ok=True)
         shutil.copy2(authority, run / LOCAL_CAS.relative_to("/") / authority.name)
     for folder in (HOME, "/__w/_temp", WORKSPACE):  # GitHub makes them before the first step
         (run / folder.lstrip("/")).mkdir(parents=True, exist_ok=True)
