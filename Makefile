@@ -94,7 +94,7 @@ help:
 	@echo '   PELICANOPTS=...   more pelican options, e.g. --ignore-cache'
 	@echo '   PYTESTOPTS=...    pytest options for make test, e.g. "-m browser"'
 	@echo '   PAGES=1000 ROUNDS=3 REAL=path   size and rounds of make bench; REAL adds a real guide'
-	@echo '   ONLY=linkcheck    make bench: only the link checker row'
+	@echo '   ONLY=linkcheck    make bench: only that row (linkcheck, reader, lighthouse)'
 	@echo '   JSON=path         make linkcheck: also write the report as JSON'
 	@echo '   CACHEDIR=path     where the builds keep their caches (default $(CACHEDIR))'
 
@@ -202,8 +202,8 @@ test: $(TEST_INSTALLED) $(VNU_JAR) $(LIGHTHOUSE) $(PINS)/.resolved $(WHEELHOUSE)
 
 # This project against plain Pelican (and Hugo) on a synthetic guide, then the devserver's
 # save-to-reload; REAL=path/to/content also times a real guide's cold build.
-bench: $(BENCH_INSTALLED)
-	"$(PYTHON)" -m tests.perf.bench --pages "$(PAGES)" --rounds "$(ROUNDS)" $(if $(REAL),--real "$(REAL)") $(if $(ONLY),--only "$(ONLY)")
+bench: $(BENCH_INSTALLED) $(LIGHTHOUSE)
+	LIGHTHOUSE="$(LIGHTHOUSE)" NODE="$(NODE)" "$(PYTHON)" -m tests.perf.bench --pages "$(PAGES)" --rounds "$(ROUNDS)" $(if $(REAL),--real "$(REAL)") $(if $(ONLY),--only "$(ONLY)")
 
 # Every external link of a fresh build of OUTPUTDIR, checked; never part of html or publish.
 # STRICT=1 makes moved, timed-out, rate-limited and anchor findings errors too.
