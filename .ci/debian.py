@@ -187,6 +187,15 @@ def run_step(run: Path, number: int, script: str, env: dict[str, str]) -> int:
     return subprocess.run(command, stdin=subprocess.DEVNULL).returncode
 
 
+KNOWN_ACTIONS = (
+    "actions/checkout",
+    "actions/configure-pages",
+    "actions/cache",
+    "actions/upload-pages-artifact",
+    "actions/upload-artifact",
+)
+
+
 def play(run: Path, step: dict) -> None:
     """A `uses:` step this script knows, played by hand."""
     action = step["uses"].split("@")[0]
@@ -199,7 +208,7 @@ def play(run: Path, step: dict) -> None:
         if action == "actions/upload-pages-artifact" and not (path / "index.html").is_file():
             raise Stop(f"{action}: {path} holds no index.html to publish")
         say(f"{action}: {path.relative_to(run)} is there ({sum(1 for _ in path.rglob('*'))} files)")
-    else:
+    else:  # a new action, or one a workflow should not need here (setup-*)
         raise Stop(f"the workflow uses {action}, which this script does not know how to play")
 
 
