@@ -73,9 +73,14 @@ def lighthouse(url: str, output: Path) -> dict:
         "--output=json",
         f"--output-path={output}",
     ]
+    node_bin = str(Path(command[0]).parent)  # any node it starts is the pinned one too
     done = subprocess.run(
         command,
-        env={**os.environ, "CHROME_PATH": str(chromium_path())},
+        env={
+            **os.environ,
+            "CHROME_PATH": str(chromium_path()),
+            "PATH": node_bin + os.pathsep + os.environ["PATH"],
+        },
         capture_output=True,
         text=True,
         timeout=300,
