@@ -6,7 +6,9 @@
   user's cache folder).
 - `Staging` is a uniquely named folder beside the output: the build writes there, and
   `swap` puts it in place in one rename (renameat2 RENAME_EXCHANGE), then deletes the old
-  site. A killed build leaves a staging folder the next build recognises and removes.
+  site. A build that fails removes it; a build that is killed (SIGKILL included) has it
+  removed by a small guardian process, which waits for the end of a pipe only the build
+  holds; should even that fail, the next build recognises it and removes it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import fcntl
 import hashlib
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 
 from .files import STAMP, read_stamp
@@ -129,12 +133,49 @@ def remove_stale_staging(output: str) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def make_staging(output: str) -> str:
-    parent, name = os.path.split(output)
-    staging = tempfile.mkdtemp(dir=parent, prefix=f".{name}.staging-")
-    os.chmod(staging, 0o755)
-    open(os.path.join(staging, STAGING_MARK), "w").close()
-    return staging
+# The guardian: when its stdin ends (the build has ended, however), the staging folder
+# goes, if it is still one (marked as staging, or holding a site: the old site after a swap).
+_GUARDIAN = """
+import os, shutil, sys
+sys.stdin.buffer.read()
+path = sys.argv[1]
+if not os.path.islink(path) and any(os.path.exists(os.path.join(path, mark)) for mark in sys.argv[2:]):
+    shutil.rmtree(path, ignore_errors=True)
+"""
+
+
+class Staging:
+    """The folder a build writes its site into, beside the output, and its guardian."""
+
+    def __init__(self, output: str):
+        parent, name = os.path.split(output)
+        self.path = tempfile.mkdtemp(dir=parent, prefix=f".{name}.staging-")
+        os.chmod(self.path, 0o755)
+        open(os.path.join(self.path, STAGING_MARK), "w").close()
+        self._held = None
+        read_end, write_end = os.pipe()
+        try:
+            # Its own session: a Ctrl-C meant for the build does not end it first.
+            subprocess.Popen(
+                [sys.executable, "-I", "-S", "-c", _GUARDIAN, self.path, STAGING_MARK, STAMP],
+                stdin=read_end,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+            self._held = write_end
+        except OSError:  # no process to be had: the next build removes what this one leaves
+            os.close(write_end)
+        finally:
+            os.close(read_end)
+
+    def discard(self) -> None:
+        """The build is over: the folder goes if it is still there (a failed build), and
+        the guardian with it."""
+        shutil.rmtree(self.path, ignore_errors=True)
+        if self._held is not None:
+            os.close(self._held)
+            self._held = None
 
 
 def exchange(first: str, second: str) -> bool:
