@@ -6,6 +6,7 @@ value, or raises `FieldError` saying what was expected.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from html import unescape
@@ -238,20 +239,22 @@ def control_character(body: str, first_line: int) -> str | None:
     return f"line {line}, column {column} holds a control character, U+{ord(found[0]):04X}; remove it"
 
 
-_DEEP_PREFIX = re.compile(rf"^[ \t>]{{{MAX_NESTING},}}", re.MULTILINE)  # a line that may be too deep
-_LIST_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+# What opens a level at a line's start: indentation, a `>`, a list marker ("- - x" is a
+# list in a list). Each level takes one character of these at least: a line that starts
+# with fewer than MAX_NESTING cannot be too deep, and only the others are looked at.
+_OPENING = r"[ \t>*+\-0-9.)]"
+_FIRST_MAY_BE_DEEP = re.compile(rf"{_OPENING}{{{MAX_NESTING}}}")
+_NEXT_MAY_BE_DEEP = re.compile(rf"\n(?={_OPENING}{{{MAX_NESTING}}})")
+_PREFIX = re.compile(rf"{_OPENING}+")
+_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?=[ \t])")
 _FENCE = re.compile(r"^[ \t>]*(`{3,}|~{3,})", re.MULTILINE)
 
 
 def _levels(prefix: str) -> int:
-    """How deep a line's start puts it: a level per `>`, and per 4 columns of indentation."""
-    quotes, columns = 0, 0
-    for char in prefix:
-        if char == ">":
-            quotes += 1
-        else:
-            columns = columns + 4 - columns % 4 if char == "\t" else columns + 1
-    return quotes + columns // 4
+    """How deep a line's start puts it: a level per `>` and per list marker, and per 4
+    columns of the indentation it starts with."""
+    indent = len(prefix) - len(prefix.lstrip(" \t"))
+    return len(prefix[:indent].expandtabs(4)) // 4 + prefix.count(">") + len(_MARKER.findall(prefix))
 
 
 def _fenced(body: str) -> list[tuple[int, int]]:
@@ -269,26 +272,26 @@ def _fenced(body: str) -> list[tuple[int, int]]:
 
 
 def nesting_problem(body: str, first_line: int) -> str | None:
-    """Where the body nests lists and block quotes deeper than MAX_NESTING, or None. Found
-    from the Markdown's line starts, before Markdown goes a level deeper for each."""
-    found, deepest, fenced = None, (0, 0), None
-    for match in _DEEP_PREFIX.finditer(body):
-        levels = _levels(match[0]) + bool(_LIST_MARKER.match(body, match.end()))
+    """The first line where the body nests lists and block quotes deeper than
+    MAX_NESTING, or None: found from the Markdown's line starts, before Markdown goes a
+    level deeper in its own stack for each."""
+    first = [0] if _FIRST_MAY_BE_DEEP.match(body) else []
+    starts = itertools.chain(first, (newline.end() for newline in _NEXT_MAY_BE_DEEP.finditer(body)))
+    fenced = None
+    for start in starts:
+        levels = _levels(_PREFIX.match(body, start)[0])
         if levels <= MAX_NESTING:
             continue
         if fenced is None:
             fenced = _fenced(body)
-        if any(start <= match.start() < end for start, end in fenced):
+        if any(begin <= start < end for begin, end in fenced):
             continue
-        line = first_line + body.count("\n", 0, match.start())
-        found = found or line
-        deepest = max(deepest, (levels, line), key=lambda pair: pair[0])
-    if found is None:
-        return None
-    return (
-        f"line {found}: lists or block quotes nested more than {MAX_NESTING} levels deep "
-        f"({deepest[0]:,} at line {deepest[1]:,}), past the limit of a page (MAX_NESTING); flatten them"
-    )
+        line = first_line + body.count("\n", 0, start)
+        return (
+            f"line {line}: lists or block quotes nested {levels:,} levels deep, more than the "
+            f"{MAX_NESTING} a page may have (MAX_NESTING); flatten them"
+        )
+    return None
 
 
 def parse_description(value: str | None, first_paragraph_html: str) -> str:
