@@ -41,21 +41,21 @@ def link_or_copy(source: str, target: str) -> None:
         shutil.copy2(source, target)
 
 
-def write_atomically(path: str, data: str | bytes) -> None:
+def write_atomically(path: str, data: str | bytes, prefix: str = ".guide-") -> None:
     """`path` holds `data` whole, or, when writing fails (a full disk), is as it was."""
-    _write_whole(path, data, os.replace)
+    _write_whole(path, data, os.replace, prefix)
 
 
-def write_new(path: str, data: str | bytes) -> None:
+def write_new(path: str, data: str | bytes, prefix: str = ".guide-") -> None:
     """A new file holding `data` whole, or none at all; FileExistsError if `path` exists
     (a link to anything included), which is then left as it is."""
-    _write_whole(path, data, os.link)
+    _write_whole(path, data, os.link, prefix)
 
 
-def _write_whole(path: str, data: str | bytes, put) -> None:
-    """`data` into a temporary file beside `path`, then `put(temporary, path)`; the
-    temporary file is removed whatever happens."""
-    handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path) or ".", prefix=".guide-", suffix=".tmp")
+def _write_whole(path: str, data: str | bytes, put, prefix: str) -> None:
+    """`data` into a temporary file beside `path` (named with `prefix`), then
+    `put(temporary, path)`; the temporary file is removed whatever happens."""
+    handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path) or ".", prefix=prefix, suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as written:
             written.write(data.encode("utf-8") if isinstance(data, str) else data)
