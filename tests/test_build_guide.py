@@ -142,7 +142,8 @@ def test_the_edit_link_percent_encodes_each_segment_of_the_files_path(guide):
     result = guide.build(settings={"GUIDE_SOURCE_URL": '"https://github.com/owner/repo/blob/main/"'})
     assert result.returncode == 0, result.stderr
     assert result.soup("a.html").select_one("a.edit-link")["href"] == (
-        "https://github.com/owner/repo/blob/main/pages/a%20b%23c%3Fd%26e.md"  # from the content folder: no git
+        # from the content folder: no git here
+        "https://github.com/owner/repo/blob/main/pages/a%20b%23c%3Fd%26e.md"
     )
 
 
