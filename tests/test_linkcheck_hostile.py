@@ -25,7 +25,7 @@ from conftest import REPO, Guide
 from pelican.plugins.guide.linkcheck import cli, links, pageids
 from pelican.plugins.guide.linkcheck.cache import NAME as CACHE_NAME
 from pelican.plugins.guide.outputdir import STAGING_MARK, swap
-from test_linkcheck import GUIDE_LINKCHECK, TestHosts, fresh_cache, only
+from test_linkcheck import GUIDE_LINKCHECK, TestHosts, fresh_cache, linkcheck_argv, only
 from tools import QuietServer
 
 TIMEOUT = 1.5  # GUIDE_LINKCHECK_TIMEOUT of these runs: a whole request may take 3 s
@@ -151,17 +151,7 @@ class Strict(io.TextIOWrapper):
 def check(guide: Guide, cache: Path, *options: str, resolver=None, **settings) -> tuple[int, str, str]:
     """guide-linkcheck in this process, its report on strict UTF-8 streams."""
     values = {"GUIDE_LINKCHECK_TIMEOUT": TIMEOUT, "GUIDE_LINKCHECK_RETRIES": 0, **settings}
-    fresh_cache(guide, cache)
-    argv = [
-        str(guide.content),
-        "-o",
-        str(guide.output),
-        "-s",
-        str(guide.conffile),
-        "--cache-path",
-        str(cache),
-    ]
-    argv += [*options, "-e", *(f"{key}={json.dumps(value)}" for key, value in values.items())]
+    argv = linkcheck_argv(guide, cache, *options, **values)
     out, err = Strict(), Strict()
     status = cli.run(argv, resolver=resolver or TestHosts(), out=out, err=err)
     return status, out.text(), err.text()
@@ -448,18 +438,7 @@ def test_32_pages_of_8_mb_cost_little_memory_and_time_out_never(tmp_path):
     try:
         guide = page_guide(tmp_path / "guide", [f"{host.base}/big/{number}#end" for number in range(PAGES)])
         settings = {"GUIDE_LINKCHECK_IGNORE": [], "GUIDE_LINKCHECK_PER_HOST": PAGES}
-        command = [
-            str(GUIDE_LINKCHECK),
-            str(guide.content),
-            "-o",
-            str(guide.output),
-            "-s",
-            str(guide.conffile),
-            "--cache-path",
-            str(fresh_cache(guide, tmp_path / "cache")),
-            "-e",
-            *(f"{key}={json.dumps(value)}" for key, value in settings.items()),
-        ]
+        command = [str(GUIDE_LINKCHECK), *linkcheck_argv(guide, tmp_path / "cache", **settings)]
         with open(tmp_path / "out", "w+") as out:
             process = subprocess.Popen(command, cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
             _, status, usage = os.wait4(process.pid, 0)
