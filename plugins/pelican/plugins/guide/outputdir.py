@@ -133,49 +133,77 @@ def remove_stale_staging(output: str) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
-# The guardian: when its stdin ends (the build has ended, however), the staging folder
-# goes, if it is still one (marked as staging, or holding a site: the old site after a swap).
+# The guardian: it reads a line per staging folder begun (+) or ended (-), its path in hex;
+# when its stdin ends (the build process has ended, however), each folder begun and not
+# ended goes, if it is still one (marked as staging, or holding a site: the old site
+# after a swap).
 _GUARDIAN = """
 import os, shutil, sys
-sys.stdin.buffer.read()
-path = sys.argv[1]
-if not os.path.islink(path) and any(os.path.exists(os.path.join(path, mark)) for mark in sys.argv[2:]):
-    shutil.rmtree(path, ignore_errors=True)
+left = set()
+for line in sys.stdin.buffer:
+    path = os.fsdecode(bytes.fromhex(line[1:].decode()))
+    (left.add if line[:1] == b"+" else left.discard)(path)
+for path in left:
+    if not os.path.islink(path) and any(os.path.exists(os.path.join(path, m)) for m in sys.argv[1:]):
+        shutil.rmtree(path, ignore_errors=True)
 """
 
 
+class _Guardian:
+    """One small process per build process (a devserver's builds share it), started with
+    the first staging folder, holding the read end of a pipe whose write end only this
+    process (and its forked workers) holds."""
+
+    def __init__(self):
+        self.pid = None
+        self.pipe = None
+
+    def tell(self, sign: str, path: str) -> None:
+        if self.pid != os.getpid():
+            self.pid, self.pipe = os.getpid(), self._start()
+        if self.pipe is not None:
+            try:
+                os.write(self.pipe, f"{sign}{os.fsencode(path).hex()}\n".encode())
+            except OSError:  # the guardian is gone: the next build removes what this one leaves
+                self.pipe = None
+
+    @staticmethod
+    def _start() -> int | None:
+        read_end, write_end = os.pipe()
+        try:
+            # Its own session: a Ctrl-C meant for the build does not end it first.
+            subprocess.Popen(
+                [sys.executable, "-I", "-S", "-c", _GUARDIAN, STAGING_MARK, STAMP],
+                stdin=read_end,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        except OSError:  # no process to be had: the next build removes what this one leaves
+            os.close(write_end)
+            return None
+        finally:
+            os.close(read_end)
+        return write_end
+
+
+_guardian = _Guardian()
+
+
 class Staging:
-    """The folder a build writes its site into, beside the output, and its guardian."""
+    """The folder a build writes its site into, beside the output, in the guardian's care."""
 
     def __init__(self, output: str):
         parent, name = os.path.split(output)
         self.path = tempfile.mkdtemp(dir=parent, prefix=f".{name}.staging-")
         os.chmod(self.path, 0o755)
         open(os.path.join(self.path, STAGING_MARK), "w").close()
-        self._held = None
-        read_end, write_end = os.pipe()
-        try:
-            # Its own session: a Ctrl-C meant for the build does not end it first.
-            subprocess.Popen(
-                [sys.executable, "-I", "-S", "-c", _GUARDIAN, self.path, STAGING_MARK, STAMP],
-                stdin=read_end,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-            self._held = write_end
-        except OSError:  # no process to be had: the next build removes what this one leaves
-            os.close(write_end)
-        finally:
-            os.close(read_end)
+        _guardian.tell("+", self.path)
 
     def discard(self) -> None:
-        """The build is over: the folder goes if it is still there (a failed build), and
-        the guardian with it."""
+        """The build is over: the folder goes if it is still there (a failed build)."""
         shutil.rmtree(self.path, ignore_errors=True)
-        if self._held is not None:
-            os.close(self._held)
-            self._held = None
+        _guardian.tell("-", self.path)
 
 
 def exchange(first: str, second: str) -> bool:
