@@ -435,6 +435,9 @@ class Checker:
 async def _stopped(clock):
     """The request's time limit stopped meanwhile: time spent parsing is not the host's."""
     loop = asyncio.get_running_loop()
+    if clock.expired():  # its time ran out as the data came: let that end the request
+        yield
+        return
     remaining = clock.when() - loop.time()
     clock.reschedule(None)
     try:
