@@ -92,7 +92,13 @@ def _decode(raw: bytes) -> tuple[str, str | None]:
 
 
 def read_page(path: str, root: str, markdown: Markdown, config, reserved_ids=frozenset()) -> PageRead:
-    """One page file, read, converted and typed; problems become notes."""
+    """One page file, read, converted and typed; problems become notes. A page that takes
+    long is named meanwhile (watch.py)."""
+    with watched(path):
+        return _read_page(path, root, markdown, config, reserved_ids)
+
+
+def _read_page(path: str, root: str, markdown: Markdown, config, reserved_ids) -> PageRead:
     notes: list[Note] = []
 
     def fail(message: str) -> PageRead:
@@ -284,8 +290,7 @@ class Reading:
         return (info.st_mtime_ns, info.st_size, info.st_ino)
 
     def _read(self, path: str) -> PageRead:
-        with watched(path):
-            return read_page(path, self.root, self.markdown, self.config, self.reserved_ids)
+        return read_page(path, self.root, self.markdown, self.config, self.reserved_ids)
 
     def published_body(self, path: str) -> str:
         return published_body(path, self.markdown)
