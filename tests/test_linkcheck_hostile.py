@@ -444,3 +444,21 @@ def test_32_pages_of_8_mb_cost_little_memory_and_time_out_never(tmp_path):
     assert f": {PAGES} ok (0 from the cache), 0 broken, 0 moved, 0 timed out" in printed
     assert "0 anchor missing" in printed and len(host.asked) == PAGES
     assert peak_mb < 200, f"peak RSS {peak_mb:.0f} MB"
+
+
+def test_an_id_past_what_was_read_is_missing_with_the_reason(tmp_path):
+    """6: a page is read for its ids up to MAX_BODY (8 MB); an id past that is reported
+    missing with the reason, not as though the whole page had been read."""
+    page = b"<!doctype html><p>" + b"x" * (9 * 1024 * 1024) + b'</p><h2 id="end">End</h2>'
+    host = serving(PageHost({"/long": page}))
+    try:
+        guide = page_guide(tmp_path / "guide", [f"{host.base}/long#end"])
+        status, out, _ = check(
+            guide, tmp_path / "cache", GUIDE_LINKCHECK_IGNORE=[], GUIDE_LINKCHECK_TIMEOUT=10
+        )
+    finally:
+        host.shutdown()
+        host.server_close()
+    assert status == 0  # a warning
+    missing = 'anchor missing (no id "end" on the page (only its first 8 MB were read))'
+    assert f'  6: {missing}: "page 0" {host.base}/long#end' in out.splitlines()

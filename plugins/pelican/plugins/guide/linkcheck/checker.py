@@ -359,7 +359,7 @@ class Checker:
                     if last:
                         self.unreachable[endpoint] = failure
                 except (aiohttp.InvalidURL, ValueError) as error:
-                    return Outcome(BROKEN, f"not a valid URL: {error.__class__.__name__}")
+                    return Outcome(BROKEN, f"not a valid URL: {shown(str(error), MAX_SHOWN)}")
                 except (aiohttp.ClientError, OSError) as error:
                     failure = Outcome(BROKEN, f"connection failed: {client_error(error)}{tries}")
                 else:

@@ -41,6 +41,7 @@ class IdFinder:
         own `<meta charset>`, or lxml's guess)."""
         self.wanted = wanted
         self.found: set[str] = set()
+        self.failed = ""  # what the parser raised, if it did: the rest is not read
         try:
             self.parser = etree.HTMLParser(
                 target=self, huge_tree=True, no_network=True, recover=True, encoding=encoding
@@ -58,15 +59,23 @@ class IdFinder:
         return None
 
     def feed(self, piece: bytes) -> None:
-        if piece:
-            self.parser.feed(piece)
+        if piece and not self.failed:
+            try:
+                self.parser.feed(piece)
+            except etree.LxmlError as error:
+                self.failed = f"the HTML parser stopped: {' '.join(str(error).split())}"
 
     def finish(self) -> tuple[frozenset[str], str]:
         """The wanted names found, and why the page could not be read whole ("" if it was)."""
+        if self.failed:
+            return frozenset(self.found), self.failed
         with contextlib.suppress(etree.LxmlError):  # an empty page: nothing found
             self.parser.close()
         stopped = next(
             (entry for entry in self.parser.error_log if entry.level == etree.ErrorLevels.FATAL), None
         )
-        gave_up = f"the HTML parser stopped at line {stopped.line}: {stopped.message}" if stopped else ""
-        return frozenset(self.found), gave_up
+        if stopped is None:
+            return frozenset(self.found), ""
+        return frozenset(self.found), f"the HTML parser stopped at line {stopped.line}: " + " ".join(
+            stopped.message.split()
+        )
