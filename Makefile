@@ -216,9 +216,13 @@ linkcheck: html
 # repository's HEAD owned by uid 1001, in a Debian 12 root made by debootstrap (kept in
 # CI_DEBIAN_ROOT; every run starts from a fresh copy). Needs root; never part of make test.
 CI_DEBIAN_ROOT ?= /tmp/ci-debian
+# Both run, whatever the first gives; it fails if either did.
 ci-debian: $(TEST_INSTALLED)
-	"$(PYTHON)" .ci/debian.py --root "$(CI_DEBIAN_ROOT)" .github/workflows/pages.yml build
-	"$(PYTHON)" .ci/debian.py --root "$(CI_DEBIAN_ROOT)" --stop-before check .github/workflows/linkcheck.yml linkcheck
+	@status=0; \
+	"$(PYTHON)" .ci/debian.py --root "$(CI_DEBIAN_ROOT)" .github/workflows/pages.yml build || status=1; \
+	"$(PYTHON)" .ci/debian.py --root "$(CI_DEBIAN_ROOT)" --stop-before check \
+	  .github/workflows/linkcheck.yml linkcheck || status=1; \
+	exit $$status
 
 # A guide built by each Python the classifiers name: a fresh venv per interpreter (kept
 # under PYTHONS_ROOT), the pinned requirements.txt and this package, then the manual and
