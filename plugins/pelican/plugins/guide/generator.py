@@ -15,9 +15,11 @@ from urllib.parse import quote
 from pelican.generators import Generator
 
 from .digests import digest
+from .fields import HOME_TEMPLATE
 from .state import state_of
 
 SEARCH_PAGE = "search.html"
+HOME_PAGE = "index.html"  # the page with slug `index`, or else the theme's own home
 LLMS_TXT = "llms.txt"
 # What Markdown reads as syntax inside a line: emphasis, code, links, images, autolinks.
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]()!|~#])")
@@ -89,6 +91,10 @@ class GuideGenerator(Generator):
                     page=page,
                     relative_urls=relative,
                 )
+        if state.guide.home is None:
+            writer.write_file(
+                HOME_PAGE, self.get_template(HOME_TEMPLATE), self.context, relative_urls=relative
+            )
         if state.config.search:
             writer.write_file(SEARCH_PAGE, self.get_template("search"), self.context, relative_urls=relative)
         if state.config.llms_txt:

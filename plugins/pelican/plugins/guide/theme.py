@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import marshal
 import os
 import pickle
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 from types import CodeType
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from jinja2 import FileSystemBytecodeCache
 from jinja2.bccache import Bucket, bc_magic
@@ -186,6 +187,43 @@ class NavLines:
         return line
 
 
+# Where a label may wrap: after a dot or an underscore, and between the words of a
+# camelCase identifier ("HttpResponse|Permanent|Redirect"), never inside a word.
+_BREAK_AFTER = re.compile(r"(?<=[._])(?=\w)|(?<=[a-z0-9])(?=[A-Z][a-z])")
+
+
+def breakable(text) -> Markup:
+    """Text with `<wbr>` where a long identifier may wrap; the theme's CSS never breaks a
+    word elsewhere (overflow-wrap: normal on labels)."""
+    parts = _BREAK_AFTER.split(str(text))
+    return Markup("<wbr>").join(Markup.escape(part) for part in parts)
+
+
+def site_path(siteurl: str) -> str:
+    """The path of the site's root from the server's root ("" or "/docs"): the 404 page,
+    served at any path, loads and links everything by it."""
+    return urlsplit(siteurl).path.rstrip("/") if siteurl else ""
+
+
+def breadcrumb_json(crumbs, title: str, url: str, public_url: str) -> Markup:
+    """schema.org BreadcrumbList, as JSON-LD: each of `crumbs` (navigation entries: a label,
+    and an address from the site's root), then the page itself. Addresses are absolute when
+    the site's public address is known. `<` is escaped, so no text can end the <script>
+    element that holds it."""
+
+    items = [*((entry.label, entry.href) for entry in crumbs), (title, url)]
+    data = {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": number, "name": name, "item": (public_url or "") + path}
+            for number, (name, path) in enumerate(items, start=1)
+        ],
+    }
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
 def theme_ids(theme: str) -> frozenset[str]:
     """Every id the theme's templates write as it is (`<main id="content">`, the search
     field's): a page's body must not use them."""
@@ -272,6 +310,8 @@ def configure_environment(env, settings, cache: bool, caches=None) -> None:
                 "compiling every template",
             )
     env.globals["nav"] = NavLines(env)
+    env.filters["breakable"] = breakable
+    env.globals["breadcrumb_json"] = breadcrumb_json
 
 
 def theme_digest(theme: str) -> str:
