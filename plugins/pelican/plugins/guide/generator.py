@@ -17,6 +17,7 @@ from pelican.generators import Generator
 from .digests import digest
 from .fields import HOME_TEMPLATE
 from .state import state_of
+from .theme import script_file
 
 SEARCH_PAGE = "search.html"
 HOME_PAGE = "index.html"  # the page with slug `index`, or else the theme's own home
@@ -91,6 +92,7 @@ class GuideGenerator(Generator):
                     page=page,
                     relative_urls=relative,
                 )
+        writer.write_data(*script_file(self.settings["THEME"]))
         if state.guide.home is None:
             writer.write_file(
                 HOME_PAGE, self.get_template(HOME_TEMPLATE), self.context, relative_urls=relative

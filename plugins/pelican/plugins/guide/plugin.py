@@ -35,7 +35,7 @@ from .reading import Reading
 from .search import FOLDER as SEARCH_FOLDER
 from .settings import guide_config
 from .state import SETTINGS_FILE, begin, end, state_of
-from .theme import Stylesheets, configure_environment, site_path
+from .theme import SCRIPT, SCRIPT_SOURCE, Stylesheets, configure_environment, site_path
 from .writer import GuideWriter, article_key
 
 PUBLISHING_FILES = ("sitemap.xml", "robots.txt")
@@ -342,6 +342,7 @@ def settle_links(generators) -> None:
     theme = settings["THEME"]
     for name in settings["DIRECT_TEMPLATES"]:
         plan(settings.get(f"{name.upper()}_SAVE_AS", f"{name}.html"), f"{theme}/templates/{name}.html")
+    plan(SCRIPT, f"{theme}/{SCRIPT_SOURCE}")
     if state.guide.home is None:  # the theme's own home page (generator.py)
         plan(HOME_PAGE, f"{theme}/templates/{HOME_TEMPLATE}.html")
     if config.search:

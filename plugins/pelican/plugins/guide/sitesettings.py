@@ -72,6 +72,8 @@ def guide_values() -> dict:
         # index.html is the home page: the page with slug `index`, else the theme's own.
         "DIRECT_TEMPLATES": ["table-of-contents", "404"],
         "STATIC_PATHS": [""],
+        # The theme's script is written by the guide (theme.script_file), compacted.
+        "THEME_STATIC_PATHS": [],
         "MARKDOWN": {"extension_configs": copy.deepcopy(MARKDOWN_EXTENSIONS), "output_format": "html5"},
         # No blog: no feeds of articles, which would be empty files (and Pelican warns of
         # feeds made without an absolute SITEURL).

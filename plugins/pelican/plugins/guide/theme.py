@@ -35,6 +35,8 @@ from .markdown_ext import style_by_name
 CODE_BLOCK = '<div class="highlight">'  # what codehilite wraps each block in
 ENTRY_TEMPLATE = "partials/nav-entry.html"
 INIT_SCRIPT = "init.js"  # in the theme folder: inlined into every page's head
+SCRIPT_SOURCE = "js/guide.js"  # in the theme folder: the theme's one script...
+SCRIPT = "theme/guide.js"  # ...served here, without its comments and indentation
 _RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 _HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{3,8}")
 _COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
@@ -128,10 +130,26 @@ def content_security_policy(css: str, image_hosts=(), script_hashes=()) -> str:
     )
 
 
+def compact_script(text: str) -> str:
+    """A script as served: its lines without their indentation, without blank lines and
+    `//` comment lines (the theme's scripts keep no other comments, and no line inside a
+    string), so a reader loads about a fifth less."""
+    lines = (line.strip() for line in text.splitlines())
+    return "\n".join(line for line in lines if line and not line.startswith("//"))
+
+
 def inline_script(path: Path) -> str:
-    """A script to inline: its lines, without the `//` comment lines."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return "\n".join(line for line in lines if not line.lstrip().startswith("//")).strip()
+    """A script to inline: compact_script of the file."""
+    return compact_script(path.read_text(encoding="utf-8"))
+
+
+def script_file(theme: str) -> tuple[str, str, object]:
+    """The theme's script as the site serves it: its name, what it is made from, and how
+    to make it (writer.write_data)."""
+    source = Path(theme) / SCRIPT_SOURCE
+    text = source.read_text(encoding="utf-8") if source.exists() else ""
+    served = compact_script(text).encode("utf-8") + b"\n"
+    return SCRIPT, hashlib.sha256(served).hexdigest(), lambda: served
 
 
 class Stylesheets:
