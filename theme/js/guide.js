@@ -137,7 +137,7 @@
   // ranking options (below; the manual's search page says why each); on top, a page whose
   // title or label is mostly the query's words comes first (closeness), which Pagefind,
   // counting title words only as matches, cannot tell from a page that mentions them.
-  const RANKING = { termSimilarity: 4, pageLength: 0.5, metaWeights: { title: 2, label: 2 } };
+  const RANKING = { termSimilarity: 9, pageLength: 0.3, termFrequency: 0.5, metaWeights: { title: 0, label: 0 } };
   const SHOWN = 5; // results, with their excerpts, per batch: each is one fragment file
   const WAIT = 250; // ms after the last key before a search (and its fetches) starts
   let index = null;
