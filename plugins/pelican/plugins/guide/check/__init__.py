@@ -138,6 +138,7 @@ class SiteCheck:
             problems += checks.check_guide_page(
                 root, facts, self.siteurl, self.sitename, rows, self.expected.neighbours(facts)
             )
+            problems += checks.check_images(root, path, self.siteurl, self.output)
             problems += checks.check_breadcrumb(
                 root, path, self.siteurl, facts, self.expected.breadcrumb(facts), self.public_url
             )

@@ -4,6 +4,7 @@ the check worked out from the metadata (expected.py). Pure functions, no Pelican
 from __future__ import annotations
 
 import json
+import os
 import posixpath
 from functools import lru_cache
 from typing import NamedTuple
@@ -351,4 +352,25 @@ def check_home(root, path: str, siteurl: str, lines: tuple[HomeLine, ...], start
     ]
     if start and starts != [start]:
         problems.append(f'its "Start reading" link goes to {starts}, expected {start}')
+    return problems
+
+
+def check_images(root, path: str, siteurl: str, output: str) -> list[str]:
+    """Every image of the page's text whose file the site holds, and whose size can be
+    read from it, carries its width and height (so the text does not move as it loads)."""
+    import imagesize
+
+    problems = []
+    for image in root.iterfind(".//div[@class='page-body']//img"):
+        if image.get("width") and image.get("height"):
+            continue
+        target = resolve(image.get("src") or "", path, siteurl)
+        file = os.path.join(output, target) if target else None
+        if file and os.path.isfile(file):
+            try:
+                width, _ = imagesize.get(file)
+            except (OSError, ValueError):
+                width = -1
+            if width > 0:
+                problems.append(f"image {image.get('src')} has no width and height; its file says them")
     return problems
