@@ -229,6 +229,10 @@ class Guide:
             self._opened[key] = tuple(_opened(item) for item in items)
         return self._opened[key]
 
+    def summarised(self, page) -> bool:
+        """Whether the home page lists `page`'s description as its chapter's line."""
+        return any(line.entry.page is page for line in self.chapter_summary)
+
     def breadcrumb(self, page) -> tuple[Entry, ...]:
         """The lines above `page`: its chapter's first entry, then its section's first page
         (when the page is in a section and not that page); none for a line of its own at
