@@ -90,7 +90,8 @@ def every_group_open():
     """Every group open, on the contents pages too."""
     original = navigation.Guide.tree
     navigation.Guide.tree = lambda self: tuple(
-        navigation.Item(item.entry, item.current, _folded(item.children, True)) for item in original(self)
+        navigation.Item(item.entry, item.current, _folded(item.children, True), anchor=item.anchor)
+        for item in original(self)
     )
 
 

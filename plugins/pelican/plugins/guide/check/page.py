@@ -254,6 +254,11 @@ def check_contents(root, path: str, siteurl: str, rows: tuple[Row, ...]) -> list
         elif child.tag == "ol":
             found += nav_rows(child, path, siteurl, depth=1)
     problems = compare_rows([row for row, _, _ in found], rows, "contents")
+    if not problems:  # chapters are headings, which do not fold; every other group is closed
+        wanted = tuple(
+            None if row.depth == 0 else want for row, want in zip(rows, folds(rows, None), strict=False)
+        )
+        problems += fold_problems(found, wanted, "contents")
     # Each chapter heading of the sidebars leads here: to the heading of its chapter.
     for row in rows:
         if row.depth == 0 and row.url.startswith(CONTENTS + "#"):
@@ -262,11 +267,6 @@ def check_contents(root, path: str, siteurl: str, rows: tuple[Row, ...]) -> list
                 problems.append(f'the sidebars lead "{row.label}" to #{anchor}, which is no heading here')
             elif anchors[anchor].label != row.label:
                 problems.append(f'#{anchor} is the heading "{anchors[anchor].label}", not "{row.label}"')
-    if not problems:  # chapters are headings, which do not fold; every other group is closed
-        wanted = tuple(
-            None if row.depth == 0 else want for row, want in zip(rows, folds(rows, None), strict=False)
-        )
-        problems += fold_problems(found, wanted, "contents")
     return problems
 
 
