@@ -65,6 +65,10 @@ def _resolve(href: str, folder: str, siteurl: str) -> str | None:
     base = siteurl.rstrip("/")
     if base and (href == base or href.startswith(base + "/")):
         href = href[len(base) :] or "/"
+    # A link from the server's root into a site at a sub-path (the 404 page's): /docs/x.html.
+    root = urlsplit(base).path
+    if root and (href == root or href.startswith(root + "/")):
+        href = href[len(root) :] or "/"
     parts = urlsplit(href)
     if parts.scheme or parts.netloc or href.startswith("//"):
         return None
