@@ -132,7 +132,7 @@
   }
 
   // Search. Its index is read on the reader's first key: pagefind/shards.json (the shards,
-  // and each page's address, title and label by Pagefind's id: search.py), then
+  // and each page's title and label by Pagefind's id: search.py), then
   // Pagefind's API from the first shard, the others merged in. Pagefind ranks by its
   // ranking options (below; the manual's search page says why each); on top, a page whose
   // title or label is mostly the query's words comes first (closeness), which Pagefind,
@@ -155,6 +155,7 @@
   }
 
   const words = (text) => text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  const key = (hit) => hit.id.split("_").pop(); // Pagefind's id, less its language
   // How much of a page's title, its label or a part in brackets ("Green Unicorn
   // (Gunicorn)") the query's words make up: 1 for "flask" and "Flask", 0.2 for
   // "flask.app Flask Example Code". The last word may be cut short, as it is typed.
@@ -183,17 +184,22 @@
     return rows[a.length][b.length];
   }
   // The titles closest to a query that found little: a title word or label within a
-  // letter or two of it (one in four letters).
-  function suggestions(query, pages, found) {
+  // letter or two of it (one in four letters); each found by a search for its title,
+  // which gives its address.
+  async function suggestions(query, pagefind, pages, found) {
     const asked = words(query).join(" ");
     const limit = Math.max(1, asked.length >> 2);
-    return Object.entries(pages)
+    const close = Object.entries(pages)
       .filter(([id]) => !found.has(id))
-      .map(([, page]) => [Math.min(...page.slice(1).flatMap((name) => [name.toLowerCase(), ...words(name)]).map((word) => distance(asked, word))), page])
+      .map(([id, names]) => [Math.min(...names.flatMap((name) => [name.toLowerCase(), ...words(name)]).map((word) => distance(asked, word))), id, names])
       .filter(([far]) => far <= limit)
-      .sort((a, b) => a[0] - b[0] || a[1][1].length - b[1][1].length)
-      .slice(0, 3)
-      .map(([, page]) => page);
+      .sort((a, b) => a[0] - b[0] || a[2][0].length - b[2][0].length)
+      .slice(0, 3);
+    const links = await Promise.all(close.map(async ([, id, names]) => {
+      const hit = (await pagefind.search(names[0])).results.find((result) => key(result) === id);
+      return hit && make("a", { href: (await hit.data()).url, textContent: names[names.length - 1] });
+    }));
+    return links.filter(Boolean);
   }
 
   // Of Pagefind's excerpt (HTML), only the text and the <mark>s around matches are kept.
@@ -230,7 +236,7 @@
       try {
         const { pagefind, pages } = await openIndex();
         const found = (await pagefind.search(query)).results;
-        const near = (hit) => closeness(query, (pages[hit.id] || []).slice(1));
+        const near = (hit) => closeness(query, pages[key(hit)] || []);
         const ranked = found.map((hit, at) => [near(hit) >= 0.5 ? near(hit) : 0, at, hit]).sort((a, b) => b[0] - a[0] || a[1] - b[1]).map((row) => row[2]);
         let shown = 0;
         const more = make("button", { type: "button", className: "search-more" });
@@ -249,8 +255,8 @@
         if (ask !== asked) return;
         status.textContent = `${ranked.length || "No"} result${ranked.length === 1 ? "" : "s"} for ${query}`;
         if (ranked.length < 3) {
-          const close = suggestions(query, pages, new Set(found.map((hit) => hit.id)));
-          if (close.length) list.append(make("li", { className: "suggest" }, "Did you mean ", ...close.flatMap((page, at) => [at ? ", " : "", make("a", { href: new URL(page[0], root).href, textContent: page[2] || page[1] })]), "?"));
+          const close = await suggestions(query, pagefind, pages, new Set(found.map(key)));
+          if (close.length && ask === asked) list.append(make("li", { className: "suggest" }, "Did you mean ", ...close.flatMap((link, at) => [at ? ", " : "", link]), "?"));
         }
       } catch {
         if (ask === asked) status.textContent = "Search could not load its index.";

@@ -19,9 +19,9 @@ keys: the reader's script searches the first and merges the others (Pagefind's
 mergeIndex), and the next build reads the keys. The theme's own pages, the redirects
 and hidden pages are never indexed.
 
-Each shard's folder also holds `pages.json`: each page's address, title and sidebar
-label (`data-pagefind-meta="label:..."` where it differs from the title), by Pagefind's
-id of the page, read from the shard's fragments once it is indexed; the manifest carries
+Each shard's folder also holds `pages.json`: each page's title and sidebar label
+(`data-pagefind-meta="label:..."` where it differs from the title), by Pagefind's id of
+the page, read from the shard's fragments once it is indexed; the manifest carries
 all of them. With it the reader's script tells how closely a page's title is the query
 (which Pagefind's ranking, counting title words as matches, cannot), and offers the
 closest titles to a query that found little, without loading any page's fragment.
@@ -55,8 +55,10 @@ from .workers import die_with_parent
 
 FOLDER = "pagefind"
 MANIFEST = "shards.json"  # in FOLDER
-PAGES = "pages.json"  # in each shard's folder: {Pagefind's id: [address, title, label?]}
+PAGES = "pages.json"  # in each shard's folder: {Pagefind's id: [title, label?]}
 _FRAGMENT_START = b"pagefind_dcd"  # what Pagefind writes before a fragment's JSON
+_WORD = re.compile(r"\w+")
+_INDEX_FORMAT = "pages.json: title, label"  # in the shard keys: another format indexes again
 # Set by the devserver: a build keeps the previous shards and the devserver indexes the
 # stale ones after the reload, so a save is not held up by indexing.
 INDEX_LATER = "guide_index_later"
@@ -95,7 +97,7 @@ def plan(pages: dict[str, str], shard_pages: int | None) -> list[Shard]:
     return [
         Shard(
             str(number),
-            digest(_pagefind_version(), EXCLUDED, PAGES, [(path, pages[path]) for path in paths]),
+            digest(_pagefind_version(), EXCLUDED, _INDEX_FORMAT, [(path, pages[path]) for path in paths]),
             tuple(paths),
         )
         for number, paths in enumerate(members)
@@ -130,19 +132,21 @@ def read_manifest(site: str) -> dict[str, str]:
 
 
 def shard_pages(folder: str) -> dict[str, list[str]]:
-    """Each page of an indexed shard, by Pagefind's id: [address, title] and its label
-    when it differs, read from Pagefind's fragments (gzip, then JSON)."""
+    """Each page of an indexed shard, by Pagefind's id (less its language prefix): its
+    title, and its label when that has words the title lacks; read from Pagefind's
+    fragments (gzip, then JSON). No addresses: a reader's first search loads this whole,
+    and a page's address comes with its fragment when the page is shown."""
     pages = {}
     fragments = os.path.join(folder, "fragment")
     for name in sorted(os.listdir(fragments)):
         with open(os.path.join(fragments, name), "rb") as stored:
             data = gzip.decompress(stored.read())
-        record = json.loads(data.removeprefix(_FRAGMENT_START))
-        meta = record.get("meta", {})
-        page = [record["url"].lstrip("/"), meta.get("title", "")]
-        if meta.get("label") and meta["label"] != page[1]:
-            page.append(meta["label"])
-        pages[name.split(".", 1)[0]] = page
+        meta = json.loads(data.removeprefix(_FRAGMENT_START)).get("meta", {})
+        page = [meta.get("title", "")]
+        label = meta.get("label")
+        if label and not set(_WORD.findall(label.lower())) <= set(_WORD.findall(page[0].lower())):
+            page.append(label)
+        pages[name.split(".", 1)[0].rsplit("_", 1)[-1]] = page
     return pages
 
 
