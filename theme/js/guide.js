@@ -253,11 +253,12 @@
         list.replaceChildren(more);
         await next();
         if (ask !== asked) return;
-        status.textContent = `${ranked.length || "No"} result${ranked.length === 1 ? "" : "s"} for ${query}`;
         if (ranked.length < 3) {
           const close = await suggestions(query, pagefind, pages, new Set(found.map(key)));
-          if (close.length && ask === asked) list.append(make("li", { className: "suggest" }, "Did you mean ", ...close.flatMap((link, at) => [at ? ", " : "", link]), "?"));
+          if (ask !== asked) return;
+          if (close.length) list.append(make("li", { className: "suggest" }, "Did you mean ", ...close.flatMap((link, at) => [at ? ", " : "", link]), "?"));
         }
+        status.textContent = `${ranked.length || "No"} result${ranked.length === 1 ? "" : "s"} for ${query}`;
       } catch {
         if (ask === asked) status.textContent = "Search could not load its index.";
       }
