@@ -736,7 +736,8 @@ _SEARCH_DONE = """(scope) => {
 }"""
 _RESULTS = """(scope) => [...document.querySelectorAll(scope + ' .search-results > li > a')].map((link) => ({
   title: link.querySelector('strong')?.textContent.trim() ?? '',
-  sections: [...link.parentElement.querySelectorAll(':scope > ol > li > a > strong')].map((s) => s.textContent.trim()),
+  sections: [...link.parentElement.querySelectorAll(':scope > ol > li > a > strong')]
+    .map((s) => s.textContent.trim()),
   href: link.href,
   excerpt: link.querySelector('span:last-child')?.textContent.trim() ?? '',
   marked: [...link.querySelectorAll('mark')].map((m) => m.textContent.toLowerCase()),

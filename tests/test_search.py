@@ -260,11 +260,7 @@ def test_the_results_check_names_a_search_page_that_ignores_the_query(guide, tmp
     site = search_guide(
         guide,
         tmp_path,
-        {
-            "js/guide.js": replace(
-                'field.value = new URLSearchParams(location.search).get("q") || "";', ""
-            )
-        },
+        {"js/guide.js": replace('field.value = new URLSearchParams(location.search).get("q") || "";', "")},
     )
     with serve(site.output) as url:
         seen = bc.visit(new_context(), search_url(url, QUERY))

@@ -32,9 +32,10 @@ _HEADER = """() => {
 }"""
 
 
-def header_problems(page, width: int) -> list[str]:
+def header_problems(page, width: int, script: bool = True) -> list[str]:
     """At the top, the middle and the end of the page, the header is at the top of the
-    window with the site's name, search, the colour scheme and (below 1024px) the menu."""
+    window with the site's name, search, the colour scheme (which needs script) and
+    (below 1024px) the menu."""
     problems = []
     end = page.evaluate("document.documentElement.scrollHeight - innerHeight")
     if end < 200:
@@ -44,7 +45,7 @@ def header_problems(page, width: int) -> list[str]:
         found = page.evaluate(_HEADER)
         if abs(found["top"]) > 0.5:
             problems.append(f"scrolled to {at}px, the header is at {found['top']:.0f}px, out of the window")
-        wanted = ["name", "search", "scheme"] + (["menu"] if width < 1024 else [])
+        wanted = ["name", "search"] + (["scheme"] if script else []) + (["menu"] if width < 1024 else [])
         problems += [
             f"scrolled to {at}px, the header's {what} is not in view" for what in wanted if not found[what]
         ]
@@ -59,7 +60,7 @@ def back_to_top_problems(page) -> list[str]:
         return [f"{link.count()} 'Back to top' links, expected one"]
     page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
     link.click()
-    page.wait_for_function("window.scrollY < 5", timeout=3000)
+    page.wait_for_function("() => window.scrollY < 5", timeout=3000)
     return []
 
 
@@ -147,7 +148,8 @@ def breadcrumb_problems(page, expected: list[str]) -> list[str]:
 
 def chapter_heading_problems(page, base: str) -> list[str]:
     """Every chapter heading of the sidebar (a chapter shown without its pages) is a link;
-    following it lands on the contents page at that chapter's heading."""
+    following it (on the site served at `base`) lands on the contents page at that
+    chapter's heading."""
     headings = page.evaluate(
         f"[...document.querySelectorAll('{SIDEBAR} .nav-heading')]"
         ".map((e) => [e.tagName, e.textContent.trim(), e.href])"
@@ -157,8 +159,9 @@ def chapter_heading_problems(page, base: str) -> list[str]:
     problems = [f'"{label}" is a {tag.lower()}, not a link' for tag, label, _ in headings if tag != "A"]
     for _, label, href in headings:
         other = page.context.new_page()
+        parts = urlsplit(href)  # a site published for another address is served at `base`
         try:
-            other.goto(href)
+            other.goto(f"{base}{parts.path.lstrip('/')}#{parts.fragment}")
             target = other.evaluate("document.querySelector(':target')?.textContent.trim() ?? null")
             if urlsplit(href).path.split("/")[-1] != "table-of-contents.html" or target != label:
                 problems.append(f'"{label}" leads to {href}, whose target is {target!r}')
@@ -242,7 +245,9 @@ def reach_every_result_problems(page, scope: str = DIALOG) -> list[str]:
         shown = page.locator(f"{scope} .search-results > li").count()
         more.click()
         page.wait_for_function(
-            f"document.querySelectorAll('{scope} .search-results > li').length > {shown}", timeout=15000
+            f"(shown) => document.querySelectorAll('{scope} .search-results > li').length > shown",
+            arg=shown,
+            timeout=15000,
         )
     listed = page.evaluate(
         f"new Set([...document.querySelectorAll('{scope} .search-results > li > a')].map((a) => a.href)).size"
