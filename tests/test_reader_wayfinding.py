@@ -8,6 +8,7 @@ breaks each point on purpose and shows its check names it.
 from __future__ import annotations
 
 import json
+import shutil
 
 import browser_checks as bc
 import pytest
@@ -65,29 +66,36 @@ LONG_LABELS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def labels_url(tmp_path_factory):
-    root = tmp_path_factory.mktemp("labels")
+def labels_site(root, theme: dict | None = None):
+    """A chapter-50 section of LONG_LABELS, built (with a copy of the theme edited by
+    `theme`, file -> edit) into root/output."""
     pages = root / "content" / "pages"
     pages.mkdir(parents=True)
     (pages / "intro.md").write_text("title: Intro\nslug: intro\nsortorder: 0100\ntoc: true\n\nText.\n")
-    head = "title: Django Extensions\nslug: ext\nsortorder: 500010000\n\nText.\n"
-    (pages / "ext.md").write_text(head)
+    (pages / "ext.md").write_text("title: Django Extensions\nslug: ext\nsortorder: 500010000\n\nText.\n")
     for number, label in enumerate(LONG_LABELS, start=1):
         (pages / f"p{number}.md").write_text(
             f"title: {label} Example Code\nsidebartitle: {label}\nslug: p{number}\n"
             f"sortorder: 50001{number:04d}\n\nText about {label}.\n"
         )
-    conffile = root / "conf.py"
-    conffile.write_text(
-        f"import sys\nsys.path.insert(0, {str(bc_repo())!r})\nfrom pelicanconf import *\n"
-        "GUIDE_CHAPTERS = {50: 'Code Examples'}\nGUIDE_SECTIONS = {50: 3}\n"
-    )
-    result = run_build(root / "content", root / "output", conffile=conffile)
+    settings = {}
+    if theme:
+        copy = root / "theme"
+        shutil.copytree(bc_repo() / "theme", copy)
+        for name, edit in theme.items():
+            path = copy / name
+            path.write_text(edit(path.read_text(encoding="utf-8") if path.exists() else ""))
+        settings["THEME"] = json.dumps(str(copy))
+    result = run_build(root / "content", root / "output", settings=settings)
     assert result.returncode == 0, result.stderr
+    return root / "output"
+
+
+@pytest.fixture(scope="module")
+def labels_url(tmp_path_factory):
     from tools import serve
 
-    with serve(root / "output") as url:
+    with serve(labels_site(tmp_path_factory.mktemp("labels"))) as url:
         yield url
 
 

@@ -258,10 +258,10 @@ def reach_every_result_problems(page, scope: str = DIALOG) -> list[str]:
 
 
 def dialog_query(page, query: str) -> list[dict] | None:
-    """Open the dialog with `/`, type `query` as a reader does, and wait for its results."""
+    """Open the dialog with Ctrl+K, type `query` as a reader does, and wait for its results."""
     if not page.evaluate(f"!!document.querySelector('{DIALOG}')?.open"):
         page.locator("a.site-name").focus()
-        page.keyboard.press("/")
+        page.keyboard.press("Control+k")
     page.locator(f"{DIALOG} input").fill("")
     page.keyboard.type(query, delay=40)
     return search_results(page, DIALOG)
@@ -326,6 +326,18 @@ def first_search_cost(page, query: str) -> tuple[int, int, list[str]]:
     assert dialog_query(page, query) is not None, f'no search for "{query}" finished'
     page.wait_for_load_state("networkidle")
     return len(counted.requests), counted.bytes(), counted.requests
+
+
+def search_cost_problems(page, query: str, requests: int = 12, sent: int | None = None) -> list[str]:
+    """A first search asks for at most `requests` files (Pagefind's own, and the excerpts
+    of the results on screen), and sends at most `sent` bytes when given."""
+    count, size, urls = first_search_cost(page, query)
+    problems = []
+    if count > requests:
+        problems.append(f"{count} requests from the first key to the results, over {requests}: {urls}")
+    if sent is not None and size > sent:
+        problems.append(f"{size} bytes from the first key to the results, over {sent}")
+    return problems
 
 
 def typing_fetch_problems(page, query: str) -> list[str]:
