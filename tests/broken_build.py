@@ -95,9 +95,24 @@ def every_group_open():
     )
 
 
+def images_unsized():
+    """Images left as the author wrote them: no width and height from their files."""
+    from pelican.plugins.guide import links
+
+    links.sized = lambda html, page_url, root: (html, [])
+
+
+def breadcrumb_without_section():
+    """The breadcrumb of a page in a section without the section."""
+    original = navigation.Guide.breadcrumb
+    navigation.Guide.breadcrumb = lambda self, page: original(self, page)[:1]
+
+
 CASES = {
     case.__name__: case
     for case in (
+        images_unsized,
+        breadcrumb_without_section,
         wrong_label,
         wrong_tie_order,
         section_dropped,

@@ -45,6 +45,8 @@ def broken_build(guide, conffile, case, output_name="output"):
             "wrong_label",
             'servers.html): sidebar lacks "5. Deployment" -> table-of-contents.html#chapter-5 at depth 0',
         ),
+        ("images_unsized", "servers.html): image img/logo.png has no width and height"),
+        ("breadcrumb_without_section", "(django-apps.html): breadcrumb reads [('Code Examples',"),
         (
             "wrong_tie_order",
             'servers.html): sidebar line 4 is "Servers" -> servers.html at depth 1, expected "Apache"',
@@ -435,3 +437,26 @@ def test_code_blocks_are_not_parsed_but_the_rest_is():
     )
     targets = [link.target for link in checks.links(checks.parse(html), "a.html", "")]
     assert targets == ["b.html"]
+
+
+def test_images_get_their_sizes_and_load_lazily_below_the_first_screen(tmp_path):
+    """images.sized: pixels from the file, width="100%" kept as a class, lazy past the
+    first screen's text; a file it cannot read is named, a missing one left to the links."""
+    from guides import tiny_png
+    from pelican.plugins.guide.images import FIRST_SCREEN_CHARACTERS, sized
+
+    (tmp_path / "img").mkdir()
+    (tmp_path / "img" / "a.png").write_bytes(tiny_png(30, 10))
+    (tmp_path / "img" / "bad.png").write_bytes(b"not an image")
+    text = "x" * (FIRST_SCREEN_CHARACTERS + 1)
+    html = (
+        '<p><img src="img/a.png" alt="A"></p>'
+        f'<p>{text}</p><p><img src="img/a.png" width="100%" class="shot" alt="B">'
+        '<img src="img/bad.png" alt="C"><img src="img/gone.png" alt="D"></p>'
+    )
+    out, unread = sized(html, "page.html", str(tmp_path))
+    assert '<img src="img/a.png" alt="A" width="30" height="10">' in out
+    assert (
+        '<img src="img/a.png" class="shot full-width" alt="B" width="30" height="10" loading="lazy">' in out
+    )
+    assert unread == ["img/bad.png"]
