@@ -223,6 +223,14 @@
   function searchBox(field, status, list) {
     let asked = 0;
     let timer = 0;
+    let next = null; // adds the next results of the last search
+    const more = make("button", { type: "button", className: "search-more", hidden: true });
+    list.after(more);
+    more.addEventListener("click", async () => {
+      const from = list.children.length;
+      await next();
+      list.children[from]?.querySelector("a").focus();
+    });
     async function run() {
       clearTimeout(timer);
       timer = 0;
@@ -231,6 +239,7 @@
       if (!query) {
         status.textContent = "";
         list.replaceChildren();
+        more.hidden = true;
         return;
       }
       try {
@@ -239,18 +248,16 @@
         const near = (hit) => closeness(query, pages[key(hit)] || []);
         const ranked = found.map((hit, at) => [near(hit) >= 0.5 ? near(hit) : 0, at, hit]).sort((a, b) => b[0] - a[0] || a[1] - b[1]).map((row) => row[2]);
         let shown = 0;
-        const more = make("button", { type: "button", className: "search-more" });
-        const next = async () => {
+        next = async () => {
           const batch = await Promise.all(ranked.slice(shown, shown + SHOWN).map((hit) => hit.data()));
           if (ask !== asked) return;
           shown += batch.length;
-          more.before(...batch.map(result));
+          list.append(...batch.map(result));
           more.textContent = `More results (${ranked.length - shown})`;
           more.hidden = shown >= ranked.length;
         };
-        more.addEventListener("click", () => next().then(() => list.children[shown - SHOWN]?.querySelector("a").focus()));
         if (ask !== asked) return;
-        list.replaceChildren(more);
+        list.replaceChildren();
         await next();
         if (ask !== asked) return;
         if (ranked.length < 3) {
@@ -330,6 +337,7 @@
       const button = form.querySelector("button");
       header.removeAttribute("aria-describedby");
       button.removeAttribute("popovertarget");
+      document.getElementById("search-note")?.remove(); // it is for a reader without script
       button.addEventListener("click", () => openDialog(header.value));
       header.addEventListener("input", () => {
         openDialog(header.value);
