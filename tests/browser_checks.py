@@ -244,14 +244,22 @@ _FOCUSED = """() => {
 def tab_through(page, limit: int = 400) -> list[dict]:
     """Press Tab from the top of the page until focus leaves it, as a keyboard user would;
     a closed disclosure (or the closed drawer's menu button) is opened with Enter on the
-    way. Returns every stop."""
+    way, and the drawer closed with Escape once Tab has been round it. Returns every stop."""
     page.evaluate("document.querySelectorAll('a[href], summary').forEach((e, i) => e.dataset.kbd = i)")
     stops = []
+    seen = set()
     for _ in range(limit):
         page.keyboard.press("Tab")
         stop = page.evaluate(_FOCUSED)
         if stop is None or (stops and stop["id"] == stops[0]["id"]):
             break
+        # The open drawer keeps focus: once Tab has come round it, Escape closes it (focus
+        # goes back to the menu button) and the reader tabs on through the page.
+        key = (stop["id"], stop["tag"], stop["text"])
+        if key in seen and page.evaluate("!!document.querySelector('#sidebar:popover-open')"):
+            page.keyboard.press("Escape")
+            continue
+        seen.add(key)
         stops.append(stop)
         if stop["closed"]:
             page.keyboard.press("Enter")
