@@ -480,7 +480,7 @@ def finish(pelican) -> None:
         lap(state, "links settled")
         stop_on_problems(state, "the site was not swapped in")
         if config.publish:
-            contents = [path for path in CONTENTS_PAGES if path in state.theme_pages]
+            contents = [path for path in (*CONTENTS_PAGES, HOME_PAGE) if path in state.theme_pages]
             state.counts["sitemap"] = write_publishing_files(
                 output, config.public_url, state.guide_pages, contents
             )
