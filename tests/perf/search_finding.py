@@ -192,12 +192,14 @@ def report(what: str, measured: dict) -> str:
     firsts = [query for query in expected if found[query] == expected[query]]
     missed = [f"{query!r} gave {found[query]}" for query in expected if query not in firsts]
     middle = lambda key: statistics.median(cost[key] for cost in costs)  # noqa: E731
+    most = max(costs, key=lambda cost: cost["requests"])
     return (
         f"Search on {what}: the expected page first for {len(firsts)} of {len(expected)} queries"
         + (f" (missed: {'; '.join(missed)})" if missed else "")
         + f". A first search from the first key to the results shown, on a throttled connection "
         f"(medians of {len(costs)} queries, each in a fresh browser): {middle('requests'):.0f} requests "
-        f"(most {max(cost['requests'] for cost in costs)}), {middle('bytes') / 1000:.0f} kB gzip "
+        f"(most {most['requests']}, for {most['query']!r}), "
+        f"{middle('bytes') / 1000:.0f} kB gzip "
         f"(most {max(cost['bytes'] for cost in costs) / 1000:.0f} kB), first result shown "
         f"{middle('seconds'):.2f} s after the last key."
     )
