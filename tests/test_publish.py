@@ -197,6 +197,7 @@ def test_make_publish_twice_gives_identical_files(tmp_path, content_copy):
         and "sitemap.xml" in before
         and any(name.startswith("pagefind/") for name in before)
     )
+    assert "full-stack-python.epub" in before and "print.html" in before  # the editions, same bytes too
 
 
 BREAKAGES = [

@@ -527,7 +527,13 @@ def keep_snapshot(settings, state, output: str, build_id: str) -> None:
     """What the next build needs to rebuild a body edit quickly (snapshot.py, quick.py).
     A quick build hands the pages it did not read over as snapshot records already."""
     config = state.config
-    if not config.cache or config.publish or not settings.get("CACHE_PATH") or state.content_stamps is None:
+    if (
+        not config.cache
+        or config.publish
+        or config.editions  # a quick build makes no editions: the next build is a full one
+        or not settings.get("CACHE_PATH")
+        or state.content_stamps is None
+    ):
         return
     live = settings.get(PREVIOUS_SITE) or output
     pages = [(page, True) for page in state.guide_pages] + [(page, False) for page in state.hidden_pages]

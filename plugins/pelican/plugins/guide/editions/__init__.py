@@ -16,6 +16,7 @@ the book cannot write as XHTML.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -141,6 +142,7 @@ def make(
                 )
 
     if "epub" in config.editions:
+        started = time.perf_counter()
         info = book.BookInfo(
             title=settings["SITENAME"],
             description=settings.get("SITESUBTITLE") or "",
@@ -166,7 +168,9 @@ def make(
         path = epub_path(config)
         made[path] = data
         downloads.append(Download("epub", "EPUB", path, size_text(len(data)), EPUB_TYPE))
+        report.logger.debug("the EPUB took %.3f s", time.perf_counter() - started)
     if "print" in config.editions:
+        started = time.perf_counter()
         chapters, problems = printed.chapters(guide, site, language)
         for page, converted in problems:
             missing(page, converted.missing)
@@ -182,6 +186,7 @@ def make(
         )
         made[printed.PAGE] = html.encode("utf-8")
         downloads.append(Download("print", "Print edition", printed.PAGE, "", ""))
+        report.logger.debug("print.html took %.3f s", time.perf_counter() - started)
     return Editions(
         made, tuple(downloads), date, digest(downloads, {path: len(data) for path, data in made.items()})
     )

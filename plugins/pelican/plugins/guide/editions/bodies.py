@@ -20,7 +20,6 @@ from typing import NamedTuple
 from urllib.parse import quote, urlsplit
 
 from lxml import etree
-from lxml import html as lxml_html
 
 from ..links import site_path
 
@@ -38,6 +37,7 @@ _REMOVED = frozenset({"script", "noscript", "style", "template"})
 _FRAMES = frozenset({"iframe", "object", "embed", "video", "audio"})
 _ELSEWHERE = ("http:", "https:", "mailto:", "ftp:", "tel:")
 _UNSAFE = ("javascript:", "vbscript:", "data:")
+CODE_BLOCK = "highlight"  # the class of the <div> around each block of highlighted code
 
 
 class Target(NamedTuple):
@@ -92,15 +92,21 @@ class Converted:
     converted: list[str]  # what was not valid XHTML and was changed, one phrase each
 
 
+_PARSER = etree.HTMLParser()
+
+
 def parse(body: str):
-    """The body inside a <div>, as lxml reads HTML (the way a browser forgives)."""
-    return lxml_html.fragment_fromstring(body or "", create_parent="div")
+    """The body as lxml reads HTML (the way a browser forgives): its <body> element, which
+    holds it whole, stray closing tags and all."""
+    root = etree.fromstring(body, _PARSER) if body and body.strip() else None
+    holder = root.find("body") if root is not None else None
+    return holder if holder is not None else etree.Element("body")
 
 
 def serialise(holder) -> str:
-    """The children of the holding <div>, as HTML (the book's XHTML is made from it by
+    """The children of the holding element, as HTML (the book's XHTML is made from it by
     EbookLib's own lxml serialisation)."""
-    html = lxml_html.tostring(holder, encoding="unicode", method="html")
+    html = etree.tostring(holder, encoding="unicode", method="html")
     return html[html.index(">") + 1 : html.rindex("<")]
 
 
@@ -120,7 +126,22 @@ def remove(element) -> None:
 
 def unwrap(element) -> None:
     """Keep an element's text and children, without the element (a link that leads nowhere)."""
-    element.drop_tag()
+    parent = element.getparent()
+    at = parent.index(element)
+    previous = element.getprevious()
+    text = element.text or ""
+    if previous is not None:
+        previous.tail = (previous.tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
+    children = list(element)
+    if children:
+        children[-1].tail = (children[-1].tail or "") + (element.tail or "")
+    elif previous is not None:
+        previous.tail += element.tail or ""
+    else:
+        parent.text += element.tail or ""
+    parent[at : at + 1] = children
 
 
 def book_id(value: str) -> str:
@@ -137,7 +158,7 @@ def _text(element) -> str:
 
 def _replace_with_text(element, text: str) -> None:
     """An element replaced by a <span> holding `text` (a missing image by its alt text)."""
-    span = lxml_html.Element("span")
+    span = etree.Element("span")
     span.set("class", "missing-image")
     span.text = text
     span.tail = element.tail
@@ -151,10 +172,10 @@ def _replace_frame(element, site: Site, page_url: str) -> None:
     if target.kind != "elsewhere":
         remove(element)
         return
-    link = lxml_html.Element("a")
+    link = etree.Element("a")
     link.set("href", target.href)
     link.text = element.get("title") or target.href
-    paragraph = lxml_html.Element("p")
+    paragraph = etree.Element("p")
     paragraph.append(link)
     paragraph.tail = element.tail
     element.getparent().replace(element, paragraph)
@@ -191,7 +212,8 @@ def convert(
         if tag in _FRAMES:
             _replace_frame(element, site, page_url)
             continue
-        waiting.extend(reversed(element))
+        if element.get("class") != CODE_BLOCK:  # highlighted code: spans of classes, nothing else
+            waiting.extend(reversed(element))
         if xhtml and not _ATTRIBUTE_NAME.fullmatch(tag):
             result.converted.append(f"<{tag}> is no XHTML element")
             unwrap(element)
@@ -259,7 +281,7 @@ def _convert_image(element, page_url, site: Site, image_source, result: Converte
     if target.kind == "elsewhere":  # a book holds its images; print.html may show it
         new, reason = image_source(target.href)
         if new is None:
-            link = lxml_html.Element("a")
+            link = etree.Element("a")
             link.set("href", target.href)
             link.text = element.get("alt") or target.href
             link.tail = element.tail
@@ -283,14 +305,3 @@ def _convert_image(element, page_url, site: Site, image_source, result: Converte
 def relative(path: str, start_file: str) -> str:
     """A path inside the book or the site as an href from the file `start_file`."""
     return quote(posixpath.relpath(path, posixpath.dirname(start_file) or "."))
-
-
-def xml_problem(html: str) -> str | None:
-    """None when EbookLib's lxml can write `html` as well-formed XML; else why not."""
-    try:
-        etree.fromstring(
-            etree.tostring(lxml_html.fragment_fromstring(html or "", create_parent="div"), method="xml")
-        )
-    except etree.XMLSyntaxError as error:
-        return str(error)
-    return None
