@@ -35,6 +35,8 @@ LINKS_PAGE = """Read about [bare metal](/servers.html#bare-metal), the
 
 <p><a name="old-anchor"></a>An old anchor, and <span foo:bar="x">an odd attribute</span>.</p>
 
+<p><svg viewBox="0 0 10 10" width="10" height="10"><circle cx="5" cy="5" r="4"/></svg> A drawing.</p>
+
 ## 2019 changes
 
 See [the changes](#2019-changes).
@@ -185,6 +187,8 @@ def test_each_thing_the_book_cannot_hold_is_one_warning_naming_the_page(built):
     assert len(old) == 1 and "links.md:" in old[0] and "left out of the EPUB" in old[0]
     odd = [line for line in lines if "foo:bar" in line]
     assert len(odd) == 1 and "links.md:" in odd[0] and "XHTML" in odd[0]
+    drawn = [line for line in lines if "<svg>" in line]
+    assert len(drawn) == 1 and "links.md:" in drawn[0] and "the EPUB leaves it out" in drawn[0]
 
 
 # print.html -------------------------------------------------------------------------------
@@ -220,16 +224,18 @@ def test_print_html_gives_each_page_its_own_ids_and_links_inside_itself(built):
     assert links["Pelican"] == "https://getpelican.com/"
 
 
-def test_the_print_stylesheet_breaks_chapters_wraps_code_and_writes_link_addresses():
-    css = (REPO / "theme" / "css" / "90-print.css").read_text()
+def test_the_print_stylesheet_breaks_chapters_wraps_code_and_writes_link_addresses(built):
+    _, _, result = built
+    css = result.soup("print.html").style.get_text()  # the theme's CSS, then editions/print.css
     for rule in (
-        ".print-chapter { break-before: page;",
-        ".print-contents { break-after: page; }",
-        'a[href^="http"]::after { content: " (" attr(href) ")";',
-        "white-space: pre-wrap;",
-        ".site-header, .sidebar",
+        ".print-chapter{break-before:page;",
+        ".print-contents{break-after:page}",
+        'a[href^="http"]::after{content:" (" attr(href) ")";',
+        "white-space:pre-wrap;",
+        ".site-header,.sidebar",
     ):
         assert rule in css, rule
+    assert ".print-chapter{" not in result.soup("servers.html").style.get_text()  # print.html's alone
 
 
 # Readers find them ------------------------------------------------------------------------
@@ -368,3 +374,28 @@ def test_epubcheck_finds_no_error_in_the_servers_book(published_site):
 @pytest.mark.slow
 def test_epubcheck_finds_no_error_in_the_book_of_1000_pages(thousand_guide):
     assert epubcheck_errors(thousand_guide.output / EPUB) == []
+
+
+def test_the_nu_html_checker_finds_no_error_in_print_html_and_the_download_line(published_site):
+    from html_checks import vnu_errors
+    from tools import vnu_command
+
+    files = [published_site.output / name for name in ("print.html", "index.html", "table-of-contents.html")]
+    assert vnu_errors(vnu_command(), files) == {}
+
+
+@pytest.mark.browser
+def test_print_html_in_chromium_passes_axe_breaks_chapters_and_prints_to_pdf(published_site, new_context):
+    import browser_checks as bc
+    from tools import serve
+
+    with serve(published_site.output) as url:
+        seen = bc.visit(new_context(), url + "print.html")
+        assert bc.csp_problems(seen) == []
+        assert bc.axe_problems(seen.page) == []
+        seen.page.emulate_media(media="print")
+        breaks = seen.page.eval_on_selector_all(
+            "section.print-chapter", "sections => sections.map(s => getComputedStyle(s).breakBefore)"
+        )
+        assert breaks and set(breaks) == {"page"}
+        assert seen.page.pdf().startswith(b"%PDF")

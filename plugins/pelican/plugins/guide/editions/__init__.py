@@ -110,6 +110,28 @@ def book_stylesheet(theme: str, pygments_style: str) -> str:
     return f"{own}\n{code}\n"
 
 
+class _Notes:
+    """What the editions could not hold, reported once a page and a thing, naming the page's
+    source; an image the site has warned about already (`reported`) is not warned again."""
+
+    def __init__(self, reported: set[tuple[str, str]]):
+        self.seen = set(reported)
+
+    def page(self, page, converted) -> None:
+        for path in converted.missing:
+            if (page.save_as, path) not in self.seen:
+                self.seen.add((page.save_as, path))
+                self._warn(page, f"image {path} is not in the content folder; the editions show its alt text")
+        for path, reason in converted.left_out:
+            self._warn(page, f"image {path} is left out of the EPUB: {reason}; it shows the alt text")
+        for what in sorted(set(converted.converted)):
+            self._warn(page, f"{what}; the EPUB leaves it out (XHTML)")
+
+    @staticmethod
+    def _warn(page, message: str) -> None:
+        report.warning(page.source_path, message, page=True)
+
+
 def make(
     settings,
     config,
@@ -127,20 +149,9 @@ def make(
     site = Site(frozenset(page.url for page in pages), frozenset(files), config.public_url)
     date = edition_date(pages)
     language = settings.get("DEFAULT_LANG") or "en"
+    notes = _Notes(reported)
     made: dict[str, bytes] = {}
     downloads = []
-    seen: set[tuple[str, str]] = set(reported)
-
-    def missing(page, paths) -> None:
-        for path in paths:
-            if (page.save_as, path) not in seen:
-                seen.add((page.save_as, path))
-                report.warning(
-                    page.source_path,
-                    f"image {path} is not in the content folder; the editions show its alt text",
-                    page=True,
-                )
-
     if "epub" in config.editions:
         started = time.perf_counter()
         info = book.BookInfo(
@@ -151,20 +162,10 @@ def make(
             identifier=config.edition_identifier,
             date=date,
         )
-        data, problems = book.make_book(
-            info, guide, site, image_file, book_stylesheet(settings["THEME"], config.pygments_styles[0])
-        )
-        for problem in problems:
-            page, converted = problem.page, problem.converted
-            missing(page, converted.missing)
-            for path, reason in converted.left_out:
-                report.warning(
-                    page.source_path,
-                    f"image {path} is left out of the EPUB: {reason}; it shows the alt text",
-                    page=True,
-                )
-            for what in sorted(set(converted.converted)):
-                report.warning(page.source_path, f"{what}; the EPUB leaves it out (XHTML)", page=True)
+        stylesheet = book_stylesheet(settings["THEME"], config.pygments_styles[0])
+        data, problems = book.make_book(info, guide, site, image_file, stylesheet)
+        for page, converted in problems:
+            notes.page(page, converted)
         path = epub_path(config)
         made[path] = data
         downloads.append(Download("epub", "EPUB", path, size_text(len(data)), EPUB_TYPE))
@@ -173,23 +174,18 @@ def make(
         started = time.perf_counter()
         chapters, problems = printed.chapters(guide, site, language)
         for page, converted in problems:
-            missing(page, converted.missing)
-        html = render(
-            printed.TEMPLATE,
-            output_file=printed.PAGE,
-            edition={
-                "contents": printed.contents(guide),
-                "chapters": chapters,
-                "author": settings.get("AUTHOR") or "",
-                "date": date,
-            },
-        )
+            notes.page(page, converted)
+        edition = {
+            "contents": printed.contents(guide),
+            "chapters": chapters,
+            "author": settings.get("AUTHOR") or "",
+        }
+        html = render(printed.TEMPLATE, output_file=printed.PAGE, edition={**edition, "date": date})
         made[printed.PAGE] = html.encode("utf-8")
         downloads.append(Download("print", "Print edition", printed.PAGE, "", ""))
         report.logger.debug("print.html took %.3f s", time.perf_counter() - started)
-    return Editions(
-        made, tuple(downloads), date, digest(downloads, {path: len(data) for path, data in made.items()})
-    )
+    sizes = {path: len(data) for path, data in made.items()}
+    return Editions(made, tuple(downloads), date, digest(downloads, sizes))
 
 
 def renderer(env, context, settings) -> Callable[..., str]:

@@ -26,8 +26,8 @@ from ..links import site_path
 # An XML name without a colon (an NCName), in ASCII: what an id must be in XHTML.
 _XML_ID = re.compile(r"[A-Za-z_][A-Za-z0-9._-]*")
 _NOT_IN_ID = re.compile(r"[^A-Za-z0-9._-]")
-# An attribute name XML accepts, without a namespace prefix.
-_ATTRIBUTE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9._-]*")
+# A name XML accepts for an element or an attribute, without a namespace prefix.
+_XML_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9._-]*")
 # Presentational attributes HTML5 made obsolete; a browser forgives them, EPUBCheck does not.
 _OBSOLETE = frozenset(
     {"align", "valign", "border", "frameborder", "bgcolor", "cellpadding", "cellspacing", "scrolling"}
@@ -35,6 +35,7 @@ _OBSOLETE = frozenset(
 _DIMENSION = re.compile(r"\d+")
 _REMOVED = frozenset({"script", "noscript", "style", "template"})
 _FRAMES = frozenset({"iframe", "object", "embed", "video", "audio"})
+_FOREIGN = frozenset({"svg", "math"})
 _ELSEWHERE = ("http:", "https:", "mailto:", "ftp:", "tel:")
 _UNSAFE = ("javascript:", "vbscript:", "data:")
 CODE_BLOCK = "highlight"  # the class of the <div> around each block of highlighted code
@@ -152,10 +153,6 @@ def book_id(value: str) -> str:
     return "id-" + _NOT_IN_ID.sub(lambda match: f"_{ord(match[0]):x}_", value)
 
 
-def _text(element) -> str:
-    return " ".join(" ".join(element.itertext()).split())
-
-
 def _replace_with_text(element, text: str) -> None:
     """An element replaced by a <span> holding `text` (a missing image by its alt text)."""
     span = etree.Element("span")
@@ -166,7 +163,8 @@ def _replace_with_text(element, text: str) -> None:
 
 
 def _replace_frame(element, site: Site, page_url: str) -> None:
-    """An embedded frame or player becomes a link to what it shows, when that is elsewhere."""
+    """An embedded frame or player becomes a link to what it shows, when that is elsewhere
+    (the site's CSP blocks frames: the site has warned about it)."""
     source = element.get("src") or element.get("data") or ""
     target = site.target(source, page_url) if source else Target("missing")
     if target.kind != "elsewhere":
@@ -175,10 +173,8 @@ def _replace_frame(element, site: Site, page_url: str) -> None:
     link = etree.Element("a")
     link.set("href", target.href)
     link.text = element.get("title") or target.href
-    paragraph = etree.Element("p")
-    paragraph.append(link)
-    paragraph.tail = element.tail
-    element.getparent().replace(element, paragraph)
+    link.tail = element.tail
+    element.getparent().replace(element, link)
 
 
 def convert(
@@ -212,9 +208,13 @@ def convert(
         if tag in _FRAMES:
             _replace_frame(element, site, page_url)
             continue
+        if xhtml and tag in _FOREIGN:  # read as HTML, it lost the namespace XHTML needs
+            result.converted.append(f"an inline <{tag}> drawn in the page")
+            remove(element)
+            continue
         if element.get("class") != CODE_BLOCK:  # highlighted code: spans of classes, nothing else
             waiting.extend(reversed(element))
-        if xhtml and not _ATTRIBUTE_NAME.fullmatch(tag):
+        if xhtml and not _XML_NAME.fullmatch(tag):
             result.converted.append(f"<{tag}> is no XHTML element")
             unwrap(element)
             continue
@@ -234,7 +234,7 @@ def _clean_attributes(element, xhtml: bool, result: Converted) -> None:
         lowered = name.lower()
         if lowered.startswith(("on", "xmlns:")) or lowered == "xmlns":
             del element.attrib[name]
-        elif xhtml and not _ATTRIBUTE_NAME.fullmatch(name):
+        elif xhtml and not _XML_NAME.fullmatch(name):
             result.converted.append(f"the attribute {name!r} is no XML name")
             del element.attrib[name]
         elif xhtml and (

@@ -112,21 +112,13 @@ class _ReproducibleWriter(epub.EpubWriter):
             root.find("spine").attrib.pop("toc", None)
 
 
-@dataclass
-class PageProblems:
-    """What the book could not hold of one page, for the build to report."""
-
-    page: object
-    converted: Converted
-
-
 def make_book(
     info: BookInfo,
     guide,
     site: Site,
     image_file: Callable[[str], str | None],
     stylesheet: str,
-) -> tuple[bytes, list[PageProblems]]:
+) -> tuple[bytes, list[tuple[object, Converted]]]:
     """The EPUB's bytes, and what each page lost on the way (missing or unfit images,
     HTML that was not XHTML). `image_file(site path)` is the image's source file."""
     book = epub.EpubBook()
@@ -152,7 +144,8 @@ def make_book(
             return None, "it is on another host"
         media_type = IMAGE_TYPES.get(posixpath.splitext(path)[1].lower())
         if media_type is None:
-            return None, f"{posixpath.splitext(path)[1] or 'a file without an extension'} is no image type "
+            kind = posixpath.splitext(path)[1] or "a file without an extension"
+            return None, f"{kind} is not an image type every EPUB reader shows (PNG, JPEG, GIF, SVG, WebP)"
         source = image_file(path)
         if source is None:
             return None, "it is not among the site's files"
@@ -174,7 +167,7 @@ def make_book(
             xhtml=True,
         )
         if converted.missing or converted.left_out or converted.converted:
-            problems.append(PageProblems(page, converted))
+            problems.append((page, converted))
         item = epub.EpubHtml(
             uid=f"page-{number}",
             file_name=here,

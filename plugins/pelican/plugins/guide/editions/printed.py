@@ -4,8 +4,9 @@ The contents come first, then each chapter from a new sheet, its pages in readin
 each an <article> whose id is its address without ".html" (`servers.html` is
 `#servers`). Every id of a page is put under its page's (`#servers/nginx`), since pages'
 heading ids collide once they share one document, and every link to a page of the guide
-becomes a link inside print.html. The theme's template (print.html) lays it out; its
-print stylesheet (css/90-print.css) gives the page breaks and the link addresses.
+becomes a link inside print.html. The theme's template (print.html) lays it out; the
+theme's print stylesheet (css/90-print.css) writes the link addresses and wraps code, and
+editions/print.css, in print.html alone, gives the sheets.
 """
 
 from __future__ import annotations
