@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import re
 import struct
-import subprocess
-import sys
 import zipfile
 import zlib
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import REPO, SEED_CONTENT, Guide, run_make
+from conftest import SEED_CONTENT, Guide, run_make
 from guides import contents, every_shape_settings, write_every_shape
+from test_check import broken_build
 from tools import epubcheck_errors
 
 EPUB = "full-stack-python.epub"
@@ -287,19 +286,7 @@ def test_the_contents_pages_offer_the_editions_with_the_epubs_size(built):
 def test_breaking_the_editions_fails_the_build_naming_what_is_wrong(built, case, line):
     guide, conffile, _ = built
     output = guide.root / f"out-{case}"
-    command = [
-        sys.executable,
-        str(REPO / "tests" / "broken_build.py"),
-        case,
-        str(guide.content),
-        "-o",
-        str(output),
-        "-s",
-        str(conffile),
-        "--cache-path",
-        str(guide.root / f".cache-{case}"),
-    ]
-    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=300)
+    done = broken_build(guide, conffile, case, output.name)
     assert done.returncode == 1, done.stderr
     errors = [text for text in done.stderr.splitlines() if text.startswith("error: ")]
     assert any(line in error for error in errors), done.stderr
