@@ -38,6 +38,9 @@ _FRAMES = frozenset({"iframe", "object", "embed", "video", "audio"})
 _FOREIGN = frozenset({"svg", "math"})
 _ELSEWHERE = ("http:", "https:", "mailto:", "ftp:", "tel:")
 _UNSAFE = ("javascript:", "vbscript:", "data:")
+# What a browser drops from an address before it reads it (the URL standard).
+_C0_AND_SPACE = "".join(map(chr, range(0x21)))
+_TAB_OR_NEWLINE = re.compile(r"[\t\n\r]")
 CODE_BLOCK = "highlight"  # the class of the <div> around each block of highlighted code
 
 
@@ -60,10 +63,10 @@ class Site:
     public_url: str
 
     def target(self, href: str, page_url: str) -> Target:
-        value = href.strip()
+        value = href.strip(_C0_AND_SPACE)
         if value.startswith("#"):
             return Target("fragment", fragment=value[1:])
-        lowered = value.lower()
+        lowered = _TAB_OR_NEWLINE.sub("", value).lower()  # as a browser reads a scheme
         if lowered.startswith(_UNSAFE):
             return Target("unsafe")
         if value.startswith("//"):
