@@ -123,7 +123,7 @@ def build(argv: list[str], adjust=None, out=sys.stdout) -> int:
     from pelican.log import LimitFilter, console
 
     from . import quick
-    from .outputdir import Lock, make_staging, refusal, remove_stale_staging, swap
+    from .outputdir import Lock, Staging, refusal, remove_stale_staging, swap
 
     options = parse(build_parser(), argv)
     pelican_argv = cli_pelican_argv(options)
@@ -183,19 +183,18 @@ def build(argv: list[str], adjust=None, out=sys.stdout) -> int:
     try:
         try:
             remove_stale_staging(output)
-            staging = make_staging(output)
+            staging = Staging(output)
         except OSError as error:
             return fail(
                 f"cannot write beside OUTPUTDIR {requested}: {error.strerror} "
                 f"({error.filename or output}); nothing was touched"
             )
-        settings["OUTPUT_PATH"] = staging
+        settings["OUTPUT_PATH"] = staging.path
         settings[PREVIOUS_SITE] = output
         settings["DELETE_OUTPUT_DIRECTORY"] = False
-        if not quick.rebuild(settings, staging, output):  # a body edit, or a full build
+        if not quick.rebuild(settings, staging.path, output):  # a body edit, or a full build
             Pelican(settings).run()
-        swap(staging, output, retained)
-        staging = None
+        swap(staging.path, output, retained)
         return 0
     except KeyboardInterrupt:
         return fail("interrupted; the output folder was left as it was")
@@ -205,9 +204,7 @@ def build(argv: list[str], adjust=None, out=sys.stdout) -> int:
         return fail(f"{describe(error, settings_file)}; {requested} was left as it was")
     finally:
         if staging is not None:
-            import shutil
-
-            shutil.rmtree(staging, ignore_errors=True)
+            staging.discard()  # a failed build's folder; the guardian goes too
         lock.release()
 
 

@@ -18,11 +18,12 @@ from __future__ import annotations
 import difflib
 import functools
 import hashlib
+import os
 import posixpath
 import re
 from collections import Counter
 from html import unescape
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from . import report
 from .body import outside_code
@@ -35,6 +36,13 @@ _TAG = re.compile(
 _ATTRIBUTE = re.compile(r"""(\s(?:href|src)\s*=\s*)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
 _ELSEWHERE = ("http://", "https://", "mailto:", "#", "//")
 _PLACEHOLDER = re.compile(r"^[{|](filename|static|attach)[}|](.*)$")
+
+
+def edit_address(source_url: str, relative: str) -> str:
+    """A page's "Edit this page" address: GUIDE_SOURCE_URL and the file's path in the
+    repository, each segment percent-encoded (a `#`, `?`, `&` or space in a file name is
+    part of the name, not of the address)."""
+    return source_url + "/".join(quote(segment, safe="") for segment in relative.split(os.sep))
 
 
 def _trigrams(text: str) -> set[str]:

@@ -25,7 +25,7 @@ from .files import PREVIOUS_SITE, RESIDENT, STAMP, link_or_copy
 from .generator import LLMS_TXT, SEARCH_PAGE, GuideGenerator, alias_save_as, markdown_copy
 from .gitdates import last_commit_dates, repository, source_date_epoch
 from .linkcheck.sources import save_page_sources
-from .links import LinkSettler
+from .links import LinkSettler, edit_address
 from .navigation import Guide, ties
 from .publish import precompress, write_publishing_files
 from .reader import EXTENSIONS as READER_EXTENSIONS
@@ -404,7 +404,7 @@ def settle_links(generators) -> None:
             relative = os.path.relpath(
                 os.path.realpath(page.source_path), top or os.path.realpath(settings["PATH"])
             )
-            page.edit_url = config.source_url + relative.replace(os.sep, "/")
+            page.edit_url = edit_address(config.source_url, relative)
         else:
             page.edit_url = None
     lap(state, "git dates")

@@ -126,7 +126,10 @@ class SiteCheck:
     def _check(self, path: str) -> tuple[list[str], list[tuple]]:
         """The problems of one file, and the links whose files are not known in advance."""
         with open(os.path.join(self.output, path), encoding="utf-8") as written:
-            root = checks.parse(written.read())
+            try:
+                root = checks.parse(written.read())
+            except checks.Unreadable as problem:
+                return [str(problem)], []
         facts = self.facts.get(path)
         problems = checks.duplicate_ids(root)
         sidebar_urls = set()
