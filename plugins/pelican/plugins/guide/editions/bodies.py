@@ -96,7 +96,7 @@ class Converted:
     converted: list[str]  # what was not valid XHTML and was changed, one phrase each
 
 
-_PARSER = etree.HTMLParser()
+_PARSER = etree.HTMLParser(huge_tree=True)  # the build's own pages: read whole, as the check reads them
 
 
 def parse(body: str):
