@@ -17,7 +17,7 @@ import time
 from pelican.contents import Page
 from pelican.utils import sanitised_join
 
-from . import report, search, sitesettings, snapshot
+from . import editions, report, search, sitesettings, snapshot
 from .check import CONTENTS_PAGES, SiteCheck, facts_of
 from .digests import digest
 from .errors import GuideBuildFailed, GuideSettingsError
@@ -109,6 +109,7 @@ def configure_generator(generator) -> None:
         GUIDE_PUBLIC_URL=state.config.public_url,
         GUIDE_SEARCH=state.config.search,
         GUIDE_SITE_PATH=site_path(state.config.siteurl),
+        GUIDE_DOWNLOADS=None,  # the editions, once made (make_editions)
     )
 
 
@@ -353,6 +354,8 @@ def settle_links(generators) -> None:
     if config.publish:
         for name in PUBLISHING_FILES:
             plan(name, "the guide plugin's publishing files")
+    for name in editions.planned(config):
+        plan(name, "the guide plugin's editions (GUIDE_EDITIONS)")
     plan(STAMP, "the guide plugin's stamp")
     pages = [*state.guide_pages, *state.hidden_pages]
     for page in pages:
@@ -417,6 +420,26 @@ def settle_links(generators) -> None:
             "set SITEURL to where the site is served",
         )
     stop_on_problems(state, "nothing was written")
+    if config.editions:
+        make_editions(generators, state)
+
+
+def make_editions(generators, state) -> None:
+    """The EPUB and print.html, from the settled pages, before anything is rendered: the
+    contents pages give the EPUB's size."""
+    settings, context = generators[0].settings, generators[0].context
+    sources = {
+        static.save_as: os.path.join(settings["PATH"], static.source_path)
+        for generator in generators
+        for static in getattr(generator, "staticfiles", ())
+    }
+    render = editions.renderer(generators[0].env, context, settings)
+    made = editions.make(
+        settings, state.config, state.guide, state.planned_files, sources.get, render, state.reported_links
+    )
+    editions.write(settings["OUTPUT_PATH"], made)
+    state.editions, context["GUIDE_DOWNLOADS"] = made, made.downloads
+    lap(state, "editions")
 
 
 def report_sent(state, count: int) -> None:
@@ -481,6 +504,7 @@ def finish(pelican) -> None:
         stop_on_problems(state, "the site was not swapped in")
         if config.publish:
             contents = [path for path in (*CONTENTS_PAGES, HOME_PAGE) if path in state.theme_pages]
+            contents += [path for path in editions.planned(config) if path.endswith(".epub")]
             state.counts["sitemap"] = write_publishing_files(
                 output, config.public_url, state.guide_pages, contents
             )
@@ -508,7 +532,13 @@ def keep_snapshot(settings, state, output: str, build_id: str) -> None:
     """What the next build needs to rebuild a body edit quickly (snapshot.py, quick.py).
     A quick build hands the pages it did not read over as snapshot records already."""
     config = state.config
-    if not config.cache or config.publish or not settings.get("CACHE_PATH") or state.content_stamps is None:
+    if (
+        not config.cache
+        or config.publish
+        or config.editions  # a quick build makes no editions: the next build is a full one
+        or not settings.get("CACHE_PATH")
+        or state.content_stamps is None
+    ):
         return
     live = settings.get(PREVIOUS_SITE) or output
     pages = [(page, True) for page in state.guide_pages] + [(page, False) for page in state.hidden_pages]
@@ -616,6 +646,7 @@ def site_check_of(
         redirects=redirects,
         reported=reported,
         workers=workers,
+        editions=editions.facts(config, settings) if config.editions else None,
     )
 
 

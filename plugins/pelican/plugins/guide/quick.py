@@ -76,8 +76,9 @@ def plan(settings, output: str, caches: CacheFiles):
     if (
         not (config.cache and settings.get("CACHE_PATH") and settings.get("LOAD_CONTENT_CACHE"))
         or config.publish
+        or config.editions
     ):
-        return _full("the cache is off, or the site is published")
+        return _full("the cache is off, the site is published, or the editions are made")
     found = snapshot.load(snapshot.path_for(settings["CACHE_PATH"], output), caches)
     if found is None or read_stamp(output) != found.build:
         return _full("no snapshot of the site there")

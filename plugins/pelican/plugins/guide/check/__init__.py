@@ -21,7 +21,9 @@ from ..caches import CacheFiles, is_dict_of
 from ..digests import code_digest, digest
 from ..report import display_path
 from ..workers import forked_map
+from . import editions as edition_checks
 from . import page as checks
+from .editions import PRINT_PAGE, EditionFacts
 from .expected import Expected, Facts
 
 CONTENTS_PAGES = ("table-of-contents.html",)
@@ -80,6 +82,7 @@ class SiteCheck:
         reported,
         workers,
         caches: CacheFiles | None = None,
+        editions: EditionFacts | None = None,
     ):
         self.output = output
         self.store = store
@@ -94,6 +97,7 @@ class SiteCheck:
         self.redirects = redirects
         self.reported = reported
         self.workers = workers
+        self.editions = editions
         self.checked = 0
 
     def _key(self, path: str) -> str:
@@ -111,7 +115,7 @@ class SiteCheck:
                 self.siteurl,
                 self.public_url,
             )
-        contents = self.expected.contents if path in CONTENTS_PAGES else None
+        contents = self.expected.contents if path in (*CONTENTS_PAGES, PRINT_PAGE) else None
         return digest(
             code_digest(),
             path,
@@ -157,6 +161,8 @@ class SiteCheck:
             if path in CONTENTS_PAGES:
                 problems += checks.check_contents(root, path, self.siteurl, self.expected.contents)
                 sidebar_urls |= {row.url for row in self.expected.contents}
+        elif path == PRINT_PAGE and self.editions is not None and self.editions.printed:
+            problems += edition_checks.check_print(root, self.expected)
         if path == HOME_PAGE and (facts is not None or path in self.theme_pages):
             problems += checks.check_home(
                 root, path, self.siteurl, self.expected.home_lines, self.expected.start
@@ -222,6 +228,12 @@ class SiteCheck:
             if problems:
                 self.records[path][1] = None  # check it again next time
         self.checked = len(todo)
+        if self.editions is not None and self.editions.book:
+            book = os.path.join(self.output, self.editions.book)
+            errors += [
+                (None, f"{self.editions.book}: {problem}")
+                for problem in edition_checks.check_book(book, self.expected, self.editions)
+            ]
         return errors, []
 
     def settle(

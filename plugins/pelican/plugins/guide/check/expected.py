@@ -79,6 +79,12 @@ class Expected:
         self.contents = self.rows(None, None, everything=True)
         pages_in_order = [row.url for row in self.contents if not row.url.startswith(CONTENTS + "#")]
         self.reading_order = ([self.home.url] if self.home else []) + pages_in_order
+        self.chapters_order = pages_in_order  # the editions': the chapters' pages, no home page
+        # The editions' contents: as the contents page's, a chapter heading unlinked.
+        self.edition_contents = tuple(
+            Row(row.depth, row.label, None) if row.url.startswith(CONTENTS + "#") else row
+            for row in self.contents
+        )
         self._position = {url: index for index, url in enumerate(self.reading_order)}
         self.start = pages_in_order[0] if pages_in_order else None
         self.home_lines = tuple(self._home_line(number, members) for number, members in self.chapters.items())
