@@ -15,9 +15,12 @@ from urllib.parse import quote
 from pelican.generators import Generator
 
 from .digests import digest
+from .fields import HOME_TEMPLATE
 from .state import state_of
+from .theme import script_file
 
 SEARCH_PAGE = "search.html"
+HOME_PAGE = "index.html"  # the page with slug `index`, or else the theme's own home
 LLMS_TXT = "llms.txt"
 PRINT_SUMMARY = "every page in reading order, to print or to save as PDF"
 # What Markdown reads as syntax inside a line: emphasis, code, links, images, autolinks.
@@ -97,6 +100,11 @@ class GuideGenerator(Generator):
                     page=page,
                     relative_urls=relative,
                 )
+        writer.write_data(*script_file(self.settings["THEME"]))
+        if state.guide.home is None:
+            writer.write_file(
+                HOME_PAGE, self.get_template(HOME_TEMPLATE), self.context, relative_urls=relative
+            )
         if state.config.search:
             writer.write_file(SEARCH_PAGE, self.get_template("search"), self.context, relative_urls=relative)
         if state.config.llms_txt:
