@@ -8,6 +8,7 @@ import shutil
 
 import pytest
 from conftest import CONFFILE, REPO, run_build, tree_bytes
+from guides import tiny_png
 
 
 def assert_failed_cleanly(result, *expected_lines, output_existed=False):
@@ -255,7 +256,7 @@ def test_inline_styles_the_theme_knows_become_classes_without_a_warning(guide):
         body='<a href="https://x.example" style="border: none;">'
         '<img src="/img/l.png" class="shot" style="margin: 8px 0 8px 0" alt="L"></a>\n',
     )
-    guide.file("img/l.png", b"png")
+    guide.file("img/l.png", tiny_png(8, 8))
     result = guide.build()
     assert result.returncode == 0 and not result.warning_lines, result.stderr
     body = result.soup("good.html").select_one(".page-body")
@@ -322,6 +323,11 @@ def test_a_content_folder_that_does_not_exist(guide, tmp_path):
         ),
         ("GUIDE_SIDEBAR", "1", "GUIDE_SIDEBAR is not a setting of the guide plugin"),
         (
+            "GUIDE_EDITIONS",
+            '"epub"',
+            'GUIDE_EDITIONS \'epub\' must be a list of editions from "epub" and "print"',
+        ),
+        (
             "SITEURL",
             '"https://x.org/guide#frag"',
             "SITEURL 'https://x.org/guide#frag' must be an absolute http(s) address with no query, fragment",
@@ -380,6 +386,12 @@ def test_a_wrong_setting_is_one_line_naming_the_settings_file(guide, setting, va
             None,
         ),
         ({"DEFAULT_LANG": "pt-BR"}, None),
+        # The editions: their names, and the EPUB's file name, which is a path in the site.
+        ({"GUIDE_EDITIONS": ["pdf"]}, "GUIDE_EDITIONS"),
+        ({"GUIDE_EDITION_NAME": "../book"}, "GUIDE_EDITION_NAME"),
+        ({"GUIDE_EDITION_NAME": "book.epub"}, "GUIDE_EDITION_NAME"),
+        ({"GUIDE_EDITION_IDENTIFIER": "two words"}, "GUIDE_EDITION_IDENTIFIER"),
+        ({"GUIDE_EDITIONS": ["print", "epub"], "GUIDE_EDITION_NAME": "my-guide_2"}, None),
     ],
 )
 def test_settings_that_reach_every_pages_links_or_policy_are_checked(settings, refused):
@@ -457,11 +469,11 @@ def test_debug_shows_the_traceback(guide, tmp_path):
 @pytest.mark.parametrize(
     ("old", "new", "line"),
     [
-        ("{% endblock content %}", "{% endblock %", "page.html:21: template syntax error"),
+        ("{% endblock content %}", "{% endblock %", "page.html:25: template syntax error"),
         (
-            "{{ page.title }}</h1>",
+            "{{ page.title|breakable }}</h1>",
             "{{ page.title.nope.deeper }}</h1>",
-            "page.html:12: template error: UndefinedError",
+            "page.html:13: template error: UndefinedError",
         ),
     ],
 )

@@ -15,10 +15,14 @@ from urllib.parse import quote
 from pelican.generators import Generator
 
 from .digests import digest
+from .fields import HOME_TEMPLATE
 from .state import state_of
+from .theme import script_file
 
 SEARCH_PAGE = "search.html"
+HOME_PAGE = "index.html"  # the page with slug `index`, or else the theme's own home
 LLMS_TXT = "llms.txt"
+PRINT_SUMMARY = "every page in reading order, to print or to save as PDF"
 # What Markdown reads as syntax inside a line: emphasis, code, links, images, autolinks.
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]()!|~#])")
 
@@ -51,6 +55,13 @@ def llms_txt(settings, guide, public_url: str) -> bytes:
             address = base + quote(page.markdown_url, safe="/")
             lines.append(f"- [{markdown_text(page.title)}]({address}): {markdown_text(page.description)}")
         lines.append("")
+    if "print" in (settings.get("GUIDE_EDITIONS") or ()):  # llmstxt.org: what a reader may skip
+        lines += [
+            "## Optional",
+            "",
+            f"- [The whole guide on one page]({base}print.html): {PRINT_SUMMARY}",
+            "",
+        ]
     return "\n".join(lines).encode("utf-8")
 
 
@@ -89,6 +100,11 @@ class GuideGenerator(Generator):
                     page=page,
                     relative_urls=relative,
                 )
+        writer.write_data(*script_file(self.settings["THEME"]))
+        if state.guide.home is None:
+            writer.write_file(
+                HOME_PAGE, self.get_template(HOME_TEMPLATE), self.context, relative_urls=relative
+            )
         if state.config.search:
             writer.write_file(SEARCH_PAGE, self.get_template("search"), self.context, relative_urls=relative)
         if state.config.llms_txt:

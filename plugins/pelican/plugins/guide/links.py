@@ -28,6 +28,7 @@ from urllib.parse import quote, unquote, urlsplit
 from . import report
 from .body import outside_code
 from .digests import digest
+from .images import sized
 
 # Start tags that load or link something; `<` inside code is always escaped, so these are real.
 _TAG = re.compile(
@@ -138,6 +139,18 @@ class LinkSettler:
                 notes,
             )
         _, page._content, notes = known
+        # Sizes are read on every build (an image may change while its page does not).
+        root = (
+            source[: -len(source_relative)] if source.endswith(source_relative) else os.path.dirname(source)
+        )
+        page._content, unread = sized(page._content, page.url, root)
+        for address in unread:
+            if address and not address.startswith((*_ELSEWHERE, "data:")):
+                report.warning(
+                    source,
+                    f"image {address}: its width and height cannot be read, so the text moves as it loads",
+                    page=True,
+                )
         for level, message, target in notes:
             if level == "info":  # configured behaviour, not a problem: listed with -v only
                 report.links_logger.info("%s: %s", report.display_path(source), message)

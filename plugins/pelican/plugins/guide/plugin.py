@@ -17,16 +17,17 @@ import time
 from pelican.contents import Page
 from pelican.utils import sanitised_join
 
-from . import articles, report, search, sitesettings, snapshot
+from . import articles, editions, report, search, sitesettings, snapshot
 from .check import CONTENTS_PAGES, SiteCheck, facts_of
 from .digests import digest
 from .errors import GuideBuildFailed, GuideSettingsError
+from .fields import HOME_TEMPLATE
 from .files import PREVIOUS_SITE, RESIDENT, STAMP, link_or_copy
-from .generator import LLMS_TXT, SEARCH_PAGE, GuideGenerator, alias_save_as, markdown_copy
+from .generator import HOME_PAGE, LLMS_TXT, SEARCH_PAGE, GuideGenerator, alias_save_as, markdown_copy
 from .gitdates import last_commit_dates, repository, source_date_epoch
 from .linkcheck.sources import save_page_sources
 from .links import LinkSettler, edit_address
-from .navigation import Guide, ties
+from .navigation import Guide, is_home, ties
 from .publish import precompress, write_publishing_files
 from .reader import EXTENSIONS as READER_EXTENSIONS
 from .reader import GuideMarkdownReader
@@ -34,7 +35,7 @@ from .reading import Reading
 from .search import FOLDER as SEARCH_FOLDER
 from .settings import guide_config
 from .state import SETTINGS_FILE, begin, end, state_of
-from .theme import Stylesheets, configure_environment
+from .theme import SCRIPT, SCRIPT_SOURCE, Stylesheets, configure_environment, site_path
 from .writer import GuideWriter, article_key
 
 PUBLISHING_FILES = ("sitemap.xml", "robots.txt")
@@ -107,6 +108,8 @@ def configure_generator(generator) -> None:
         GUIDE_STYLES=state.styles,
         GUIDE_PUBLIC_URL=state.config.public_url,
         GUIDE_SEARCH=state.config.search,
+        GUIDE_SITE_PATH=site_path(state.config.siteurl),
+        GUIDE_DOWNLOADS=None,  # the editions, once made (make_editions)
     )
 
 
@@ -187,7 +190,7 @@ def order_pages(generator) -> None:
             f"shares its place ({group[0].sortorder}) with {others}; they are ordered by slug "
             f"({', '.join(page.slug for page in group)}): give each its own sortorder",
         )
-    for number in sorted({page.sortorder.chapter for page in pages}):
+    for number in sorted({page.sortorder.chapter for page in pages if not is_home(page)}):
         members = [page for page in pages if page.sortorder.chapter == number]
         if not any(page.toc for page in members) and number not in config.chapters:
             report.warning(
@@ -226,7 +229,7 @@ def unused_chapters(settings, config, pages) -> None:
     """A GUIDE_CHAPTERS title for a chapter with no page is shown nowhere: a mistyped
     number, or a chapter since removed. When the site carries part of a complete guide
     (GUIDE_MISSING_PAGES_BASE), the other chapters are that guide's: one line with -v."""
-    present = {page.sortorder.chapter for page in pages}
+    present = {page.sortorder.chapter for page in pages if not is_home(page)}
     unused = [number for number in config.chapters if number not in present]
     if not unused or not pages:
         return
@@ -337,6 +340,9 @@ def settle_links(generators) -> None:
     theme = settings["THEME"]
     for name in settings["DIRECT_TEMPLATES"]:
         plan(settings.get(f"{name.upper()}_SAVE_AS", f"{name}.html"), f"{theme}/templates/{name}.html")
+    plan(SCRIPT, f"{theme}/{SCRIPT_SOURCE}")
+    if state.guide.home is None:  # the theme's own home page (generator.py)
+        plan(HOME_PAGE, f"{theme}/templates/{HOME_TEMPLATE}.html")
     if config.search:
         plan(SEARCH_PAGE, f"{theme}/templates/search.html")
         plan(SEARCH_FOLDER + "/", "the search index")
@@ -345,6 +351,8 @@ def settle_links(generators) -> None:
     if config.publish:
         for name in PUBLISHING_FILES:
             plan(name, "the guide plugin's publishing files")
+    for name in editions.planned(config):
+        plan(name, "the guide plugin's editions (GUIDE_EDITIONS)")
     plan(STAMP, "the guide plugin's stamp")
     pages = [*state.guide_pages, *state.hidden_pages]
     for page in pages:
@@ -409,6 +417,26 @@ def settle_links(generators) -> None:
             "set SITEURL to where the site is served",
         )
     stop_on_problems(state, "nothing was written")
+    if config.editions:
+        make_editions(generators, state)
+
+
+def make_editions(generators, state) -> None:
+    """The EPUB and print.html, from the settled pages, before anything is rendered: the
+    contents pages give the EPUB's size."""
+    settings, context = generators[0].settings, generators[0].context
+    sources = {
+        static.save_as: os.path.join(settings["PATH"], static.source_path)
+        for generator in generators
+        for static in getattr(generator, "staticfiles", ())
+    }
+    render = editions.renderer(generators[0].env, context, settings)
+    made = editions.make(
+        settings, state.config, state.guide, state.planned_files, sources.get, render, state.reported_links
+    )
+    editions.write(settings["OUTPUT_PATH"], made)
+    state.editions, context["GUIDE_DOWNLOADS"] = made, made.downloads
+    lap(state, "editions")
 
 
 def report_sent(state, count: int) -> None:
@@ -472,7 +500,8 @@ def finish(pelican) -> None:
         lap(state, "links settled")
         stop_on_problems(state, "the site was not swapped in")
         if config.publish:
-            contents = [path for path in CONTENTS_PAGES if path in state.theme_pages]
+            contents = [path for path in (*CONTENTS_PAGES, HOME_PAGE) if path in state.theme_pages]
+            contents += [path for path in editions.planned(config) if path.endswith(".epub")]
             state.counts["sitemap"] = write_publishing_files(
                 output, config.public_url, state.guide_pages, contents
             )
@@ -500,7 +529,13 @@ def keep_snapshot(settings, state, output: str, build_id: str) -> None:
     """What the next build needs to rebuild a body edit quickly (snapshot.py, quick.py).
     A quick build hands the pages it did not read over as snapshot records already."""
     config = state.config
-    if not config.cache or config.publish or not settings.get("CACHE_PATH") or state.content_stamps is None:
+    if (
+        not config.cache
+        or config.publish
+        or config.editions  # a quick build makes no editions: the next build is a full one
+        or not settings.get("CACHE_PATH")
+        or state.content_stamps is None
+    ):
         return
     live = settings.get(PREVIOUS_SITE) or output
     pages = [(page, True) for page in state.guide_pages] + [(page, False) for page in state.hidden_pages]
@@ -608,6 +643,7 @@ def site_check_of(
         redirects=redirects,
         reported=reported,
         workers=workers,
+        editions=editions.facts(config, settings) if config.editions else None,
     )
 
 

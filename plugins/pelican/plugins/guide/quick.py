@@ -76,8 +76,9 @@ def plan(settings, output: str, caches: CacheFiles):
     if (
         not (config.cache and settings.get("CACHE_PATH") and settings.get("LOAD_CONTENT_CACHE"))
         or config.publish
+        or config.editions
     ):
-        return _full("the cache is off, or the site is published")
+        return _full("the cache is off, the site is published, or the editions are made")
     found = snapshot.load(snapshot.path_for(settings["CACHE_PATH"], output), caches)
     if found is None or read_stamp(output) != found.build:
         return _full("no snapshot of the site there")
@@ -163,6 +164,8 @@ def _rebuild(settings, state, found, reads, stamps, markdown, staging, output, s
     state.hidden_pages = [records[path] for path in records if not found.records[path].listed]
     guide = state.guide = Guide(state.guide_pages, config.chapters, config.sections)
     positions = {id(entry.page): index for index, entry in enumerate(guide.reading_order)}
+    if any(page.description != old.description and guide.summarised(page) for page, old in edited):
+        return _full("a chapter's line on the home page changed") or False
     context.update(GUIDE=guide, GUIDE_SIDEBAR=guide.sidebar())
     if _lacks_what_templates_read(generator, [page.template for page, _ in edited], found.context):
         return _full("a template reads a variable of Pelican's that a quick build does not give") or False

@@ -48,6 +48,7 @@ class BuildState:
     page_sources: dict = field(default_factory=dict)  # content path of a page's source -> its site path
     context_names: set = field(default_factory=set)  # the variables the templates are given
     sent_links: dict = field(default_factory=dict)  # source -> its links to the complete guide
+    editions: Any = None  # editions.Editions: the EPUB and print.html, when GUIDE_EDITIONS asks
 
 
 CACHE_FILES = "guide_cache_files"  # a CacheFiles a build was handed (quick.py: what it warned about)

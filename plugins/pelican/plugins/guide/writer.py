@@ -84,6 +84,7 @@ def article_key(base: str, page) -> str:
         body,
         page.url,
         page.title,
+        page.sidebartitle,  # the article's data-pagefind-meta label
         page.headings,
         str(getattr(page, "updated", None)),
         getattr(page, "edit_url", None),
@@ -153,9 +154,13 @@ class GuideWriter(Writer):
 
     def key(self, name: str, template, kwargs) -> str:
         page = kwargs.get("page")
-        if page is None:  # a page of the theme: the whole guide's navigation
+        if page is None:  # a page of the theme: the whole guide's navigation, and its downloads
             return digest(
-                self.global_key, name, template.name, self.state.guide.digest if self.state.guide else None
+                self.global_key,
+                name,
+                template.name,
+                self.state.guide.digest if self.state.guide else None,
+                self.state.editions.digest if self.state.editions else None,
             )
         return page_key(self.global_key, name, template.name, page)
 

@@ -21,10 +21,13 @@ from ..caches import CacheFiles, is_dict_of
 from ..digests import code_digest, digest
 from ..report import display_path
 from ..workers import forked_map
+from . import editions as edition_checks
 from . import page as checks
+from .editions import PRINT_PAGE, EditionFacts
 from .expected import Expected, Facts
 
-CONTENTS_PAGES = ("table-of-contents.html", "index.html")
+CONTENTS_PAGES = ("table-of-contents.html",)
+HOME_PAGE = "index.html"  # the page with slug `index`, or the theme's own home
 
 
 def facts_of(page, listed: bool) -> Facts:
@@ -79,6 +82,7 @@ class SiteCheck:
         reported,
         workers,
         caches: CacheFiles | None = None,
+        editions: EditionFacts | None = None,
     ):
         self.output = output
         self.store = store
@@ -93,6 +97,7 @@ class SiteCheck:
         self.redirects = redirects
         self.reported = reported
         self.workers = workers
+        self.editions = editions
         self.checked = 0
 
     def _key(self, path: str) -> str:
@@ -104,20 +109,26 @@ class SiteCheck:
                 facts,
                 rows,
                 self.expected.neighbours(facts),
+                self.expected.breadcrumb(facts),
+                self._home(path),
                 self.sitename,
                 self.siteurl,
                 self.public_url,
             )
-        contents = self.expected.contents if path in CONTENTS_PAGES else None
+        contents = self.expected.contents if path in (*CONTENTS_PAGES, PRINT_PAGE) else None
         return digest(
             code_digest(),
             path,
             self.expected.sidebar(None)[1],
             contents,
+            self._home(path),
             self.redirects.get(path),
             self.siteurl,
             self.public_url,
         )
+
+    def _home(self, path: str):
+        return (self.expected.home_lines, self.expected.start) if path == HOME_PAGE else None
 
     def _check(self, path: str) -> tuple[list[str], list[tuple]]:
         """The problems of one file, and the links whose files are not known in advance."""
@@ -134,6 +145,10 @@ class SiteCheck:
             problems += checks.check_guide_page(
                 root, facts, self.siteurl, self.sitename, rows, self.expected.neighbours(facts)
             )
+            problems += checks.check_images(root, path, self.siteurl, self.output)
+            problems += checks.check_breadcrumb(
+                root, path, self.siteurl, facts, self.expected.breadcrumb(facts), self.public_url
+            )
             sidebar_urls = {row.url for row in rows}
         elif path in self.redirects:
             target = checks.redirect_target(root, path, self.siteurl)
@@ -146,6 +161,12 @@ class SiteCheck:
             if path in CONTENTS_PAGES:
                 problems += checks.check_contents(root, path, self.siteurl, self.expected.contents)
                 sidebar_urls |= {row.url for row in self.expected.contents}
+        elif path == PRINT_PAGE and self.editions is not None and self.editions.printed:
+            problems += edition_checks.check_print(root, self.expected)
+        if path == HOME_PAGE and (facts is not None or path in self.theme_pages):
+            problems += checks.check_home(
+                root, path, self.siteurl, self.expected.home_lines, self.expected.start
+            )
         if self.public_url and (facts is not None or path in self.theme_pages):
             problems += checks.check_canonical(root, path, self.public_url)
         # Links to pages the expectations list are proven by the comparisons above.
@@ -207,6 +228,12 @@ class SiteCheck:
             if problems:
                 self.records[path][1] = None  # check it again next time
         self.checked = len(todo)
+        if self.editions is not None and self.editions.book:
+            book = os.path.join(self.output, self.editions.book)
+            errors += [
+                (None, f"{self.editions.book}: {problem}")
+                for problem in edition_checks.check_book(book, self.expected, self.editions)
+            ]
         return errors, []
 
     def settle(
