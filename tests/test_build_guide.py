@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import subprocess
 
 import markdown
@@ -292,22 +293,36 @@ def test_make_html_builds_any_guide_folder_whatever_its_name(tmp_path):
 
 
 def test_make_clean_removes_only_what_the_build_made(tmp_path):
+    """With another CONFFILE, whose CACHE_PATH points elsewhere, the build keeps its caches in
+    CACHEDIR all the same, and `make clean` removes them there; a file the build did not make
+    stays, in the sites and in the cache folder alike, and is named."""
     output, dev, cache = tmp_path / "out", tmp_path / "dev", tmp_path / "cache"
+    conffile = tmp_path / "otherconf.py"
+    conffile.write_text(f"from pelicanconf import *  # noqa\nCACHE_PATH = {str(tmp_path / 'elsewhere')!r}\n")
     make = ["make", "--no-print-directory", f"OUTPUTDIR={output}", f"DEVOUTPUTDIR={dev}", f"CACHEDIR={cache}"]
     built = subprocess.run(
-        [*make, "html", f"PELICANOPTS=--cache-path {cache}"],
+        [*make, "html", f"CONFFILE={conffile}"],
         cwd=REPO,
         capture_output=True,
         text=True,
         timeout=300,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
     )
     assert built.returncode == 0, built.stderr
+    assert list(cache.glob("guide-*")) and not (tmp_path / "elsewhere").exists()
     dev.mkdir()
     (dev / "mine.txt").write_text("not the build's")
     cleaned = subprocess.run([*make, "clean"], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert cleaned.returncode == 0, cleaned.stderr
     assert not output.exists() and not cache.exists()
-    assert (dev / "mine.txt").exists() and "not removing" in cleaned.stdout
+    assert (dev / "mine.txt").exists() and f"not removing {dev}" in cleaned.stdout
+
+    cache.mkdir()
+    (cache / "notes.txt").write_text("mine")
+    (cache / "guide-timings.json").write_text("{}")
+    cleaned = subprocess.run([*make, "clean"], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert sorted(path.name for path in cache.iterdir()) == ["notes.txt"]
+    assert f"not removing {cache}: it holds files the build did not make" in cleaned.stdout
 
 
 def test_make_help_lists_every_target_and_variable():

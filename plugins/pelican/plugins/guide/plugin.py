@@ -17,7 +17,7 @@ import time
 from pelican.contents import Page
 from pelican.utils import sanitised_join
 
-from . import editions, report, search, sitesettings, snapshot
+from . import articles, editions, report, search, sitesettings, snapshot
 from .check import CONTENTS_PAGES, SiteCheck, facts_of
 from .digests import digest
 from .errors import GuideBuildFailed, GuideSettingsError
@@ -252,8 +252,8 @@ def unused_chapters(settings, config, pages) -> None:
 
 @unless_idle
 def check_static_files(generator) -> None:
-    """static_generator_finalized: copy nothing from outside the content folder; name the
-    files that look like pages but are not read as pages."""
+    """static_generator_finalized: copy nothing from outside the content folder, and no page
+    source (articles.py)."""
     root = os.path.realpath(generator.path)
     kept = []
     for static in generator.staticfiles:
@@ -267,13 +267,10 @@ def check_static_files(generator) -> None:
             report.error(static.source_path, f"{what}; it is not copied")
             generator.context["static_content"].pop(static.get_relative_source_path(), None)
             continue
-        if static.source_path.lower().endswith(tuple(f".{ext}" for ext in READER_EXTENSIONS)):
-            where = (
-                "its extension has capitals"
-                if os.path.splitext(static.source_path)[1] != os.path.splitext(static.source_path)[1].lower()
-                else "it is outside PAGE_PATHS (pages/)"
-            )
-            report.warning(static.source_path, f"looks like a page but is copied as a file: {where}")
+        refused = articles.refusal(static.get_relative_source_path(), generator.settings["PAGE_PATHS"])
+        if refused:  # its source would be published as it is
+            report.error(static.source_path, refused)
+            continue
         kept.append(static)
     generator.staticfiles = kept
     generator.context["staticfiles"] = kept
