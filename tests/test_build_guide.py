@@ -357,3 +357,22 @@ def test_a_page_titled_like_the_site_keeps_the_site_name_in_its_title(guide):
     result = guide.build()
     assert result.returncode == 0, result.stderr
     assert result.soup("a.html").title.get_text() == "Full Stack Python - Full Stack Python"
+
+
+def test_a_settings_file_saved_again_within_the_second_is_read_afresh(guide):
+    """Python keeps a compiled settings file in __pycache__ and trusts it while the source
+    has the same size and modification second: two saves within a second, as an editor or a
+    script makes them, must still give the second file's settings."""
+    guide.page("a.md", title="A", slug="a", sortorder="0100", toc="True")
+    conffile = guide.settings(SITENAME="Guide AAA")
+    writes_bytecode = {"PYTHONDONTWRITEBYTECODE": ""}  # as Python runs by default
+    first = guide.build(conffile=conffile, env=writes_bytecode)
+    assert first.returncode == 0, first.stderr
+    stamp = conffile.stat().st_mtime_ns
+    guide.settings(SITENAME="Guide BBB")  # the same size
+    os.utime(conffile, ns=(stamp, stamp))  # and the same modification time
+    second = guide.build(conffile=conffile, env=writes_bytecode)
+    assert second.returncode == 0, second.stderr
+    assert "Guide BBB" in second.html("a.html")
+    assert "Guide AAA" not in second.html("a.html")
+    assert not (conffile.parent / "__pycache__").exists()  # nothing written beside the settings
