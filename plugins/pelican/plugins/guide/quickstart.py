@@ -28,6 +28,7 @@ from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .cli import WholeWords, manual
 from .files import write_atomically, write_new
 
 STARTER = Path(__file__).parent / "new-guide"
@@ -215,9 +216,11 @@ def write(folder: Path, values: dict[str, str], progress: Progress) -> None:
 def parser() -> argparse.ArgumentParser:
     made = argparse.ArgumentParser(
         prog="guide-quickstart",
+        formatter_class=WholeWords,
         description="Write a new guide into DIR: settings, a Makefile, two example chapters, a .gitignore "
         "and a GitHub Pages workflow. A file that exists is left as it is.",
-        epilog="Then: cd DIR && make html (make help lists the rest).",
+        epilog="Then: cd DIR && make html (make help lists the rest). "
+        + manual("new-guide", "Start a new guide"),
     )
     made.add_argument("folder", metavar="DIR", help="the new guide's folder (made if missing)")
     made.add_argument(
