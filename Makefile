@@ -64,7 +64,7 @@ PINS = $(VENV)/pins
 # installs a new guide into a fresh venv from them with pip --no-index, asking no registry.
 WHEELHOUSE = $(VENV)/wheelhouse
 
-.PHONY: help html epub print docs clean regenerate serve devserver publish github test bench
+.PHONY: help html epub print docs docs-publish clean regenerate serve devserver publish github test bench
 
 help:
 	@echo 'Makefile for the guide'
@@ -83,6 +83,7 @@ help:
 	@echo '   make bench                   time this project against plain Pelican'
 	@echo '   make linkcheck               build OUTPUTDIR, then check every external link it holds'
 	@echo '   make docs                    build the manual (docs/) into DOCSOUTPUTDIR ($(DOCSOUTPUTDIR)), strict'
+	@echo '   make docs-publish            the manual as published, into OUTPUTDIR/docs (after make publish)'
 	@echo '   make ci-debian               run the CI workflows in a clean Debian 12 root, as GitHub does (root; slow)'
 	@echo '   make pythons PYTHONS="..."   build a guide with each Python interpreter listed, in fresh venvs'
 	@echo ''
@@ -171,6 +172,12 @@ print: $(INSTALLED)
 docs: $(INSTALLED)
 	"$(PYTHON)" -m pelican.plugins.guide.reference "$(DOCSDIR)/content/pages/04-settings/settings.md"
 	"$(VENV)/bin/guide-build" "$(DOCSDIR)/content" -o "$(DOCSOUTPUTDIR)" -s "$(DOCSDIR)/pelicanconf.py" --cache-path "$(DOCSCACHEDIR)" --strict $(PELICANOPTS)
+
+# The manual as published beside the site, in OUTPUTDIR/docs/ (after make publish, as the
+# Pages workflow runs them), for SITEURL/docs/.
+docs-publish: $(INSTALLED)
+	"$(PYTHON)" -m pelican.plugins.guide.reference "$(DOCSDIR)/content/pages/04-settings/settings.md"
+	"$(VENV)/bin/guide-build" "$(DOCSDIR)/content" -o "$(OUTPUTDIR)/docs" -s "$(DOCSDIR)/publishconf.py" --cache-path "$(DOCSCACHEDIR)" $(PELICANOPTS)
 
 publish: $(INSTALLED)
 	"$(VENV)/bin/guide-build" "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(PUBLISHCONF)" --cache-path "$(CACHEDIR)" $(PELICANOPTS)

@@ -216,6 +216,26 @@ def published_site(tmp_path_factory) -> BuildResult:
     return result
 
 
+DOCS = REPO / "docs"
+
+
+@pytest.fixture(scope="session")
+def published_docs(tmp_path_factory) -> BuildResult:
+    """The manual (docs/), as the Pages workflow publishes it under SITEURL/docs/ (an example
+    address, so not strict: publishing to it is a warning, which the manual's strict mode
+    would make an error)."""
+    root = tmp_path_factory.mktemp("published-docs")
+    result = run_build(
+        DOCS / "content",
+        root / "docs",
+        conffile=DOCS / "publishconf.py",
+        env={"SITEURL": PUBLISHED_SITEURL},
+        settings={"GUIDE_STRICT": "false"},
+    )
+    assert result.returncode == 0, result.stderr
+    return result
+
+
 # The synthetic guide of the real guide's shapes, 1,000 pages. -------------------------------
 
 SYNTHETIC_PAGES = 1000

@@ -80,6 +80,7 @@ def test_workflow_tests_then_publishes_then_deploys_with_the_official_actions():
         next(i for i, r in enumerate(runs) if "bash .ci/run" in r),  # make test
         next(i for i, r in enumerate(runs) if r.startswith("actions/configure-pages@")),
         next(i for i, r in enumerate(runs) if "make publish" in r),
+        next(i for i, r in enumerate(runs) if "make docs-publish" in r),  # into output/docs/
         next(i for i, r in enumerate(runs) if r.startswith("actions/upload-pages-artifact@")),
     ]
     assert order == sorted(order)
@@ -91,6 +92,9 @@ def publish_problems(workflow: dict) -> list[str]:
     """The build job publishes once, with `make publish STRICT=1`: every warning stops it."""
     runs = [step.get("run", "") for step in workflow["jobs"]["build"]["steps"]]
     publishing = [run for run in runs if "make publish" in run]
+    manual = [run for run in runs if "make docs-publish" in run]
+    if [run.split() for run in manual] != [["make", "docs-publish", "STRICT=1"]]:
+        return [f"the manual is published by {manual}, expected one step 'make docs-publish STRICT=1'"]
     if len(publishing) != 1:
         return [f"{len(publishing)} steps run make publish, expected 1"]
     if publishing[0].split() != ["make", "publish", "STRICT=1"]:
@@ -100,6 +104,13 @@ def publish_problems(workflow: dict) -> list[str]:
 
 def test_workflow_publishes_in_strict_mode():
     assert publish_problems(load_workflow()) == []
+
+
+def test_the_publish_check_names_a_workflow_that_publishes_the_manual_leniently():
+    text = WORKFLOW.read_text().replace("run: make docs-publish STRICT=1\n", "run: make docs-publish\n")
+    assert publish_problems(YAML(typ="safe").load(text)) == [
+        "the manual is published by ['make docs-publish'], expected one step 'make docs-publish STRICT=1'"
+    ]
 
 
 def test_the_publish_check_names_a_workflow_without_strict_mode():
