@@ -164,10 +164,10 @@ html: $(INSTALLED)
 # The whole guide to read offline, beside the site (GUIDE_EDITIONS; make publish builds both).
 # Pelican keeps only the last -e: the edition's is the last.
 epub: $(INSTALLED)
-	"$(VENV)/bin/guide-build" "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS) -e 'GUIDE_EDITIONS=["epub"]'
+	"$(VENV)/bin/guide-build" "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" --cache-path "$(CACHEDIR)" $(PELICANOPTS) -e 'GUIDE_EDITIONS=["epub"]'
 
 print: $(INSTALLED)
-	"$(VENV)/bin/guide-build" "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS) -e 'GUIDE_EDITIONS=["print"]'
+	"$(VENV)/bin/guide-build" "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" --cache-path "$(CACHEDIR)" $(PELICANOPTS) -e 'GUIDE_EDITIONS=["print"]'
 
 docs: $(INSTALLED)
 	"$(PYTHON)" -m pelican.plugins.guide.reference "$(DOCSDIR)/content/pages/04-settings/settings.md"

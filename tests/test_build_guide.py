@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import re
 import subprocess
 
 import markdown
@@ -376,3 +377,19 @@ def test_a_settings_file_saved_again_within_the_second_is_read_afresh(guide):
     assert "Guide BBB" in second.html("a.html")
     assert "Guide AAA" not in second.html("a.html")
     assert not (conffile.parent / "__pycache__").exists()  # nothing written beside the settings
+
+
+def test_every_build_the_makefiles_run_keeps_its_caches_in_cachedir():
+    """Whatever CONFFILE's CACHE_PATH says, the Makefile's cache folder is the one each build
+    uses (make clean removes that one): each line that builds passes --cache-path."""
+    starter = REPO / "plugins" / "pelican" / "plugins" / "guide" / "new-guide" / "Makefile"
+    for makefile in (REPO / "Makefile", starter):
+        text = makefile.read_text(encoding="utf-8").replace("\\\n", " ")
+        builds = [
+            line
+            for line in text.splitlines()
+            if line.startswith("\t") and re.search(r"guide-(build|devserver|linkcheck)\b.* -o ", line)
+        ]
+        assert builds, makefile
+        for line in builds:
+            assert "--cache-path" in line, f"{makefile.name}: {line.strip()}"
