@@ -231,6 +231,7 @@ _FOCUSED = """() => {
     closed: (e.tagName === 'SUMMARY' && !e.parentElement.open)
             || (e.matches('[popovertarget]')
                 && !document.getElementById(e.getAttribute('popovertarget')).matches(':popover-open')),
+    opens: e.getAttribute('popovertarget'),
     inMain: !!e.closest('main'),
     focusVisible: e.matches(':focus-visible'),
     outline: style.outlineStyle === 'none' ? 0 : parseFloat(style.outlineWidth),
@@ -263,6 +264,10 @@ def tab_through(page, limit: int = 400) -> list[dict]:
         stops.append(stop)
         if stop["closed"]:
             page.keyboard.press("Enter")
+            if stop["opens"] == "sidebar":
+                # The script moves focus into the drawer on its toggle event, a task of its
+                # own: wait for it, or a later Tab races it.
+                page.wait_for_function("!!document.activeElement?.closest('#sidebar')")
     return stops
 
 
