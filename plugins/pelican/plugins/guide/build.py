@@ -24,8 +24,8 @@ from .cli import pelican_argv as cli_pelican_argv
 from .errors import GuideError, GuideSettingsError
 from .files import PREVIOUS_SITE
 from .report import links_logger
+from .run import SETTINGS_FILE
 from .sitesettings import PLUGINS_AS_WRITTEN, apply, asked_for
-from .state import SETTINGS_FILE
 
 LOGGER = "pelican.plugins.guide"
 
@@ -122,8 +122,8 @@ def build(argv: list[str], adjust=None, out=sys.stdout) -> int:
     from pelican import Pelican
     from pelican.log import LimitFilter, console
 
-    from . import quick
     from .outputdir import Lock, make_staging, refusal, remove_stale_staging, swap
+    from .run import end
 
     options = parse(build_parser(), argv)
     pelican_argv = cli_pelican_argv(options)
@@ -192,8 +192,13 @@ def build(argv: list[str], adjust=None, out=sys.stdout) -> int:
         settings["OUTPUT_PATH"] = staging
         settings[PREVIOUS_SITE] = output
         settings["DELETE_OUTPUT_DIRECTORY"] = False
-        if not quick.rebuild(settings, staging, output):  # a body edit, or a full build
+        # Pelican copies a file of the content folder only when it is newer than its copy,
+        # which the guide takes from the previous site when unchanged (staticfiles.py).
+        settings["STATIC_CHECK_IF_MODIFIED"] = True
+        try:
             Pelican(settings).run()
+        finally:
+            end(settings)  # what the build found is said, whether it finished or stopped
         swap(staging, output, retained)
         staging = None
         return 0

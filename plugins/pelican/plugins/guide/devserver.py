@@ -67,15 +67,14 @@ def port_problem(host: str, port: int) -> str | None:
     return None
 
 
-def refresh_index(output: str, pending) -> None:
+def refresh_index(output: str, pending: search.IndexPlan) -> None:
     """Index the search shards a build left stale, in the served site (the dev site only),
     holding the output's lock so the next build links whole shards."""
-    shards, stale, scratch, language = pending
     lock = Lock(output)
     lock.acquire(wait=True)
     try:
         started = time.perf_counter()
-        failed = search.refresh(output, shards, stale, scratch, language)
+        failed = search.refresh(output, pending.shards, pending.stale, pending.scratch, pending.language)
         if failed:
             print(f"warning: devserver: the search index could not be updated: {failed}", flush=True)
         else:

@@ -16,6 +16,7 @@ NOT_IN_OUTPUT = frozenset(
         "CACHE_CONTENT",
         "LOAD_CONTENT_CACHE",
         "CHECK_MODIFIED_METHOD",
+        "STATIC_CHECK_IF_MODIFIED",
         "CONTENT_CACHING_LAYER",
         "GZIP_CACHE",
         "GUIDE_WORKERS",

@@ -7,6 +7,7 @@ stays words and never becomes a link."""
 
 from __future__ import annotations
 
+import functools
 import re
 from html import escape
 from pathlib import Path
@@ -15,7 +16,8 @@ from urllib.parse import quote
 from pelican.generators import Generator
 
 from .digests import digest
-from .state import state_of
+from .reading import make_markdown, published_body
+from .run import run_of
 
 SEARCH_PAGE = "search.html"
 LLMS_TXT = "llms.txt"
@@ -77,10 +79,11 @@ class GuideGenerator(Generator):
         pass
 
     def generate_output(self, writer):
-        state = state_of(self.settings)
+        run = run_of(self.settings)
+        pages = run.pages
         relative = self.settings["RELATIVE_URLS"]
         redirect = self.get_template("redirect")
-        for page in (*state.guide_pages, *state.hidden_pages):
+        for page in pages.every:
             for alias in page.aliases:
                 writer.write_file(
                     alias_save_as(self.settings, alias),
@@ -89,11 +92,12 @@ class GuideGenerator(Generator):
                     page=page,
                     relative_urls=relative,
                 )
-        if state.config.search:
+        if run.config.search:
             writer.write_file(SEARCH_PAGE, self.get_template("search"), self.context, relative_urls=relative)
-        if state.config.llms_txt:
-            for page in state.guide_pages:  # a hidden page is listed nowhere: no copy of it either
+        if run.config.llms_txt:
+            markdown = functools.cache(lambda: make_markdown(self.settings))  # made if a copy is written
+            for page in pages.listed:  # a hidden page is listed nowhere: no copy of it either
                 writer.write_data(
-                    *markdown_file(page, lambda page=page: state.reading.published_body(page.source_path))
+                    *markdown_file(page, lambda page=page: published_body(page.source_path, markdown()))
                 )
-            writer.write_data(*llms_file(self.settings, state.guide, state.config.public_url))
+            writer.write_data(*llms_file(self.settings, pages.guide, run.config.public_url))
