@@ -30,6 +30,7 @@ def register():
     signals.readers_init.connect(plugin.use_guide_reader)
     signals.generator_init.connect(plugin.configure_generator)
     signals.page_generator_init.connect(plugin.read_pages)
+    signals.content_object_init.connect(plugin.on_page_made)
     signals.page_generator_finalized.connect(plugin.order_pages)
     signals.static_generator_finalized.connect(plugin.keep_static_files)
     signals.all_generators_finalized.connect(plugin.plan_and_settle)

@@ -91,17 +91,20 @@ class Cache:
         _resident.clear()  # one guide in memory at a time
         if self.resident:
             _resident[path] = (key, value)
-        return self.write(path, pickle.dumps((FORMAT, key, value), protocol=pickle.HIGHEST_PROTOCOL), what)
+        return self.write(
+            path, lambda file: pickle.dump((FORMAT, key, value), file, protocol=pickle.HIGHEST_PROTOCOL), what
+        )
 
-    def write(self, path: str, data: bytes, what: str) -> bool:
-        """`data` into `path`, whole: a temporary file beside it, then a rename."""
+    def write(self, path: str, data, what: str) -> bool:
+        """`data` (bytes, or a function that writes into a file) into `path`, whole: a
+        temporary file beside it, then a rename."""
         folder = os.path.dirname(path)
         temporary = None
         try:
             os.makedirs(folder, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=folder, prefix=".guide-", suffix=".tmp")
             with os.fdopen(handle, "wb") as written:
-                written.write(data)
+                written.write(data) if isinstance(data, bytes) else data(written)
             os.replace(temporary, path)
             return True
         except OSError as problem:

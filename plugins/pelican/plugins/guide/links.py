@@ -33,7 +33,7 @@ from html import unescape
 from urllib.parse import unquote, urlsplit
 
 from . import report
-from .body import outside_code
+from .body import outside_code_spans
 from .digests import digest
 from .plan import content_relative
 
@@ -51,11 +51,19 @@ _PLACEHOLDER = re.compile(r"^[{|](filename|static|attach)[}|](.*)$")
 
 @dataclass(frozen=True)
 class Settled:
-    """One page's body with its links settled, and what was said of them."""
+    """What settling one page's links takes, and what was said of them."""
 
     key: tuple  # what it was settled from: body, address, the build's files
-    body: str
+    edits: tuple  # (start, end, new text) in the body as read, in order
     notes: tuple  # (level, message, target)
+
+    def apply(self, body: str) -> str:
+        parts, position = [], 0
+        for start, end, new in self.edits:
+            parts += [body[position:start], new]
+            position = end
+        parts.append(body[position:])
+        return "".join(parts)
 
 
 @dataclass(frozen=True)
@@ -74,7 +82,7 @@ def settle(pages, plan, config, known: dict[str, Settled], content_folder: str) 
         settled[page.source_path] = done = settler.settle(
             page, content_relative(page.source_path, content_folder), known.get(page.source_path)
         )
-        page._content = done.body
+        page._content = done.apply(page._content)
         for level, message, target in done.notes:
             if level == "info":  # configured behaviour, not a problem: listed with -v only
                 report.sent(page.source_path, message)
@@ -149,25 +157,27 @@ class LinkSettler:
         return f" (the closest page here is {close[0]}.html)" if close else ""
 
     def settle(self, page, source_relative: str, known: Settled | None = None) -> Settled:
-        """One page's body with its links rewritten (never inside highlighted code), and the
-        notes on those that reach nothing here; `known` when it was settled from the same."""
-        body = hashlib.blake2b(page._content.encode("utf-8"), digest_size=16).hexdigest()
-        key = (body, page.url, page.save_as, source_relative, self.context_key)
+        """What settling one page's links takes (never inside highlighted code), and the notes
+        on those that reach nothing here; `known` when it was settled from the same."""
+        body = page._content
+        key = (hashlib.blake2b(body.encode("utf-8"), digest_size=16).hexdigest(), page.url, page.save_as)
+        key += (source_relative, self.context_key)
         if known is not None and known.key == key:
             return known
         notes: list[tuple] = []
-
-        def rewrite_tag(tag) -> str:
-            name = tag[1].lower()
-            if "{" not in tag[2] and "|" not in tag[2] and name not in LINK_TAGS:
-                return tag[0]  # no placeholder, and no link of the site's to settle
-            return _ATTRIBUTE.sub(
-                lambda match: self._attribute(match, name, page, source_relative, notes), tag[0]
-            )
-
-        return Settled(
-            key, outside_code(page._content, lambda part: _TAG.sub(rewrite_tag, part)), tuple(notes)
-        )
+        edits = []
+        for start, end in outside_code_spans(body):
+            for tag in _TAG.finditer(body, start, end):
+                name = tag[1].lower()
+                if "{" not in tag[2] and "|" not in tag[2] and name not in LINK_TAGS:
+                    continue  # no placeholder, and no link of the site's to settle
+                new = _ATTRIBUTE.sub(
+                    lambda match, name=name: self._attribute(match, name, page, source_relative, notes),
+                    tag[0],
+                )
+                if new != tag[0]:
+                    edits.append((tag.start(), tag.end(), new))
+        return Settled(key, tuple(edits), tuple(notes))
 
     def _attribute(self, match, tag: str, page, source_relative: str, notes: list) -> str:
         attribute = match[2].lower()

@@ -53,19 +53,21 @@ def collect(generator, reads: dict, config, styles, settings_file: str | None) -
                 _note(path, note)
     pages, hidden = generator.pages, generator.hidden_pages
     other_languages(generator, pages, hidden)
-    # A {static} link that leaves the content folder must never be copied (the links step
-    # names the page); Pelican has listed it among the files to copy.
+    # A {static} link that leaves the content folder must never be copied, and one to a file
+    # that is not there cannot be (the links step names the page of each); Pelican has listed
+    # them among the files to copy.
     static_links = generator.context.get("static_links", set())
-    for link in [link for link in static_links if link.startswith("..") or os.path.isabs(link)]:
-        static_links.discard(link)
+    for link in list(static_links):
+        if (
+            link.startswith("..")
+            or os.path.isabs(link)
+            or not os.path.lexists(os.path.join(generator.path, link))
+        ):
+            static_links.discard(link)
     order_rules(generator.settings, config, pages, settings_file)
 
     for page in (*pages, *hidden):
-        # Pelican works a page's URL and file name out of the settings on every use; the
-        # sidebars, links and keys use them thousands of times. The writer refuses two
-        # files with one name itself. Every page is written at its slug, whatever its lang.
-        page.in_default_lang = True
-        page.override_url, page.override_save_as = page.url, page.save_as
+        page.in_default_lang = True  # its address is its slug's, whatever its lang (fix_address)
     guide = Guide(pages, config.chapters, config.sections)
     positions = {id(entry.page): index for index, entry in enumerate(guide.reading_order)}
     for page in (*pages, *hidden):
@@ -77,6 +79,17 @@ def collect(generator, reads: dict, config, styles, settings_file: str | None) -
         page.markdown_url = markdown_copy(page) if config.llms_txt and page.listed else None
     generator.context.update(GUIDE=guide, GUIDE_SIDEBAR=guide.sidebar())
     return Pages(tuple(pages), tuple(hidden), guide)
+
+
+def fix_address(page) -> None:
+    """A page's URL and file name, worked out once as Pelican makes the page (and kept with it
+    in Pelican's content cache): Pelican works them out of the settings on every use, and the
+    sidebars, links and keys use them thousands of times. Every page is written at its slug,
+    whatever its lang; the writer refuses two files with one name itself."""
+    in_default_lang = page.in_default_lang
+    page.in_default_lang = True
+    page.override_url, page.override_save_as = page.url, page.save_as
+    page.in_default_lang = in_default_lang  # Pelican's translations are found by it (other_languages)
 
 
 def _note(source: str, note) -> None:

@@ -6,6 +6,7 @@ rest comes from (Pelican's content cache, the last build's values, the previous 
     initialized               check_settings   sitesettings, settings: the guide's settings, or idle
     get_generators            start            the run (run.py) and the last build's values (lastbuild.py)
     page_generator_init       read_pages       reading: the pages the content cache lacks, on every core
+    content_object_init       on_page_made     pages: a page's address, fixed as Pelican makes it
     page_generator_finalized  order_pages      pages, navigation: checked, ordered, their sidebars
     static_generator_finalized keep_static_files staticfiles: the content folder's other files
     all_generators_finalized  plan_and_settle  plan, links, gitdates: every file, every link
@@ -24,6 +25,8 @@ import functools
 import json
 import logging
 import os
+
+from pelican.contents import Page
 
 from . import lastbuild, links, pagecache, pages, plan, report, search, sitesettings, staticfiles
 from .check import CONTENTS_PAGES, site_check
@@ -116,6 +119,13 @@ def read_pages(generator) -> None:
     run.reads = read_changed(generator, files, run.config)
     run.timings.counts["pages read"] = len(run.reads)
     run.timings.lap("read")
+
+
+@unless_idle
+def on_page_made(content) -> None:
+    """content_object_init: a guide page's address, fixed as Pelican makes it."""
+    if isinstance(content, Page) and hasattr(content, "sortorder"):
+        pages.fix_address(content)
 
 
 @unless_idle

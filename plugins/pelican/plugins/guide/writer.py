@@ -225,8 +225,14 @@ class GuideWriter(Writer):
         """Each file whose key is unchanged, linked from the previous site (in place: kept);
         then Pelican's content_written for every file."""
         if not self.in_place:
-            for name in self.unchanged:
-                link_or_copy(os.path.join(self.previous, name), sanitised_join(self.output_path, name))
+            targets = [sanitised_join(self.output_path, name) for name in self.unchanged]
+            for folder in {os.path.dirname(target) for target in targets}:
+                os.makedirs(folder, exist_ok=True)
+            for name, target in zip(self.unchanged, targets, strict=True):
+                try:
+                    os.link(os.path.join(self.previous, name), target)
+                except OSError:  # no hard links here: a copy
+                    link_or_copy(os.path.join(self.previous, name), target)
         self.reused += len(self.unchanged)
         if signals.content_written.receivers:
             for name, _, context, _, kwargs, _ in self.jobs:
