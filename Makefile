@@ -45,7 +45,7 @@ VNU_JAR = $(VENV)/vnu-$(VNU_VERSION)/node_modules/vnu-jar/build/dist/vnu.jar
 LIGHTHOUSE_VERSION = 13.5.0
 LIGHTHOUSE = $(VENV)/lighthouse-$(LIGHTHOUSE_VERSION)/node_modules/lighthouse/cli/index.js
 
-.PHONY: help html docs clean regenerate serve devserver publish github test bench
+.PHONY: help html docs clean regenerate serve devserver publish github test bench fuzz
 
 help:
 	@echo 'Makefile for the guide'
@@ -60,6 +60,7 @@ help:
 	@echo '   make clean                   remove OUTPUTDIR, DEVOUTPUTDIR and the caches (the venv stays)'
 	@echo '   make test                    install the test tools and run the tests'
 	@echo '   make bench                   time this project against plain Pelican'
+	@echo '   make fuzz SEED=7 STEPS=300   a longer random walk of edits: every warm build equals a cold one'
 	@echo '   make linkcheck               build OUTPUTDIR, then check every external link it holds'
 	@echo '   make docs                    build the manual (docs/) into DOCSOUTPUTDIR ($(DOCSOUTPUTDIR)), strict'
 	@echo ''
@@ -156,6 +157,13 @@ ifeq ($(strip $(PYTESTOPTS)),)
 else
 	$(PYTEST) -n auto --dist loadfile $(PYTESTOPTS)
 endif
+
+# A random walk of author edits from SEED, STEPS long: after each step the warm build must
+# equal a cold build, byte for byte and line for line (tests/differential.py).
+SEED ?= 1
+STEPS ?= 200
+fuzz: $(TEST_INSTALLED)
+	GUIDE_FUZZ_SEED="$(SEED)" GUIDE_FUZZ_STEPS="$(STEPS)" $(PYTEST) -p no:xdist -x tests/test_differential.py
 
 # This project against plain Pelican (and Hugo) on a synthetic guide, then the devserver's
 # save-to-reload; REAL=path/to/content also times a real guide's cold build.

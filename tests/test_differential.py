@@ -1,0 +1,27 @@
+"""A warm build is a cold build: seeded random walks of author edits (differential.py), after
+each step the warm build (cache and previous site kept) compared with a cold one, byte for
+byte, its report line for line; the devserver's builds the same, with its settings.
+
+`make test` walks a few seeds for about a minute; `make fuzz SEED=7 STEPS=300` walks longer
+(GUIDE_FUZZ_SEED, GUIDE_FUZZ_STEPS)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from differential import walk
+
+SEED = os.environ.get("GUIDE_FUZZ_SEED")
+STEPS = int(os.environ.get("GUIDE_FUZZ_STEPS", "0"))
+
+
+@pytest.mark.parametrize("seed", [int(SEED)] if SEED else [11, 12])
+def test_warm_builds_equal_cold_builds_along_a_random_walk(tmp_path, seed):
+    walked = walk(tmp_path, seed, STEPS or 12, say=lambda line: None)
+    assert len(walked.log) == (STEPS or 12)
+
+
+def test_the_devservers_builds_equal_cold_builds_with_its_settings(tmp_path):
+    walked = walk(tmp_path, int(SEED or 13), STEPS or 8, devserver=True, say=lambda line: None)
+    assert len(walked.log) == (STEPS or 8)
