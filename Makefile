@@ -163,7 +163,7 @@ endif
 SEED ?= 1
 STEPS ?= 200
 fuzz: $(TEST_INSTALLED)
-	GUIDE_FUZZ_SEED="$(SEED)" GUIDE_FUZZ_STEPS="$(STEPS)" $(PYTEST) -p no:xdist -x tests/test_differential.py
+	GUIDE_FUZZ_SEED="$(SEED)" GUIDE_FUZZ_STEPS="$(STEPS)" $(PYTEST) -p no:xdist -x -s tests/test_differential.py
 
 # This project against plain Pelican (and Hugo) on a synthetic guide, then the devserver's
 # save-to-reload; REAL=path/to/content also times a real guide's cold build.

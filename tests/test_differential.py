@@ -14,14 +14,15 @@ from differential import walk
 
 SEED = os.environ.get("GUIDE_FUZZ_SEED")
 STEPS = int(os.environ.get("GUIDE_FUZZ_STEPS", "0"))
+SAY = print if SEED else lambda line: None  # make fuzz shows each step (pytest -s)
 
 
 @pytest.mark.parametrize("seed", [int(SEED)] if SEED else [11, 12])
 def test_warm_builds_equal_cold_builds_along_a_random_walk(tmp_path, seed):
-    walked = walk(tmp_path, seed, STEPS or 12, say=lambda line: None)
-    assert len(walked.log) == (STEPS or 12)
+    walked = walk(tmp_path, seed, STEPS or 20, say=SAY)
+    assert len(walked.log) == (STEPS or 20)
 
 
 def test_the_devservers_builds_equal_cold_builds_with_its_settings(tmp_path):
-    walked = walk(tmp_path, int(SEED or 13), STEPS or 8, devserver=True, say=lambda line: None)
-    assert len(walked.log) == (STEPS or 8)
+    walked = walk(tmp_path, int(SEED or 13), STEPS or 12, devserver=True, say=SAY)
+    assert len(walked.log) == (STEPS or 12)
