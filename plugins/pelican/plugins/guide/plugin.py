@@ -25,6 +25,7 @@ import functools
 import json
 import logging
 import os
+import time
 
 from pelican.contents import Page
 
@@ -192,6 +193,7 @@ def finish(pelican) -> None:
         timings.lap("writing templates")
         writer.render()
         timings.lap("rendering")
+        search_started = time.perf_counter()
         index, indexing = (
             search.start_index(settings, config, run.pages, writer.global_key, output, run.live)
             if config.search
@@ -207,6 +209,7 @@ def finish(pelican) -> None:
             failed = indexing.wait() if indexing else None
             if indexing:
                 timings.counts["search_shards_indexed"] = len(indexing.shards)
+                timings.counts["search_seconds"] = time.perf_counter() - search_started
             timings.lap("search index")
         if failed:
             report.error(output, f"the search index could not be built: {failed}")
