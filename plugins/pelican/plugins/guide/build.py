@@ -117,8 +117,9 @@ class SettingsFileError(GuideError):
     """The settings file could not be run; the message names it and the line."""
 
 
-def build(argv: list[str], adjust=None, out=sys.stdout) -> int:
-    """One staged build; `adjust(settings)` may change the settings first. Exit status."""
+def build(argv: list[str], adjust=None, out=sys.stdout, discard=None) -> int:
+    """One staged build; `adjust(settings)` may change the settings first; `discard(folder)`
+    deletes the old site (outputdir.swap). Exit status."""
     from pelican import Pelican
     from pelican.log import LimitFilter, console
 
@@ -199,7 +200,7 @@ def build(argv: list[str], adjust=None, out=sys.stdout) -> int:
             Pelican(settings).run()
         finally:
             end(settings)  # what the build found is said, whether it finished or stopped
-        swap(staging, output, retained)
+        swap(staging, output, retained, discard)
         staging = None
         return 0
     except KeyboardInterrupt:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import os
 import queue
+import shutil
 import socket
 import sys
 import threading
@@ -67,6 +68,11 @@ def port_problem(host: str, port: int) -> str | None:
         except OSError as error:
             return f"cannot listen on {host}:{port}: {error.strerror}; choose another with PORT=..."
     return None
+
+
+def discard(folder: str) -> None:
+    """The site a build replaced, deleted after the reload, not before it."""
+    threading.Thread(target=shutil.rmtree, args=(folder, True), daemon=True, name="discard").start()
 
 
 def refresh_index(output: str, pending: search.IndexPlan) -> None:
@@ -173,7 +179,7 @@ def main(argv: list[str] | None = None) -> None:
         return serve_folder(output, options.bind, options.port)
 
     adjust = DevSettings(serving=not options.no_serve)
-    status = build(build_argv, adjust)
+    status = build(build_argv, adjust, discard=discard)
     holder: dict = {"reload": lambda: None}  # the server's reload, once it runs
 
     def after_build() -> None:
@@ -187,7 +193,7 @@ def main(argv: list[str] | None = None) -> None:
     def rebuild_on_change() -> None:
         for changes in saves(settings, settings_file):
             started = time.perf_counter()
-            if build(build_argv, adjust) == 0:
+            if build(build_argv, adjust, discard=discard) == 0:
                 holder["reload"]()
                 print(
                     f"devserver: rebuilt after {changed_names(changes)} "

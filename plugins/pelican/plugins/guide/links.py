@@ -57,6 +57,11 @@ class Settled:
     edits: tuple  # (start, end, new text) in the body as read, in order
     notes: tuple  # (level, message, target)
 
+    @functools.cached_property
+    def body(self) -> str:
+        """A digest of the settled body: the body as read and the edits made to it."""
+        return hashlib.blake2b(repr((self.key[0], self.edits)).encode("utf-8"), digest_size=16).hexdigest()
+
     def apply(self, body: str) -> str:
         parts, position = [], 0
         for start, end, new in self.edits:
@@ -83,6 +88,7 @@ def settle(pages, plan, config, known: dict[str, Settled], content_folder: str) 
             page, content_relative(page.source_path, content_folder), known.get(page.source_path)
         )
         page._content = done.apply(page._content)
+        page.body_digest = done.body  # what the keys of its files are made from (writer.py)
         for level, message, target in done.notes:
             if level == "info":  # configured behaviour, not a problem: listed with -v only
                 report.sent(page.source_path, message)

@@ -150,8 +150,10 @@ def exchange(first: str, second: str) -> bool:
     return result == 0
 
 
-def swap(staging: str, output: str, retained=()) -> None:
-    """Put `staging` where `output` is, in one step; the old site is then deleted."""
+def swap(staging: str, output: str, retained=(), discard=None) -> None:
+    """Put `staging` where `output` is, in one step; the old site is then deleted, or handed
+    to `discard` (the devserver deletes it after the reload). A next build removes one left
+    behind (remove_stale_staging): it bears a staging folder's name and the stamp."""
     os.unlink(os.path.join(staging, STAGING_MARK))
     if not os.path.exists(output):
         os.rename(staging, output)
@@ -165,4 +167,8 @@ def swap(staging: str, output: str, retained=()) -> None:
         os.rename(output, old)  # the live path is missing only between these two renames
         os.rename(staging, output)
         staging = old
-    shutil.rmtree(staging, ignore_errors=True)  # the old site, at the staging folder's name
+    (discard or _delete)(staging)  # the old site, at the staging folder's name
+
+
+def _delete(folder: str) -> None:
+    shutil.rmtree(folder, ignore_errors=True)

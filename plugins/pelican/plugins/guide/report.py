@@ -67,14 +67,22 @@ class Report(logging.Handler):
             return
         where = getattr(record, _WHERE, None)
         if where is not None:
-            line = Line(where, getattr(record, _ON, logger.name), record.levelno, record.getMessage())
-            if (line.level, line.text) in self.said:
-                return  # the same line twice in one build is said once, and counted once
-            self.said.add((line.level, line.text))
-            self.lines.append(line)
-        if record.levelno >= logging.ERROR:
+            self.add(Line(where, getattr(record, _ON, logger.name), record.levelno, record.getMessage()))
+        else:
+            self.count(record.levelno)
+
+    def add(self, line: Line) -> None:
+        """A line of the guide's, said later in its place; the same line twice is said once."""
+        if (line.level, line.text) in self.said:
+            return
+        self.said.add((line.level, line.text))
+        self.lines.append(line)
+        self.count(line.level)
+
+    def count(self, level: int) -> None:
+        if level >= logging.ERROR:
             self.errors += 1
-        elif record.levelno >= logging.WARNING:
+        elif level >= logging.WARNING:
             self.warnings += 1
 
     def say(self) -> None:
@@ -124,7 +132,11 @@ def gather(level: int, source: str | None, message: str, line: int = 0, on=logge
 
 def say(level: int, text: str, about: str = "", line: int = 0, on=logger) -> None:
     """`text` as it is, said in its place among the lines about the file `about` (as shown)."""
-    _gathered.log(level, "%s", text, extra={_WHERE: (about, line), _ON: on.name})
+    report = next((handler for handler in _gathered.handlers if isinstance(handler, Report)), None)
+    if report is not None:  # the build's report, straight: a guide may send a thousand lines
+        report.add(Line((about, line), on.name, level, text))
+    else:  # outside a build, as it comes
+        _gathered.log(level, "%s", text, extra={_WHERE: (about, line), _ON: on.name})
 
 
 def error(source: str | None, message: str, line: int = 0) -> None:

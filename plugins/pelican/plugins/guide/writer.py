@@ -40,15 +40,20 @@ def stamp_site(output: str, keys: dict[str, str]) -> str:
     return build_id
 
 
+def body_digest(page) -> str:
+    """A digest of the page's body as written: the links step's (links.Settled.body), else its own."""
+    found = getattr(page, "body_digest", None)
+    return found or hashlib.blake2b(page._content.encode("utf-8"), digest_size=16).hexdigest()
+
+
 def page_key(base: str, name: str, template_name: str, page) -> str:
     """What a guide page's file is made from: its body and typed fields, its sidebar and
     pager, and what every file is made from (`base`, global_key)."""
-    body = hashlib.blake2b(page._content.encode("utf-8"), digest_size=16).hexdigest()
     return digest(
         base,
         name,
         template_name,
-        body,
+        body_digest(page),
         page.url,
         page.title,
         page.description,
@@ -66,11 +71,10 @@ def article_key(base: str, page) -> str:
     """What a page's `<article>` (all the search index reads of it) is made from: its body,
     title, headings, dates, edit link and language; not its sidebar or pager, so renaming
     a page indexes its chapter's pages no more again than its own."""
-    body = hashlib.blake2b(page._content.encode("utf-8"), digest_size=16).hexdigest()
     return digest(
         base,
         "article",
-        body,
+        body_digest(page),
         page.url,
         page.title,
         page.headings,
