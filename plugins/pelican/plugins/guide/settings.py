@@ -46,8 +46,9 @@ DEFAULTS = {
     "GUIDE_PUBLISH": False,
     "GUIDE_PRECOMPRESS": (".html", ".css", ".xml", ".svg", ".txt", ".js", ".json", ".md"),
     # Keep what was read, rendered and checked in CACHE_PATH, so a rebuild redoes only what
-    # changed; LOAD_CONTENT_CACHE = False (pelican --ignore-cache) starts afresh. Pelican's
-    # own CACHE_CONTENT stays off: this cache replaces it.
+    # changed: the pages in Pelican's content cache (the guide sets CACHE_CONTENT to this,
+    # at the generator layer: pagecache.py), the rest in the guide's (lastbuild.py).
+    # LOAD_CONTENT_CACHE = False (pelican --ignore-cache) starts afresh.
     "GUIDE_CACHE": True,
     # Processes that read and render; None is one per core, 1 keeps the build in one process.
     "GUIDE_WORKERS": None,
