@@ -20,9 +20,9 @@ from urllib.parse import urlsplit
 from ..build import OneLineHandler, describe, load_settings, settings_file_of
 from ..cli import linkcheck_parser, parse
 from ..cli import pelican_argv as cli_pelican_argv
+from ..files import read_stamp
 from ..report import display_path, plural
 from ..settings import guide_config
-from ..writer import read_stamp
 from .cache import LinkCache
 from .checker import BROKEN, OK, Checker, Outcome, fragment_checkable, fragment_found
 from .links import collect
