@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from functools import cache
@@ -45,6 +46,13 @@ def stable(value) -> str:
 
 def digest(*parts) -> str:
     return hashlib.blake2b(stable(parts).encode("utf-8"), digest_size=16).hexdigest()
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def key_digest(*parts) -> str:
+    """digest() of hashable parts, remembered: a file's key is worked out on every build from
+    what it is made from, and the devserver's builds find most of them already worked out."""
+    return digest(*parts)
 
 
 @cache

@@ -121,8 +121,9 @@ def page_dates(settings, config, pages, known: Dates | None) -> Dates | None:
     dates = last_commit_dates(settings["PATH"], where, known)
     latest = source_date_epoch()
     top = where.top
+    folders: dict[str, str] = {}  # each folder's real path, worked out once
     for page in pages.every:
-        real = os.path.realpath(page.source_path)
+        real = _real_path(page.source_path, folders)
         moment = dates.stamps.get(os.path.relpath(real, top)) if dates and top else None
         updated = datetime.fromtimestamp(moment, tz=UTC) if moment is not None else None
         page.updated = min(updated, latest) if updated and latest else updated
@@ -132,6 +133,14 @@ def page_dates(settings, config, pages, known: Dates | None) -> Dates | None:
         else:
             page.edit_url = None
     return dates
+
+
+def _real_path(path: str, folders: dict[str, str]) -> str:
+    """os.path.realpath(path), its folder's worked out once for all the files in it."""
+    folder, name = os.path.split(path)
+    if folder not in folders:
+        folders[folder] = os.path.realpath(folder)
+    return os.path.realpath(path) if os.path.islink(path) else os.path.join(folders[folder], name)
 
 
 def source_date_epoch() -> datetime | None:

@@ -144,11 +144,6 @@ class LinkSettler:
         self.context_key = digest(sorted(files), sorted(page_sources.items()), missing_pages_base)
         self.page_sources = page_sources  # content path of a page's source -> its site path
         self.base = missing_pages_base
-        self.slugs = sorted(path[:-5] for path in files if path.endswith(".html"))
-        self.by_trigram: dict[str, set[str]] = {}
-        for slug in self.slugs:
-            for gram in _trigrams(slug):
-                self.by_trigram.setdefault(gram, set()).add(slug)
         self.reported: set[tuple[str, str]] = set()
         self.sent = 0
 
@@ -161,6 +156,16 @@ class LinkSettler:
         candidates = [slug for slug, _ in shared.most_common(10)]
         close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
         return f" (the closest page here is {close[0]}.html)" if close else ""
+
+    @functools.cached_property
+    def by_trigram(self) -> dict[str, set[str]]:
+        """Each three-letter piece of the site's slugs, and the slugs that hold it: made when
+        a link first needs a hint."""
+        found: dict[str, set[str]] = {}
+        for slug in sorted(path[:-5] for path in self.files if path.endswith(".html")):
+            for gram in _trigrams(slug):
+                found.setdefault(gram, set()).add(slug)
+        return found
 
     def settle(self, page, source_relative: str, known: Settled | None = None) -> Settled:
         """What settling one page's links takes (never inside highlighted code), and the notes

@@ -199,16 +199,30 @@ def theme_ids(theme: str) -> frozenset[str]:
     return frozenset(found)
 
 
+# The devserver's compiled templates, by template and source checksum (caches.Cache.resident).
+_compiled: dict[tuple[str, str], CodeType] = {}
+
+
 class TemplateCache(FileSystemBytecodeCache):
-    """Jinja's compiled templates beside the other caches. Damaged files (cut short,
-    garbage, a folder in their place) are one warning and the templates compiled again;
-    files that cannot be written, one warning."""
+    """Jinja's compiled templates beside the other caches, and in memory for the devserver.
+    Damaged files (cut short, garbage, a folder in their place) are one warning and the
+    templates compiled again; files that cannot be written, one warning."""
 
     def __init__(self, folder: str, caches):
         super().__init__(folder)
         self.caches = caches
 
     def load_bytecode(self, bucket: Bucket) -> None:
+        held = _compiled.get((bucket.key, bucket.checksum)) if self.caches.resident else None
+        if held is not None:  # the devserver: compiled by a build before, kept in memory
+            bucket.code = held
+            return
+        self._load_bytecode(bucket)
+        if self.caches.resident and bucket.code is not None:
+            _compiled[(bucket.key, bucket.checksum)] = bucket.code
+        return
+
+    def _load_bytecode(self, bucket: Bucket) -> None:
         path = self._get_cache_filename(bucket)
         try:
             with open(path, "rb") as stored:
@@ -243,6 +257,8 @@ class TemplateCache(FileSystemBytecodeCache):
         )
 
     def dump_bytecode(self, bucket: Bucket) -> None:
+        if self.caches.resident:
+            _compiled[(bucket.key, bucket.checksum)] = bucket.code
         try:
             super().dump_bytecode(bucket)
         except OSError as problem:

@@ -19,7 +19,7 @@ from pelican.plugins import signals
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import Writer
 
-from .digests import code_digest, digest, settings_digest
+from .digests import code_digest, digest, key_digest, settings_digest
 from .errors import GuideError
 from .files import STAMP, link_or_copy, write_atomically, write_stamp
 from .run import run_of
@@ -49,7 +49,7 @@ def body_digest(page) -> str:
 def page_key(base: str, name: str, template_name: str, page) -> str:
     """What a guide page's file is made from: its body and typed fields, its sidebar and
     pager, and what every file is made from (`base`, global_key)."""
-    return digest(
+    return key_digest(
         base,
         name,
         template_name,
@@ -71,7 +71,7 @@ def article_key(base: str, page) -> str:
     """What a page's `<article>` (all the search index reads of it) is made from: its body,
     title, headings, dates, edit link and language; not its sidebar or pager, so renaming
     a page indexes its chapter's pages no more again than its own."""
-    return digest(
+    return key_digest(
         base,
         "article",
         body_digest(page),
@@ -86,7 +86,7 @@ def article_key(base: str, page) -> str:
 
 def data_key(base: str, name: str, source_key) -> str:
     """What a file that is no template (llms.txt, a page's Markdown) is made from."""
-    return digest(base, name, source_key)
+    return key_digest(base, name, source_key)
 
 
 def render_file(
@@ -136,7 +136,7 @@ class GuideWriter(Writer):
         page = kwargs.get("page")
         if page is None:  # a page of the theme: the whole guide's navigation
             guide = self.run.pages.guide if self.run.pages else None
-            return digest(self.global_key, name, template.name, guide.digest if guide else None)
+            return key_digest(self.global_key, name, template.name, guide.digest if guide else None)
         return page_key(self.global_key, name, template.name, page)
 
     def write_file(

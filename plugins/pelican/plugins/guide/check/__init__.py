@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 
-from ..digests import code_digest, digest
+from ..digests import code_digest, key_digest
 from ..report import display_path
 from ..workers import forked_map
 from . import page as checks
@@ -95,7 +95,7 @@ class SiteCheck:
         facts = self.facts.get(path)
         if facts is not None:
             rows = self.expected.sidebar(facts)[1]
-            return digest(
+            return key_digest(
                 code_digest(),
                 facts,
                 rows,
@@ -105,7 +105,7 @@ class SiteCheck:
                 self.public_url,
             )
         contents = self.expected.contents if path in CONTENTS_PAGES else None
-        return digest(
+        return key_digest(
             code_digest(),
             path,
             self.expected.sidebar(None)[1],
