@@ -45,14 +45,16 @@ VNU_JAR = $(VENV)/vnu-$(VNU_VERSION)/node_modules/vnu-jar/build/dist/vnu.jar
 LIGHTHOUSE_VERSION = 13.5.0
 LIGHTHOUSE = $(VENV)/lighthouse-$(LIGHTHOUSE_VERSION)/node_modules/lighthouse/cli/index.js
 
-.PHONY: help html docs clean regenerate serve devserver publish github test bench fuzz
+.PHONY: help html epub print docs clean regenerate serve devserver publish github test bench fuzz
 
 help:
 	@echo 'Makefile for the guide'
 	@echo ''
 	@echo 'Usage:'
 	@echo '   make html                    build the site into OUTPUTDIR ($(OUTPUTDIR))'
-	@echo '   make publish                 build the public site with publishconf.py, atomically'
+	@echo '   make publish                 build the public site with publishconf.py, atomically (with the EPUB and print.html)'
+	@echo '   make epub                    build the site and the whole guide as an EPUB, OUTPUTDIR/<guide>.epub'
+	@echo '   make print                   build the site and the whole guide as one page to print, OUTPUTDIR/print.html'
 	@echo '   make github                  publish, then push OUTPUTDIR to the $(GITHUB_PAGES_BRANCH) branch'
 	@echo '   make devserver               rebuild on every save into DEVOUTPUTDIR, serve it with live reload'
 	@echo '   make regenerate              rebuild OUTPUTDIR on every save (no server)'
@@ -117,6 +119,14 @@ $(LIGHTHOUSE):
 
 html: $(INSTALLED)
 	"$(VENV)/bin/guide-build" "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS)
+
+# The whole guide to read offline, beside the site (GUIDE_EDITIONS; make publish builds both).
+# Pelican keeps only the last -e: the edition's is the last.
+epub: $(INSTALLED)
+	"$(VENV)/bin/guide-build" "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS) -e 'GUIDE_EDITIONS=["epub"]'
+
+print: $(INSTALLED)
+	"$(VENV)/bin/guide-build" "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS) -e 'GUIDE_EDITIONS=["print"]'
 
 docs: $(INSTALLED)
 	"$(VENV)/bin/guide-build" "$(DOCSDIR)/content" -o "$(DOCSOUTPUTDIR)" -s "$(DOCSDIR)/pelicanconf.py" --strict $(PELICANOPTS)

@@ -8,6 +8,7 @@ import os
 
 SITENAME = "Full Stack Python"
 SITESUBTITLE = "A guide to building, deploying and operating Python web applications."
+AUTHOR = "Matt Makai"  # the EPUB's author (make epub, make publish)
 SITEURL = ""
 RELATIVE_URLS = True
 # Where the site is published: canonical links and Open Graph URLs. The SITEURL

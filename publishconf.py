@@ -19,3 +19,6 @@ GUIDE_CACHE = False
 GUIDE_SEARCH_SHARD_PAGES = None
 # sitemap.xml, robots.txt and the .gz/.br copies.
 GUIDE_PUBLISH = True
+# The whole guide to read offline: full-stack-python.epub and print.html, offered on the
+# contents pages ("Download"); `make html` builds neither, `make epub` the EPUB.
+GUIDE_EDITIONS = ["epub", "print"]

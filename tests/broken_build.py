@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 
 from pelican.plugins.guide import build, navigation
+from pelican.plugins.guide.editions import book, printed
 
 _original_init = navigation.Guide.__init__
 
@@ -94,6 +95,79 @@ def every_group_open():
     )
 
 
+def _book_contents(change):
+    original = book.contents
+    book.contents = lambda guide: change(original(guide))
+
+
+def book_page_dropped():
+    """The EPUB's reading order without its third page."""
+    original = book.reading_order
+    book.reading_order = lambda guide: [page for index, page in enumerate(original(guide)) if index != 2]
+
+
+def book_pages_swapped():
+    """The EPUB's first two pages the other way round."""
+    original = book.reading_order
+
+    def swapped(guide):
+        pages = original(guide)
+        return [pages[1], pages[0], *pages[2:]]
+
+    book.reading_order = swapped
+
+
+def book_wrong_label():
+    """A chapter of the EPUB's contents labelled in capitals."""
+
+    def change(lines):
+        first = lines[0][0] if isinstance(lines[0], tuple) else lines[0]
+        first.title = first.title.upper()
+        return lines
+
+    _book_contents(change)
+
+
+def book_wrong_section():
+    """The first page of a section listed at the end of the section before it."""
+
+    def change(lines):
+        for line in lines:
+            if isinstance(line, tuple):
+                sections = [child for child in line[1] if isinstance(child, tuple)]
+                if len(sections) >= 2:
+                    moved = sections[1][1].pop(0)
+                    sections[0][1].append(moved)
+                    break
+        return lines
+
+    _book_contents(change)
+
+
+def print_pages_swapped():
+    """print.html with the first two pages of its first chapter the other way round."""
+    original = printed.chapters
+
+    def swapped(guide, site, language):
+        chapters, problems = original(guide, site, language)
+        articles = chapters[0].articles
+        articles[0], articles[1] = articles[1], articles[0]
+        return chapters, problems
+
+    printed.chapters = swapped
+
+
+def print_wrong_label():
+    """print.html's contents with the last chapter's heading renamed."""
+    original = printed.contents
+
+    def renamed(guide):
+        lines = original(guide)
+        return (*lines[:-1], printed.Line("Appendix", lines[-1].href, lines[-1].children))
+
+    printed.contents = renamed
+
+
 CASES = {
     case.__name__: case
     for case in (
@@ -104,6 +178,12 @@ CASES = {
         current_marked_on_the_chapter,
         groups_left_closed,
         every_group_open,
+        book_page_dropped,
+        book_pages_swapped,
+        book_wrong_label,
+        book_wrong_section,
+        print_pages_swapped,
+        print_wrong_label,
     )
 }
 

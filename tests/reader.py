@@ -36,6 +36,8 @@ def site_pages(conffile=CONFFILE) -> list[str]:
     names = [settings.get(f"{name.upper()}_SAVE_AS", f"{name}.html") for name in settings["DIRECT_TEMPLATES"]]
     if settings.get("GUIDE_SEARCH", True):
         names.append(SEARCH_PAGE)
+    if "print" in settings.get("GUIDE_EDITIONS", ()):
+        names.append("print.html")  # the print edition (editions/printed.py)
     content = conffile.parent / settings["PATH"]
     for folder in settings["PAGE_PATHS"]:
         for path in sorted((content / folder).rglob("*")):

@@ -284,6 +284,11 @@ def test_a_content_folder_that_does_not_exist(guide, tmp_path):
         ),
         ("GUIDE_SIDEBAR", "1", "GUIDE_SIDEBAR is not a setting of the guide plugin"),
         (
+            "GUIDE_EDITIONS",
+            '"epub"',
+            'GUIDE_EDITIONS \'epub\' must be a list of editions from "epub" and "print"',
+        ),
+        (
             "SITEURL",
             '"https://x.org/guide#frag"',
             "SITEURL 'https://x.org/guide#frag' must be an absolute http(s) address with no query, fragment",
@@ -342,6 +347,12 @@ def test_a_wrong_setting_is_one_line_naming_the_settings_file(guide, setting, va
             None,
         ),
         ({"DEFAULT_LANG": "pt-BR"}, None),
+        # The editions: their names, and the EPUB's file name, which is a path in the site.
+        ({"GUIDE_EDITIONS": ["pdf"]}, "GUIDE_EDITIONS"),
+        ({"GUIDE_EDITION_NAME": "../book"}, "GUIDE_EDITION_NAME"),
+        ({"GUIDE_EDITION_NAME": "book.epub"}, "GUIDE_EDITION_NAME"),
+        ({"GUIDE_EDITION_IDENTIFIER": "two words"}, "GUIDE_EDITION_IDENTIFIER"),
+        ({"GUIDE_EDITIONS": ["print", "epub"], "GUIDE_EDITION_NAME": "my-guide_2"}, None),
     ],
 )
 def test_settings_that_reach_every_pages_links_or_policy_are_checked(settings, refused):

@@ -135,6 +135,18 @@ def test_last_updated_and_edit_link(guide, tmp_path):
     assert result.soup("b.html").select_one(".page-meta time") is None  # never committed
 
 
+def test_the_edit_link_percent_encodes_each_segment_of_the_files_path(guide):
+    """14: a `#`, `?`, `&` or space in a file name is part of the name: the edit link
+    encodes each path segment, so none cuts the address short."""
+    guide.page("a b#c?d&e.md", title="A", slug="a", sortorder="0101")
+    result = guide.build(settings={"GUIDE_SOURCE_URL": '"https://github.com/owner/repo/blob/main/"'})
+    assert result.returncode == 0, result.stderr
+    assert result.soup("a.html").select_one("a.edit-link")["href"] == (
+        # from the content folder: no git here
+        "https://github.com/owner/repo/blob/main/pages/a%20b%23c%3Fd%26e.md"
+    )
+
+
 def test_description_falls_back_to_the_first_paragraph(guide):
     body = "## Heading\n\n" + "A long first paragraph about servers and hosting. " * 5 + "\n\nSecond.\n"
     guide.page("a.md", body=body, title="A", slug="a", sortorder="0101")

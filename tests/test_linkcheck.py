@@ -296,12 +296,11 @@ def fresh_cache(guide: Guide, cache: Path) -> Path:
     return cache
 
 
-def linkcheck(guide: Guide, cache: Path, *options: str, resolver=None, **settings) -> tuple[int, str, str]:
-    """guide-linkcheck in this process (the tests' resolver answers .test names): its exit
-    status, report and error lines."""
-    values = {**FAST, **settings}
+def linkcheck_argv(guide: Guide, cache: Path, *options: str, **settings) -> list[str]:
+    """guide-linkcheck's arguments for `guide`, with a cache folder of its own, `options`
+    and `settings` (as `-e` takes them)."""
     fresh_cache(guide, cache)
-    argv = [
+    return [
         str(guide.content),
         "-o",
         str(guide.output),
@@ -311,8 +310,14 @@ def linkcheck(guide: Guide, cache: Path, *options: str, resolver=None, **setting
         str(cache),
         *options,
         "-e",
-        *(f"{key}={json.dumps(value)}" for key, value in values.items()),
+        *(f"{key}={json.dumps(value)}" for key, value in settings.items()),
     ]
+
+
+def linkcheck(guide: Guide, cache: Path, *options: str, resolver=None, **settings) -> tuple[int, str, str]:
+    """guide-linkcheck in this process (the tests' resolver answers .test names): its exit
+    status, report and error lines."""
+    argv = linkcheck_argv(guide, cache, *options, **{**FAST, **settings})
     out, err = io.StringIO(), io.StringIO()
     status = cli.run(argv, resolver=resolver or TestHosts(), out=out, err=err)
     return status, out.getvalue(), err.getvalue()

@@ -36,6 +36,7 @@ def sitemap_entries(xml: bytes) -> list[dict[str, str]]:
 def test_sitemap_lists_the_pages_under_the_absolute_siteurl(published_site):
     entries = sitemap_entries((published_site.output / "sitemap.xml").read_bytes())
     assert [entry["loc"] for entry in entries] == [
+        f"{PUBLISHED_SITEURL}/full-stack-python.epub",  # the EPUB edition (publishconf.py)
         f"{PUBLISHED_SITEURL}/index.html",
         f"{PUBLISHED_SITEURL}/servers.html",
         f"{PUBLISHED_SITEURL}/table-of-contents.html",
@@ -64,6 +65,7 @@ def test_each_pages_lastmod_is_the_last_commit_that_touched_its_source(guide):
     assert b"<loc>https://example.org/a&amp;b/a.html</loc>" in xml
     dates = {entry["loc"].rsplit("/", 1)[1]: entry["lastmod"] for entry in sitemap_entries(xml)}
     assert dates == {
+        "full-stack-python.epub": "2025-01-02T03:04:05+00:00",
         "a.html": "2024-05-01T12:00:00+00:00",
         "b.html": "2025-01-02T03:04:05+00:00",
         "index.html": "2025-01-02T03:04:05+00:00",
@@ -197,6 +199,7 @@ def test_make_publish_twice_gives_identical_files(tmp_path, content_copy):
         and "sitemap.xml" in before
         and any(name.startswith("pagefind/") for name in before)
     )
+    assert "full-stack-python.epub" in before and "print.html" in before  # the editions, same bytes too
 
 
 BREAKAGES = [

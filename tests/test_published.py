@@ -110,9 +110,11 @@ def test_llms_txt_takes_titles_and_descriptions_as_text_never_as_links_or_tags(s
     text = site.html("llms.txt")
     rendered = BeautifulSoup(markdown.markdown(text), "lxml")
     links = rendered.find_all("a")
-    assert all(link["href"].startswith(f"{SITEURL}/") and link["href"].endswith(".md") for link in links), (
-        links
-    )
+    assert all(
+        link["href"].startswith(f"{SITEURL}/")
+        and (link["href"].endswith(".md") or link["href"] == f"{SITEURL}/print.html")  # the print edition
+        for link in links
+    ), links
     assert rendered.find("script") is None and rendered.find("img") is None
     assert "javascript:" not in " ".join(link["href"] for link in links)
     evil = next(link for link in links if link["href"] == f"{SITEURL}/evil.md")
@@ -183,6 +185,28 @@ def test_a_draft_is_in_no_output(site):
         assert "quixotrope" not in text and "draft" not in name, name
     # Nor in the search index: it counts the listed pages only (the hidden page's test).
     assert "Draft" not in site.html("llms.txt") and "draft" not in site.html("sitemap.xml")
+
+
+def test_the_editions_hold_titles_as_text_no_script_and_no_hidden_or_draft_page(site):
+    import zipfile
+
+    with zipfile.ZipFile(site.output / "full-stack-python.epub") as book:
+        files = {name: book.read(name).decode("utf-8", "replace") for name in book.namelist()}
+    assert "EPUB/site/hidden.xhtml" not in files and "EPUB/site/draft.xhtml" not in files
+    for name, text in [*files.items(), ("print.html", site.html("print.html"))]:
+        assert "quixotrope" not in text and "zanzibarian" not in text, name
+        if name.endswith((".xhtml", ".html")):
+            soup = BeautifulSoup(text, "xml" if name.endswith(".xhtml") else "lxml").find("body")
+            assert soup.find("script") is None, name  # the pages' text (the theme's head has its own)
+            assert not soup.find_all(lambda tag: any(key.startswith("on") for key in tag.attrs)), name
+            hrefs = ["".join(a["href"].split()).lower() for a in soup.find_all("a", href=True)]
+            assert not [href for href in hrefs if href.startswith(("javascript:", "vbscript:", "data:"))], (
+                name
+            )
+    evil = BeautifulSoup(files["EPUB/site/evil.xhtml"], "xml")
+    assert evil.find("h1").get_text() == evil.find("title").get_text() == EVIL_TITLE
+    assert BeautifulSoup(files["EPUB/site/serveurs.xhtml"], "xml").find("html")["lang"] == "fr"
+    assert site.soup("print.html").select_one("article#serveurs")["lang"] == "fr"
 
 
 # 5. Links that run script ----------------------------------------------------------------

@@ -5,6 +5,8 @@ it writes (its page's blocks are compared with the package's own files)."""
 
 from __future__ import annotations
 
+import errno
+import json
 import os
 import re
 import runpy
@@ -13,7 +15,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import REPO
+from pelican.plugins.guide import quickstart as quickstart_module
 from pelican.plugins.guide.quickstart import DEFAULTS, render, starter_files
 from ruamel.yaml import YAML
 from test_github import check_jsonschema, zizmor
@@ -178,3 +182,183 @@ def test_the_manual_check_names_a_file_that_drifted(monkeypatch):
     blocks.pop("files")
     drifted = [name for name, shown in blocks.items() if shown != module.render(name, DEFAULTS)]
     assert drifted == ["pelicanconf.py"]
+
+
+# At its limits: Ctrl-C, a full disk, what it is given, links --------------------------
+
+
+def test_ctrl_c_at_the_prompt_is_one_line_and_a_non_zero_exit(tmp_path):
+    """8: no traceback; nothing written; status 130, as a shell reports an interrupt."""
+    folder = tmp_path / "guide"
+    process = subprocess.Popen(
+        [str(QUICKSTART), str(folder)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        asked = b""
+        while b"Title of the guide [My Guide]: " not in asked:
+            chunk = os.read(process.stdout.fileno(), 4096)  # the prompt ends with no line end
+            assert chunk, process.stderr.read()
+            asked += chunk
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 130
+    assert err.decode().splitlines() == ["error: interrupted; nothing was written"]
+    assert not folder.exists()
+
+
+class FullDisk:
+    """os.fdopen for files that hold `room` more bytes, then fail as a full disk does: what
+    fits is written, then ENOSPC."""
+
+    def __init__(self, room: int):
+        self.room = room
+        self.real = os.fdopen
+
+    def __call__(self, handle, mode="r", *args, **kwargs):
+        opened = self.real(handle, mode, *args, **kwargs)
+        if "w" not in mode:
+            return opened
+        disk = self
+
+        class Filling:
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *exc):
+                opened.close()
+
+            def write(self, data):
+                fits = data[: max(disk.room, 0)]
+                opened.write(fits)
+                opened.flush()
+                disk.room -= len(fits)
+                if len(fits) < len(data):
+                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+                return len(data)
+
+        return Filling()
+
+
+def test_on_a_full_disk_each_file_is_whole_or_absent_and_a_rerun_finishes(tmp_path, monkeypatch, capsys):
+    """9: the disk fills halfway through the image: the error says so in words and names
+    the file; no file is cut short (no 0-byte image), no temporary file is left; the next
+    run writes the rest and keeps what was written."""
+    folder = tmp_path / "guide"
+    names = starter_files()
+    image = "content/img/page-layout.svg"
+    before = names[: names.index(image)]
+    expected = {name: quickstart_module.file_data(name, DEFAULTS) for name in names}
+    room = sum(len(expected[name]) for name in before) + len(expected[image]) // 2
+    monkeypatch.setattr(os, "fdopen", FullDisk(room))
+    with pytest.raises(SystemExit) as stopped:
+        quickstart_module.main([str(folder), "--yes"])
+    monkeypatch.undo()
+    assert stopped.value.code == (
+        f"error: cannot write the new guide in {folder}: No space left on device, writing {image}; "
+        f"the {len(before)} files written before it are whole, and nothing of that file was left: "
+        "make room and run it again, which keeps what is there"
+    )
+    on_disk = {
+        path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()
+    }
+    assert on_disk == {name: expected[name] for name in before}  # whole, and nothing else
+    capsys.readouterr()
+
+    quickstart_module.main([str(folder), "--yes"])
+    printed = capsys.readouterr().out
+    assert f"wrote {folder}/{image}" in printed and f"kept {folder}/{before[0]}: it exists" in printed
+    on_disk = {
+        path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()
+    }
+    assert on_disk == expected
+
+
+def test_a_file_an_earlier_run_cut_short_is_completed(tmp_path):
+    """9: the 0-byte image an older version left on a full disk is not kept: the rerun
+    completes it (it holds only the start of what would be written); a file of the
+    author's own is kept."""
+    folder = tmp_path / "guide"
+    (folder / "content" / "img").mkdir(parents=True)
+    (folder / "content" / "img" / "page-layout.svg").write_bytes(b"")
+    (folder / "Makefile").write_text("mine\n")
+    done = quickstart(folder, "--yes")
+    assert done.returncode == 0, done.stderr
+    image = folder / "content" / "img" / "page-layout.svg"
+    assert image.read_bytes() == quickstart_module.file_data("content/img/page-layout.svg", DEFAULTS)
+    assert (
+        f"completed {folder}/content/img/page-layout.svg: an earlier run had written only its start"
+        in done.stdout
+    )
+    assert (folder / "Makefile").read_text() == "mine\n"
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("--url", "https://x.org/\ny"),
+        ("--url", "https://x.org/\x1b[31m"),
+        ("--url", "https://x.org/a b"),
+        ("--url", "javascript:alert(1)"),
+        ("--url", "https://"),
+        ("--url", "https://x.org:99999/"),
+        ("--url", "https://user:secret@x.org/"),
+        ("--title", ""),
+        ("--title", "A\nB"),
+        ("--title", "Red \x1b[31mtitle"),
+        ("--title", "T" * 201),
+    ],
+    ids=repr,
+)
+def test_every_option_is_checked_on_the_command_line_in_one_line(tmp_path, option, value):
+    """10: refused before anything is written, in one line that shows the value as text."""
+    folder = tmp_path / "guide"
+    with pytest.raises(SystemExit) as refused:
+        quickstart_module.main([str(folder), "--yes", option, value])
+    message = refused.value.code  # what sys.exit prints, then exit status 1
+    assert "\n" not in message and "\x1b" not in message and not folder.exists()
+    assert message.startswith(f"error: {option} {json.dumps(value)}: the ")
+
+
+def test_every_answer_is_checked_at_the_prompt(tmp_path):
+    """10: the same rules at the prompt: a wrong answer is said, then asked again."""
+    folder = tmp_path / "guide"
+    done = quickstart(
+        folder, answers="Red \x1b[31mtitle\nGood title\nhttps://x.org/\x00y\nhttps://x.org/ok\n"
+    )
+    assert done.returncode == 0, done.stderr
+    assert 'with no control character: "Red \\u001b[31mtitle"' in done.stdout
+    assert (
+        'with no space, quote, control character, query or fragment: "https://x.org/\\u0000y"' in done.stdout
+    )
+    settings = runpy.run_path(str(folder / "pelicanconf.py"))
+    assert settings["SITENAME"] == "Good title" and settings["GUIDE_PUBLIC_URL"] == "https://x.org/ok"
+
+
+@pytest.mark.parametrize("linked", ["the folder", "content"])
+def test_a_linked_folder_is_refused_unless_told(tmp_path, linked):
+    """10: a folder of the new guide that is a link elsewhere would have it write there:
+    refused in one line with nothing written, unless --follow-links."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    folder = tmp_path / "guide"
+    if linked == "the folder":
+        folder.symlink_to(elsewhere)
+        link = folder
+    else:
+        folder.mkdir()
+        link = folder / "content"
+        link.symlink_to(elsewhere)
+    refused = quickstart(folder, "--yes")
+    assert refused.returncode == 1 and list(elsewhere.iterdir()) == []
+    assert refused.stderr == (
+        f"error: {link} is a link to {elsewhere}; guide-quickstart writes only into real folders, so that "
+        "nothing lands outside the new guide (--follow-links writes through it)\n"
+    )
+    told = quickstart(folder, "--yes", "--follow-links")
+    assert told.returncode == 0, told.stderr
+    assert any(elsewhere.rglob("*.md"))

@@ -100,7 +100,14 @@ def server(request, tmp_path_factory):
         ("/leak.txt", (404,)),  # a link to a file outside the folder
         ("/theme/", (404,)),  # a folder without an index: never listed
         ("/theme", (301, 404)),
-        ("/../secret.txt", (400, 403, 404)),
+        # Out of the folder, however written: the site's 404 page, never tornado's 403.
+        ("/../secret.txt", (404,)),
+        ("/../", (404,)),
+        ("/%2e%2e/", (404,)),
+        ("/%2e%2e/secret.txt", (404,)),
+        ("/..%2fsecret.txt", (404,)),
+        ("//etc/passwd", (404,)),
+        ("/a.html/../../secret.txt", (404,)),
     ],
 )
 def test_a_request_for_what_the_site_does_not_publish_is_refused_quietly(server, path, statuses):
@@ -182,11 +189,13 @@ def test_the_live_reload_socket_opens_only_for_the_servers_own_pages(server):
         finally:
             loop.close()
 
-    assert (
-        connect(f"http://127.0.0.1:{server.port}")
-        and connect(f"http://localhost:{server.port}")
-        and connect(None)
-    )
+    assert connect(f"http://127.0.0.1:{server.port}") and connect(None)
+    assert connect(f"http://localhost:{server.port}", host=f"localhost:{server.port}")
+    # Only the page's own origin: not another port of this machine (another local site),
+    # not another of its names, not https, not a page of another site.
+    assert not connect(f"http://127.0.0.1:{server.port + 1}")
+    assert not connect(f"http://localhost:{server.port}")  # asked at 127.0.0.1
+    assert not connect(f"https://127.0.0.1:{server.port}")
     assert not connect("http://attacker.example")
     assert not connect(None, host=f"attacker.example:{server.port}")
     assert server.request("/livereload.js", {"Host": "attacker.example"})[0] == 403
@@ -209,5 +218,7 @@ def test_the_live_reload_socket_opens_only_for_the_servers_own_pages(server):
 )
 def test_the_host_rule(host, bound, allowed):
     assert allowed_host(host, bound) is allowed
-    assert allowed_origin(f"http://{host}", bound) is allowed
-    assert allowed_origin("null", bound) is False
+    assert allowed_origin(f"http://{host}", host, bound) is allowed
+    assert allowed_origin("null", host, bound) is False
+    assert allowed_origin(f"https://{host}", host, bound) is False
+    assert allowed_origin(f"http://{host}", "elsewhere.example", bound) is False

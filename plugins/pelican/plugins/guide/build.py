@@ -123,7 +123,7 @@ def build(argv: list[str], adjust=None, out=sys.stdout, discard=None) -> int:
     from pelican import Pelican
     from pelican.log import LimitFilter, console
 
-    from .outputdir import Lock, make_staging, refusal, remove_stale_staging, swap
+    from .outputdir import Lock, Staging, delete_folder, refusal, remove_stale_staging, swap
     from .run import end
 
     options = parse(build_parser(), argv)
@@ -184,13 +184,13 @@ def build(argv: list[str], adjust=None, out=sys.stdout, discard=None) -> int:
     try:
         try:
             remove_stale_staging(output)
-            staging = make_staging(output)
+            staging = Staging(output)
         except OSError as error:
             return fail(
                 f"cannot write beside OUTPUTDIR {requested}: {error.strerror} "
                 f"({error.filename or output}); nothing was touched"
             )
-        settings["OUTPUT_PATH"] = staging
+        settings["OUTPUT_PATH"] = staging.path
         settings[PREVIOUS_SITE] = output
         settings["DELETE_OUTPUT_DIRECTORY"] = False
         # Pelican copies a file of the content folder only when it is newer than its copy,
@@ -200,8 +200,11 @@ def build(argv: list[str], adjust=None, out=sys.stdout, discard=None) -> int:
             Pelican(settings).run()
         finally:
             end(settings)  # what the build found is said, whether it finished or stopped
-        swap(staging, output, retained, discard)
+        old = swap(staging.path, output, retained)
+        staging.handed_over()  # the folder is the live site now: the guardian leaves it
         staging = None
+        if old is not None:
+            (discard or delete_folder)(old)
         return 0
     except KeyboardInterrupt:
         return fail("interrupted; the output folder was left as it was")
@@ -211,9 +214,7 @@ def build(argv: list[str], adjust=None, out=sys.stdout, discard=None) -> int:
         return fail(f"{describe(error, settings_file)}; {requested} was left as it was")
     finally:
         if staging is not None:
-            import shutil
-
-            shutil.rmtree(staging, ignore_errors=True)
+            staging.discard()  # a failed build's folder; the guardian goes too
         lock.release()
 
 

@@ -51,6 +51,7 @@ class DevSettings:
 
     def __call__(self, settings) -> None:
         settings[RESIDENT] = True  # the next build finds this one's work in memory
+        settings["GUIDE_EDITIONS"] = ()  # an edit would make the whole book again: make epub does
         if self.serving:
             settings["GUIDE_DEV_SCRIPT_HASHES"] = [sha256_base64(LIVERELOAD_SNIPPET)]
             settings[search.INDEX_LATER] = True

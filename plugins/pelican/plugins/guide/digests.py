@@ -23,6 +23,11 @@ NOT_IN_OUTPUT = frozenset(
         "GUIDE_WORKERS",
         "GUIDE_STRICT",
         "GUIDE_CACHE",
+        # The editions shape only their own files, and the contents pages through their
+        # downloads, which those pages' keys hold (writer.py).
+        "GUIDE_EDITIONS",
+        "GUIDE_EDITION_NAME",
+        "GUIDE_EDITION_IDENTIFIER",
         "DEBUG",
         "WRITE_SELECTED",
         "PORT",
@@ -63,7 +68,7 @@ def code_digest() -> str:
     for path in sorted(Path(__file__).parent.rglob("*.py")):
         if path.parent.name != "linkcheck":  # make linkcheck's code shapes no page
             hasher.update(path.read_bytes())
-    for name in ("pelican", "markdown", "pygments", "jinja2", "lxml"):
+    for name in ("pelican", "markdown", "pygments", "jinja2", "lxml", "ebooklib"):
         hasher.update(version(name).encode())
     return hasher.hexdigest()
 

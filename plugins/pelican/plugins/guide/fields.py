@@ -6,10 +6,13 @@ value, or raises `FieldError` saying what was expected.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from html import unescape
 from typing import NamedTuple
+
+from .limits import MAX_NESTING, MAX_SLUG_CHARS, MAX_SORTORDER_DIGITS
 
 DESCRIPTION_MAX_CHARS = 160
 
@@ -125,9 +128,16 @@ def parse_title(value: str | None) -> str:
     return text
 
 
-def parse_slug(value: str | None) -> str:
+def parse_slug(value: str | None, field: str = "slug") -> str:
     """The output file's name. Capitals are allowed (a warning elsewhere): URLs keep them."""
     text = _plain(value)
+    if len(text) > MAX_SLUG_CHARS:
+        raise FieldError(
+            field,
+            _start(text),
+            f"has {len(text):,} characters, more than the {MAX_SLUG_CHARS} a slug may have (MAX_SLUG_CHARS: "
+            "it names the page's files, and a file name holds 255 bytes at most); shorten it",
+        )
     if not text or not _SLUG.fullmatch(text) or ".." in text:
         raise FieldError(
             "slug",
@@ -141,7 +151,14 @@ def parse_slug(value: str | None) -> str:
 def parse_sortorder(value: str | None, section_digits: dict[int, int]) -> SortOrder:
     text = _plain(value)
     if not text or not text.isascii() or not text.isdigit():
-        raise FieldError("sortorder", value, "must be digits only, like 0502")
+        raise FieldError("sortorder", _start(value), "must be digits only, like 0502")
+    if len(text) > MAX_SORTORDER_DIGITS:
+        raise FieldError(
+            "sortorder",
+            _start(text),
+            f"has {len(text):,} digits, more than the {MAX_SORTORDER_DIGITS} a sortorder may have "
+            "(MAX_SORTORDER_DIGITS); write 2 digits of chapter, then the position, like 0502",
+        )
     if len(text) < 3:
         raise FieldError(
             "sortorder", value, "must have at least 3 digits: 2 for the chapter, then the position"
@@ -184,6 +201,8 @@ def parse_aliases(value: str | None, slug: str = "") -> tuple[str, ...]:
     aliases = tuple(part.strip() for part in value.split(",") if part.strip())
     seen: set[str] = set()
     for alias in aliases:
+        if len(alias) > MAX_SLUG_CHARS:
+            parse_slug(alias, "aliases")  # says how long, and the limit
         try:
             parse_slug(alias)
         except FieldError:
@@ -220,6 +239,61 @@ def control_character(body: str, first_line: int) -> str | None:
     return f"line {line}, column {column} holds a control character, U+{ord(found[0]):04X}; remove it"
 
 
+# What opens a level at a line's start: indentation, a `>`, a list marker ("- - x" is a
+# list in a list). Each level takes one character of these at least: a line that starts
+# with fewer than MAX_NESTING cannot be too deep, and only the others are looked at.
+_OPENING = r"[ \t>*+\-0-9.)]"
+_FIRST_MAY_BE_DEEP = re.compile(rf"{_OPENING}{{{MAX_NESTING}}}")
+_NEXT_MAY_BE_DEEP = re.compile(rf"\n(?={_OPENING}{{{MAX_NESTING}}})")
+_PREFIX = re.compile(rf"{_OPENING}+")
+_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?=[ \t])")
+_FENCE = re.compile(r"^[ \t>]*(`{3,}|~{3,})", re.MULTILINE)
+
+
+def _levels(prefix: str) -> int:
+    """How deep a line's start puts it: a level per `>` and per list marker, and per 4
+    columns of the indentation it starts with."""
+    indent = len(prefix) - len(prefix.lstrip(" \t"))
+    return len(prefix[:indent].expandtabs(4)) // 4 + prefix.count(">") + len(_MARKER.findall(prefix))
+
+
+def _fenced(body: str) -> list[tuple[int, int]]:
+    """The spans of fenced code blocks (``` or ~~~), where indentation is the code's own."""
+    spans, opened = [], None
+    for fence in _FENCE.finditer(body):
+        if opened is None:
+            opened = fence
+        elif fence[1][0] == opened[1][0] and len(fence[1]) >= len(opened[1]):
+            spans.append((opened.start(), fence.end()))
+            opened = None
+    if opened is not None:
+        spans.append((opened.start(), len(body)))
+    return spans
+
+
+def nesting_problem(body: str, first_line: int) -> str | None:
+    """The first line where the body nests lists and block quotes deeper than
+    MAX_NESTING, or None: found from the Markdown's line starts, before Markdown goes a
+    level deeper in its own stack for each."""
+    first = [0] if _FIRST_MAY_BE_DEEP.match(body) else []
+    starts = itertools.chain(first, (newline.end() for newline in _NEXT_MAY_BE_DEEP.finditer(body)))
+    fenced = None
+    for start in starts:
+        levels = _levels(_PREFIX.match(body, start)[0])
+        if levels <= MAX_NESTING:
+            continue
+        if fenced is None:
+            fenced = _fenced(body)
+        if any(begin <= start < end for begin, end in fenced):
+            continue
+        line = first_line + body.count("\n", 0, start)
+        return (
+            f"line {line}: lists or block quotes nested {levels:,} levels deep, more than the "
+            f"{MAX_NESTING} a page may have (MAX_NESTING); flatten them"
+        )
+    return None
+
+
 def parse_description(value: str | None, first_paragraph_html: str) -> str:
     """The `meta` field, or else the first paragraph as text, cut on a word boundary."""
     if value is not None:
@@ -239,6 +313,11 @@ def shorten(text: str, limit: int) -> str:
     if " " in cut and not text[limit - 1].isspace():
         cut = cut.rsplit(" ", 1)[0]
     return cut.rstrip(" ,;:.") + "…"
+
+
+def _start(value: str | None, chars: int = 24) -> str | None:
+    """A long value's start, for a message that must stay one readable line."""
+    return value if value is None or len(value) <= chars else value[:chars] + "..."
 
 
 def _plain(value: str | None) -> str:

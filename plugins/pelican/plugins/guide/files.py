@@ -3,6 +3,7 @@ site's stamp, hard links from the previous site, atomic replacements."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -40,10 +41,26 @@ def link_or_copy(source: str, target: str) -> None:
         shutil.copy2(source, target)
 
 
-def write_atomically(path: str, data: str | bytes) -> None:
-    folder = os.path.dirname(path)
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".guide-", suffix=".tmp")
-    with os.fdopen(handle, "wb") as written:
-        written.write(data.encode("utf-8") if isinstance(data, str) else data)
-    os.chmod(temporary, 0o644)
-    os.replace(temporary, path)
+def write_atomically(path: str, data: str | bytes, prefix: str = ".guide-") -> None:
+    """`path` holds `data` whole, or, when writing fails (a full disk), is as it was."""
+    _write_whole(path, data, os.replace, prefix)
+
+
+def write_new(path: str, data: str | bytes, prefix: str = ".guide-") -> None:
+    """A new file holding `data` whole, or none at all; FileExistsError if `path` exists
+    (a link to anything included), which is then left as it is."""
+    _write_whole(path, data, os.link, prefix)
+
+
+def _write_whole(path: str, data: str | bytes, put, prefix: str) -> None:
+    """`data` into a temporary file beside `path` (named with `prefix`), then
+    `put(temporary, path)`; the temporary file is removed whatever happens."""
+    handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path) or ".", prefix=prefix, suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as written:
+            written.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.chmod(temporary, 0o644)
+        put(temporary, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)  # after a rename, already gone

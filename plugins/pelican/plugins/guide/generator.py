@@ -21,6 +21,7 @@ from .run import run_of
 
 SEARCH_PAGE = "search.html"
 LLMS_TXT = "llms.txt"
+PRINT_SUMMARY = "every page in reading order, to print or to save as PDF"
 # What Markdown reads as syntax inside a line: emphasis, code, links, images, autolinks.
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]()!|~#])")
 
@@ -53,6 +54,13 @@ def llms_txt(settings, guide, public_url: str) -> bytes:
             address = base + quote(page.markdown_url, safe="/")
             lines.append(f"- [{markdown_text(page.title)}]({address}): {markdown_text(page.description)}")
         lines.append("")
+    if "print" in (settings.get("GUIDE_EDITIONS") or ()):  # llmstxt.org: what a reader may skip
+        lines += [
+            "## Optional",
+            "",
+            f"- [The whole guide on one page]({base}print.html): {PRINT_SUMMARY}",
+            "",
+        ]
     return "\n".join(lines).encode("utf-8")
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from . import report
+from .links import edit_address
 
 
 def _git(folder: str, *args: str) -> tuple[bool, bytes, str]:
@@ -129,7 +130,7 @@ def page_dates(settings, config, pages, known: Dates | None) -> Dates | None:
         page.updated = min(updated, latest) if updated and latest else updated
         if config.source_url:
             relative = os.path.relpath(real, top or os.path.realpath(settings["PATH"]))
-            page.edit_url = config.source_url + relative.replace(os.sep, "/")
+            page.edit_url = edit_address(config.source_url, relative)
         else:
             page.edit_url = None
     return dates

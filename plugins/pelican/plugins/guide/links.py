@@ -25,12 +25,13 @@ from __future__ import annotations
 import difflib
 import functools
 import hashlib
+import os
 import posixpath
 import re
 from collections import Counter
 from dataclasses import dataclass
 from html import unescape
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from . import report
 from .body import outside_code_spans
@@ -97,6 +98,13 @@ def settle(pages, plan, config, known: dict[str, Settled], content_folder: str) 
                 getattr(report, level)(page.source_path, message)
                 settler.reported.add((page.save_as, target))
     return Links(settled, frozenset(settler.reported), settler.sent)
+
+
+def edit_address(source_url: str, relative: str) -> str:
+    """A page's "Edit this page" address: GUIDE_SOURCE_URL and the file's path in the
+    repository, each segment percent-encoded (a `#`, `?`, `&` or space in a file name is
+    part of the name, not of the address)."""
+    return source_url + "/".join(quote(segment, safe="") for segment in relative.split(os.sep))
 
 
 def _trigrams(text: str) -> set[str]:

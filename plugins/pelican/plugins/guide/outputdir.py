@@ -6,7 +6,9 @@
   user's cache folder).
 - `Staging` is a uniquely named folder beside the output: the build writes there, and
   `swap` puts it in place in one rename (renameat2 RENAME_EXCHANGE), then deletes the old
-  site. A killed build leaves a staging folder the next build recognises and removes.
+  site. A build that fails removes it; a build that is killed (SIGKILL included) has it
+  removed by a small guardian process, which waits for the end of a pipe only the build
+  holds; should even that fail, the next build recognises it and removes it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import fcntl
 import hashlib
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 
 from .files import STAMP, read_stamp
@@ -129,12 +133,81 @@ def remove_stale_staging(output: str) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def make_staging(output: str) -> str:
-    parent, name = os.path.split(output)
-    staging = tempfile.mkdtemp(dir=parent, prefix=f".{name}.staging-")
-    os.chmod(staging, 0o755)
-    open(os.path.join(staging, STAGING_MARK), "w").close()
-    return staging
+# The guardian: it reads a line per staging folder begun (+) or ended (-), its path in hex;
+# when its stdin ends (the build process has ended, however), each folder begun and not
+# ended goes, if it is still one (marked as staging, or holding a site: the old site
+# after a swap).
+_GUARDIAN = """
+import os, shutil, sys
+left = set()
+for line in sys.stdin.buffer:
+    path = os.fsdecode(bytes.fromhex(line[1:].decode()))
+    (left.add if line[:1] == b"+" else left.discard)(path)
+for path in left:
+    if not os.path.islink(path) and any(os.path.exists(os.path.join(path, m)) for m in sys.argv[1:]):
+        shutil.rmtree(path, ignore_errors=True)
+"""
+
+
+class _Guardian:
+    """One small process per build process (a devserver's builds share it), started with
+    the first staging folder, holding the read end of a pipe whose write end only this
+    process (and its forked workers) holds."""
+
+    def __init__(self):
+        self.pid = None
+        self.pipe = None
+
+    def tell(self, sign: str, path: str) -> None:
+        if self.pid != os.getpid():
+            self.pid, self.pipe = os.getpid(), self._start()
+        if self.pipe is not None:
+            try:
+                os.write(self.pipe, f"{sign}{os.fsencode(path).hex()}\n".encode())
+            except OSError:  # the guardian is gone: the next build removes what this one leaves
+                self.pipe = None
+
+    @staticmethod
+    def _start() -> int | None:
+        read_end, write_end = os.pipe()
+        try:
+            # Its own session: a Ctrl-C meant for the build does not end it first.
+            subprocess.Popen(
+                [sys.executable, "-I", "-S", "-c", _GUARDIAN, STAGING_MARK, STAMP],
+                stdin=read_end,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        except OSError:  # no process to be had: the next build removes what this one leaves
+            os.close(write_end)
+            return None
+        finally:
+            os.close(read_end)
+        return write_end
+
+
+_guardian = _Guardian()
+
+
+class Staging:
+    """The folder a build writes its site into, beside the output, in the guardian's care."""
+
+    def __init__(self, output: str):
+        parent, name = os.path.split(output)
+        self.path = tempfile.mkdtemp(dir=parent, prefix=f".{name}.staging-")
+        os.chmod(self.path, 0o755)
+        open(os.path.join(self.path, STAGING_MARK), "w").close()
+        _guardian.tell("+", self.path)
+
+    def discard(self) -> None:
+        """The build is over: the folder goes if it is still there (a failed build)."""
+        shutil.rmtree(self.path, ignore_errors=True)
+        _guardian.tell("-", self.path)
+
+    def handed_over(self) -> None:
+        """The build is over and its folder swapped in: the guardian leaves it to the caller."""
+        _guardian.tell("-", self.path)
 
 
 def exchange(first: str, second: str) -> bool:
@@ -150,14 +223,14 @@ def exchange(first: str, second: str) -> bool:
     return result == 0
 
 
-def swap(staging: str, output: str, retained=(), discard=None) -> None:
-    """Put `staging` where `output` is, in one step; the old site is then deleted, or handed
-    to `discard` (the devserver deletes it after the reload). A next build removes one left
-    behind (remove_stale_staging): it bears a staging folder's name and the stamp."""
+def swap(staging: str, output: str, retained=()) -> str | None:
+    """Put `staging` where `output` is, in one step; where the old site is now (a folder with a
+    staging folder's name, which the caller deletes), or None when there was none. A next
+    build removes one left behind (remove_stale_staging): it bears the name and the stamp."""
     os.unlink(os.path.join(staging, STAGING_MARK))
     if not os.path.exists(output):
         os.rename(staging, output)
-        return
+        return None
     for name in retained:  # OUTPUT_RETENTION: CNAME, a gh-pages checkout's .git
         kept = os.path.join(output, name)
         if os.path.lexists(kept) and not os.path.lexists(os.path.join(staging, name)):
@@ -166,9 +239,9 @@ def swap(staging: str, output: str, retained=(), discard=None) -> None:
         old = staging + ".old"
         os.rename(output, old)  # the live path is missing only between these two renames
         os.rename(staging, output)
-        staging = old
-    (discard or _delete)(staging)  # the old site, at the staging folder's name
+        return old
+    return staging  # the old site, at the staging folder's name
 
 
-def _delete(folder: str) -> None:
+def delete_folder(folder: str) -> None:
     shutil.rmtree(folder, ignore_errors=True)

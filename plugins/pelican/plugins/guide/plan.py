@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from . import report
+from . import editions, report
 from .files import STAMP
 from .generator import LLMS_TXT, SEARCH_PAGE, alias_save_as
 from .search import FOLDER as SEARCH_FOLDER
@@ -77,6 +77,8 @@ def plan(settings, config, pages, generators) -> Plan:
     if config.publish:
         for name in PUBLISHING_FILES:
             planned.add(name, "the guide plugin's publishing files")
+    for name in editions.planned(config):
+        planned.add(name, "the guide plugin's editions (GUIDE_EDITIONS)")
     planned.add(STAMP, "the guide plugin's stamp")
     for page in pages.every:
         planned.add(page.save_as, page.source_path)

@@ -9,7 +9,7 @@ rest comes from (Pelican's content cache, the last build's values, the previous 
     content_object_init       on_page_made     pages: a page's address, fixed as Pelican makes it
     page_generator_finalized  order_pages      pages, navigation: checked, ordered, their sidebars
     static_generator_finalized keep_static_files staticfiles: the content folder's other files
-    all_generators_finalized  plan_and_settle  plan, links, gitdates: every file, every link
+    all_generators_finalized  plan_and_settle  plan, links, gitdates, editions: every file, every link
     get_writer                guide_writer     writer: renders what changed
     finalized                 finish           writer, search, check, publish, lastbuild
 
@@ -29,7 +29,7 @@ import time
 
 from pelican.contents import Page
 
-from . import lastbuild, links, pagecache, pages, plan, report, search, sitesettings, staticfiles
+from . import editions, lastbuild, links, pagecache, pages, plan, report, search, sitesettings, staticfiles
 from .check import CONTENTS_PAGES, site_check
 from .errors import GuideBuildFailed, GuideSettingsError
 from .generator import GuideGenerator
@@ -105,7 +105,10 @@ def configure_generator(generator) -> None:
     run = run_of(generator.settings)
     configure_environment(generator.env, generator.settings, run.config.cache, run.cache)
     generator.context.update(
-        GUIDE_STYLES=run.styles, GUIDE_PUBLIC_URL=run.config.public_url, GUIDE_SEARCH=run.config.search
+        GUIDE_STYLES=run.styles,
+        GUIDE_PUBLIC_URL=run.config.public_url,
+        GUIDE_SEARCH=run.config.search,
+        GUIDE_DOWNLOADS=None,  # the editions', once made
     )
 
 
@@ -172,6 +175,11 @@ def plan_and_settle(generators) -> None:
             "set SITEURL to where the site is served",
         )
     stop_on_problems(run, "nothing was written")
+    if config.editions:  # before anything is rendered: the contents pages give the EPUB's size
+        run.editions = editions.make_for_site(
+            generators, config, run.pages.guide, run.plan.files, run.links.reported
+        )
+        run.timings.lap("editions")
 
 
 @unless_idle
@@ -201,7 +209,8 @@ def finish(pelican) -> None:
         )
         writer.link_unchanged()
         timings.lap("linking")
-        check = site_check(settings, config, run.pages, run.plan, run.links, output, run.last)
+        made = editions.facts(config, settings) if config.editions else None
+        check = site_check(settings, config, run.pages, run.plan, run.links, output, run.last, made)
         try:
             errors = check.run_pages()
             timings.lap("check")
@@ -223,6 +232,7 @@ def finish(pelican) -> None:
         stop_on_problems(run, "the site was not swapped in")
         if config.publish:
             contents = [path for path in CONTENTS_PAGES if path in run.plan.theme_pages]
+            contents += [path for path in editions.planned(config) if path.endswith(".epub")]
             timings.counts["sitemap"] = write_publishing_files(
                 output, config.public_url, run.pages.listed, contents
             )

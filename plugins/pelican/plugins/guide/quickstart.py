@@ -5,20 +5,33 @@ It writes the files under `new-guide/`, the one source of what a new guide holds
 shows them, and a test keeps the two the same), with the guide's title, its public address
 and this package's version filled in. It asks for the title and the address unless
 `--yes` is given, and it never overwrites a file: one that exists is left as it is.
+
+What it is given is checked the same way at the prompt and on the command line. Each file
+is written whole or not at all (a temporary file, then a link to its name), so a full
+disk or a Ctrl-C leaves no partial file; a file that holds only the start of what it
+would write (what an older version left on a full disk) is completed. It writes only into
+real folders: a folder of the new guide that is a link elsewhere is refused unless
+`--follow-links` is given. Ctrl-C is one line and exit status 130.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
+import unicodedata
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .files import write_atomically, write_new
+
 STARTER = Path(__file__).parent / "new-guide"
 DEFAULTS = {"title": "My Guide", "public_url": "https://guide.example.org"}
+MAX_TITLE_CHARS = 200
+TEMPORARY_PREFIX = ".guide-quickstart-"  # a file being written; a killed run's is removed next time
 
 
 def starter_files() -> list[str]:
@@ -45,17 +58,37 @@ def render(relative: str, values: dict[str, str]) -> str:
     return text
 
 
+def _control(text: str) -> bool:
+    """A control or format character (ESC, a line end, a bidirectional override...)."""
+    return any(unicodedata.category(char) in ("Cc", "Cf", "Cs", "Zl", "Zp") for char in text)
+
+
 def title_problem(title: str) -> str | None:
-    if not title.strip() or "\n" in title:
-        return "the title must be one line of text"
+    if not title.strip() or _control(title) or len(title) > MAX_TITLE_CHARS:
+        return (
+            f"the title must be one line of text of {MAX_TITLE_CHARS} characters at most, "
+            "with no control character"
+        )
     return None
 
 
 def url_problem(url: str) -> str | None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc or any(char in url for char in " \"'<>\\?#"):
-        return 'the address must be an absolute http(s) address, like "https://guide.example.org"'
+    wrong = 'the address must be an absolute http(s) address, like "https://guide.example.org"'
+    if _control(url) or any(char.isspace() or char in "\"'<>\\?#`{}|^" for char in url):
+        return wrong + ", with no space, quote, control character, query or fragment"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a port that is no number
+    except ValueError:
+        return wrong
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.username or parts.password:
+        return wrong
     return None
+
+
+def shown(value: str) -> str:
+    """A value as one quoted line, whatever it holds."""
+    return json.dumps(value)
 
 
 def ask(question: str, default: str, problem) -> str:
@@ -68,26 +101,73 @@ def ask(question: str, default: str, problem) -> str:
         wrong = problem(answer)
         if wrong is None:
             return answer
-        print(wrong)
+        print(f"{wrong}: {shown(answer)}")
 
 
-def write(folder: Path, values: dict[str, str]) -> tuple[list[str], list[str]]:
-    """Write every file that does not exist yet; the ones written and the ones kept."""
-    written, kept = [], []
+def linked_folder(folder: Path) -> Path | None:
+    """The first folder the new guide's files would go into that exists as a link (the
+    guide's folder itself included), or None."""
+    folders = {folder}
     for relative in starter_files():
+        parent = (folder / relative).parent
+        while parent != folder:
+            folders.add(parent)
+            parent = parent.parent
+    return next((path for path in sorted(folders) if path.is_symlink()), None)
+
+
+def file_data(relative: str, values: dict[str, str]) -> bytes:
+    if relative.endswith((".svg", ".png", ".jpg")):
+        return (STARTER / relative).read_bytes()
+    return render(relative, values).encode("utf-8")
+
+
+def _cut_short(target: Path, data: bytes) -> bool:
+    """A regular file holding only the start of `data`: a write an earlier run could not finish."""
+    try:
+        return (
+            target.is_file()
+            and not target.is_symlink()
+            and data.startswith(target.read_bytes())
+            and (target.stat().st_size < len(data))
+        )
+    except OSError:
+        return False
+
+
+class Progress:
+    """What a run has written so far, for the line that says where it stopped."""
+
+    def __init__(self):
+        self.written: list[str] = []
+        self.completed: list[str] = []
+        self.kept: list[str] = []
+        self.current: str | None = None
+
+
+def write(folder: Path, values: dict[str, str], progress: Progress) -> None:
+    """Write every file that does not exist yet, each whole or not at all."""
+    for relative in starter_files():
+        progress.current = relative
         target = folder / relative
-        if target.exists() or target.is_symlink():
-            kept.append(relative)
-            continue
+        data = file_data(relative, values)
         target.parent.mkdir(parents=True, exist_ok=True)
-        if relative.endswith((".svg", ".png", ".jpg")):
-            data = (STARTER / relative).read_bytes()
-        else:
-            data = render(relative, values).encode("utf-8")
-        with open(target, "xb") as created:  # "x": never over a file made meanwhile
-            created.write(data)
-        written.append(relative)
-    return written, kept
+        for stale in target.parent.glob(f"{TEMPORARY_PREFIX}*"):  # a killed run's
+            with contextlib.suppress(OSError):
+                stale.unlink()
+        if _cut_short(target, data):
+            write_atomically(str(target), data, prefix=TEMPORARY_PREFIX)
+            progress.completed.append(relative)
+            continue
+        try:
+            write_new(
+                str(target), data, prefix=TEMPORARY_PREFIX
+            )  # never over a file, even one made meanwhile
+        except FileExistsError:
+            progress.kept.append(relative)
+            continue
+        progress.written.append(relative)
+    progress.current = None
 
 
 def parser() -> argparse.ArgumentParser:
@@ -105,17 +185,44 @@ def parser() -> argparse.ArgumentParser:
     made.add_argument(
         "--url", help=f"the address it will be published at (default: {DEFAULTS['public_url']})"
     )
+    made.add_argument(
+        "--follow-links",
+        action="store_true",
+        help="write through a folder of the new guide that is a link elsewhere (refused otherwise)",
+    )
     return made
 
 
 def main(argv: list[str] | None = None) -> None:
     options = parser().parse_args(argv)
-    folder = Path(options.folder)
+    progress = Progress()
+    try:
+        run(options, Path(options.folder), progress)
+    except KeyboardInterrupt:  # at a prompt, or while writing: each file is whole or absent
+        print(flush=True)  # off the prompt's line
+        done = len(progress.written) + len(progress.completed)
+        what = (
+            f"the {done} files written are whole, and no other was begun" if done else "nothing was written"
+        )
+        print(f"error: interrupted; {what}", file=sys.stderr, flush=True)
+        sys.exit(130)
+
+
+def run(options, folder: Path, progress: Progress) -> None:
     if folder.exists() and not folder.is_dir():
         sys.exit(f"error: {folder} is a file; choose a folder for the new guide")
-    for given, problem in ((options.title, title_problem), (options.url, url_problem)):
+    for flag, given, problem in (
+        ("--title", options.title, title_problem),
+        ("--url", options.url, url_problem),
+    ):
         if given is not None and problem(given):
-            sys.exit(f"error: {problem(given)}: {given!r}")
+            sys.exit(f"error: {flag} {shown(given)}: {problem(given)}")
+    linked = None if options.follow_links else linked_folder(folder)
+    if linked is not None:
+        sys.exit(
+            f"error: {linked} is a link to {os.path.realpath(linked)}; guide-quickstart writes only into "
+            "real folders, so that nothing lands outside the new guide (--follow-links writes through it)"
+        )
     title = options.title or DEFAULTS["title"]
     url = options.url or DEFAULTS["public_url"]
     if not options.yes:
@@ -125,12 +232,22 @@ def main(argv: list[str] | None = None) -> None:
         if options.url is None:
             url = ask("Address it will be published at", url, url_problem)
     try:
-        written, kept = write(folder, {"title": title, "public_url": url})
+        write(folder, {"title": title, "public_url": url}, progress)
     except OSError as error:
-        sys.exit(f"error: cannot write the new guide in {folder}: {error.strerror} ({error.filename})")
-    for relative in written:
+        done = len(progress.written) + len(progress.completed)
+        before = f"the {done} files written before it are whole, and " if done else ""
+        why = error.strerror or error.__class__.__name__
+        sys.exit(
+            f"error: cannot write the new guide in {folder}: {why}, writing {progress.current}; "
+            f"{before}nothing of that file was left: make room and run it again, which keeps what is there"
+        )
+    for relative in progress.written:
         print(f"wrote {os.path.join(options.folder, relative)}")
-    for relative in kept:
+    for relative in progress.completed:
+        print(
+            f"completed {os.path.join(options.folder, relative)}: an earlier run had written only its start"
+        )
+    for relative in progress.kept:
         print(f"kept {os.path.join(options.folder, relative)}: it exists, and is left as it is")
     print(f"Next: cd {options.folder} && make html  (make help lists the rest)")
 

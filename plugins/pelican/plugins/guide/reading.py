@@ -19,8 +19,10 @@ from pelican.utils import get_date
 
 from . import fields
 from .body import Note, inspect, text_of, unique_ids
+from .limits import MAX_PAGE_BYTES
 from .markdown_ext import GuideMarkdown, StyleTableOnce, without_comments
 from .theme import theme_ids
+from .watch import watched
 from .workers import forked_map
 
 EXTENSIONS = ("md", "markdown", "mkd", "mdown")  # the guide's pages
@@ -75,7 +77,13 @@ def _decode(raw: bytes) -> tuple[str, str | None]:
 
 
 def read_page(path: str, root: str, markdown: Markdown, config, reserved_ids=frozenset()) -> PageRead:
-    """One page file, read, converted and typed; problems become notes."""
+    """One page file, read, converted and typed; problems become notes. A page that takes
+    long is named meanwhile (watch.py)."""
+    with watched(path):
+        return _read_page(path, root, markdown, config, reserved_ids)
+
+
+def _read_page(path: str, root: str, markdown: Markdown, config, reserved_ids) -> PageRead:
     notes: list[Note] = []
 
     def fail(message: str) -> PageRead:
@@ -87,6 +95,12 @@ def read_page(path: str, root: str, markdown: Markdown, config, reserved_ids=fro
     if os.path.commonpath([real, root]) != root:
         return fail(f"is a link to {real}, outside the content folder; the build reads nothing there")
     try:
+        size = os.path.getsize(real)
+        if size > MAX_PAGE_BYTES:
+            return fail(
+                f"is {size / 2**20:.1f} MB, more than the {MAX_PAGE_BYTES // 2**20} MB a page may be "
+                "(MAX_PAGE_BYTES); split it into pages"
+            )
         raw = Path(path).read_bytes()
     except OSError as problem:
         return fail(f"cannot be read: {problem.strerror}")
@@ -165,8 +179,16 @@ def read_page(path: str, root: str, markdown: Markdown, config, reserved_ids=fro
     control = fields.control_character(header.body, header.body_line)
     if control:
         return fail(control)
+    deep = fields.nesting_problem(header.body, header.body_line)
+    if deep:
+        return fail(deep)
     markdown.reset()
-    html = markdown.convert(without_comments(header.body, markdown))
+    try:
+        html = markdown.convert(without_comments(header.body, markdown))
+    except RecursionError:  # nesting the line scan cannot see (raw HTML, say)
+        return fail(
+            "is nested too deeply for Markdown to convert (RecursionError); flatten its lists, quotes or HTML"
+        )
     body = inspect(html, config.image_hosts)
     notes += body.notes
     try:

@@ -22,6 +22,7 @@ from .report import Report
 from .settings import Config, guide_config
 
 if TYPE_CHECKING:
+    from .editions import Editions
     from .gitdates import Dates
     from .lastbuild import LastBuild
     from .links import Links
@@ -71,6 +72,7 @@ class Run:
     links: Links | None = None
     dates: Dates | None = None
     statics: dict[str, tuple] = field(default_factory=dict)  # the static files' stamps (staticfiles.py)
+    editions: Editions | None = None  # the EPUB and print.html, when GUIDE_EDITIONS asks
     writer: GuideWriter | None = None
 
     def last_build(self, build_id: str, checks: dict) -> LastBuild:

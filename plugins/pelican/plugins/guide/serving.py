@@ -9,7 +9,7 @@ Both answer as the published site's nginx does (deploy/nginx.conf), and no more:
   name is made to point here would send that name): its bound host, and localhost and
   the loopback addresses when it is bound to them, any IP address when it is bound to
   every interface. Others get 403; so does a live-reload WebSocket opened by a page of
-  another origin.
+  any other origin than the server's own (scheme, host and port, exactly).
 - quietly: nothing is printed per request, and a browser that goes away mid-answer (a
   reload, a cancelled load) is no error. Many requests at once are answered in threads,
   with a normal listen backlog.
@@ -23,7 +23,7 @@ import ipaddress
 import os
 import socket
 import sys
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 LOOPBACK = ("localhost", "127.0.0.1", "::1")
 EVERY_INTERFACE = ("", "0.0.0.0", "::")
@@ -73,12 +73,25 @@ def allowed_host(value: str, bound: str) -> bool:
     return _is_loopback(bound) and _is_loopback(name)
 
 
-def allowed_origin(origin: str | None, bound: str) -> bool:
-    """A page may open the live-reload WebSocket only from this server's own address."""
+def allowed_origin(origin: str | None, host: str | None, bound: str) -> bool:
+    """A page may open the live-reload WebSocket only if it is one of this server's own:
+    its origin is exactly the address the request was sent to (`host`, the Host header),
+    over http, the one scheme the devserver speaks; another port of this machine is
+    another site."""
     if origin is None:
         return True  # not a browser page: a browser always sends its page's origin
-    parts = urlsplit(origin)
-    return parts.scheme in ("http", "https") and allowed_host(parts.netloc, bound)
+    if host is None or not allowed_host(host, bound):
+        return False
+    try:
+        page, server = urlsplit(origin), urlsplit(f"//{host}")
+        return (
+            page.scheme == "http"
+            and not page.path
+            and page.hostname == server.hostname
+            and (page.port or 80) == (server.port or 80)
+        )
+    except ValueError:  # a port that is no number
+        return False
 
 
 def not_found_page(root: str) -> bytes:
@@ -87,6 +100,16 @@ def not_found_page(root: str) -> bytes:
             return page.read()
     except OSError:
         return b"<!doctype html><title>Not found</title><p>Not found."
+
+
+def leaves_root(url_path: str) -> bool:
+    """Whether a request's path climbs above the site's root (`/../`, `/%2e%2e/x`)."""
+    depth = 0
+    for segment in unquote(urlsplit(url_path).path).split("/"):
+        depth += -1 if segment == ".." else segment not in ("", ".")
+        if depth < 0:
+            return True
+    return False
 
 
 def servable(root: str, path: str) -> str | None:
@@ -118,6 +141,9 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         return True
 
     def send_head(self):
+        if leaves_root(self.path):  # http.server would drop the ".." and serve the root
+            self.send_error(404)
+            return None
         try:
             path = self.translate_path(self.path)
             if "\0" in path:
@@ -198,10 +224,14 @@ def live_application(root: str, host: str):
 
     class Reload(LiveReloadHandler):
         def prepare(self):
+            # Here, before tornado's own test, which takes an origin of any scheme whose
+            # host and port match, or a browser's word that it is the same origin.
             check_host(self)
+            if not self.check_origin(self.request.headers.get("Origin")):
+                raise web.HTTPError(403)
 
         def check_origin(self, origin):
-            return allowed_origin(origin, host)
+            return allowed_origin(origin, self.request.headers.get("Host"), host)
 
     class ReloadScript(LiveReloadJSHandler):
         def prepare(self):
@@ -216,11 +246,15 @@ def live_application(root: str, host: str):
                 raise web.HTTPError(400)
             return super().parse_url_path(url_path)
 
-        def validate_absolute_path(self, root, absolute_path):
+        async def get(self, path, include_body=True):
+            # tornado answers a path out of the folder (`/../`, `%2e%2e`, `//etc/passwd`, a
+            # link that leads out) or a folder without an index with its own 403 page, from
+            # wherever it finds it; as nginx, the site's 404 page. A refused Host, in
+            # prepare(), stays 403.
             try:
-                return super().validate_absolute_path(root, absolute_path)
+                await super().get(path, include_body)
             except web.HTTPError as error:
-                if error.status_code == 403:  # a folder, a link out of the folder: as nginx, 404
+                if error.status_code == 403:
                     raise web.HTTPError(404) from None
                 raise
             except (ValueError, UnicodeError):

@@ -45,6 +45,15 @@ DEFAULTS = {
     # Publishing files: sitemap.xml, robots.txt, .gz and .br copies (publishconf.py).
     "GUIDE_PUBLISH": False,
     "GUIDE_PRECOMPRESS": (".html", ".css", ".xml", ".svg", ".txt", ".js", ".json", ".md"),
+    # The whole guide to read offline, built with the site: "epub" (GUIDE_EDITION_NAME.epub)
+    # and "print" (print.html, one page to print or save as PDF). `make epub` and `make
+    # publish` ask for them; `make html` and the devserver build neither.
+    "GUIDE_EDITIONS": (),
+    # The EPUB's file name, without ".epub"; None: SITENAME as a slug, "full-stack-python".
+    "GUIDE_EDITION_NAME": None,
+    # The EPUB's identifier (dc:identifier), by which a reader's library knows a new copy of
+    # the book; None: a UUID made from the public address (or SITENAME), the same every build.
+    "GUIDE_EDITION_IDENTIFIER": None,
     # Keep what was read, rendered and checked in CACHE_PATH, so a rebuild redoes only what
     # changed: the pages in Pelican's content cache (the guide sets CACHE_CONTENT to this,
     # at the generator layer: pagecache.py), the rest in the guide's (lastbuild.py).
@@ -93,6 +102,9 @@ _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _IMAGE_HOST = re.compile(rf"(?:https?://)?(?:\*\.)?{_LABEL}(?:\.{_LABEL})*(?::\d{{1,5}})?")
 _SHA256_BASE64 = re.compile(r"[A-Za-z0-9+/]{43}=")
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+EDITIONS = ("epub", "print")
+# A file name that works on every system and in every URL: no folder, no leading dot.
+_EDITION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 
 
 @dataclass(frozen=True)
@@ -116,6 +128,9 @@ class Config:
     dev_script_hashes: tuple[str, ...]
     siteurl: str = ""
     linkcheck: LinkcheckConfig | None = None
+    editions: tuple[str, ...] = ()  # "epub", "print"
+    edition_name: str = ""  # the EPUB's file name, without ".epub"
+    edition_identifier: str = ""
 
     @property
     def placeholder_url(self) -> bool:
@@ -326,7 +341,51 @@ def guide_config(settings) -> Config:
         ),
         siteurl=siteurl.rstrip("/"),
         linkcheck=linkcheck_config(settings),
+        editions=_editions(settings),
+        edition_name=_edition_name(settings),
+        edition_identifier=_edition_identifier(settings, public),
     )
+
+
+def _editions(settings) -> tuple[str, ...]:
+    value = setting(settings, "GUIDE_EDITIONS")
+    if isinstance(value, str) or not isinstance(value, (list, tuple)) or not set(value) <= set(EDITIONS):
+        _fail("GUIDE_EDITIONS", value, 'must be a list of editions from "epub" and "print", like ["epub"]')
+    return tuple(name for name in EDITIONS if name in value)
+
+
+def _edition_name(settings) -> str:
+    value = setting(settings, "GUIDE_EDITION_NAME")
+    if value is None:
+        from pelican.settings import DEFAULT_CONFIG
+        from pelican.utils import slugify
+
+        substitutions = settings.get("SLUG_REGEX_SUBSTITUTIONS", DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"])
+        value = slugify(str(settings.get("SITENAME") or ""), regex_subs=substitutions)
+        return value if _EDITION_NAME.fullmatch(value or "") else "guide"
+    if not isinstance(value, str) or not _EDITION_NAME.fullmatch(value) or value.lower().endswith(".epub"):
+        _fail(
+            "GUIDE_EDITION_NAME",
+            value,
+            'must be a file name without ".epub" (letters, digits, ".", "_", "-"), like "full-stack-python"',
+        )
+    return value
+
+
+def _edition_identifier(settings, public_url: str) -> str:
+    value = setting(settings, "GUIDE_EDITION_IDENTIFIER")
+    if value is None:
+        import uuid
+
+        seed = public_url or f"guide:{settings.get('SITENAME', '')}"
+        return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, seed)}"
+    if not isinstance(value, str) or not value.strip() or any(char.isspace() for char in value):
+        _fail(
+            "GUIDE_EDITION_IDENTIFIER",
+            value,
+            'must be an identifier without spaces, like "urn:isbn:9780000000000" or "urn:uuid:..."',
+        )
+    return value
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from .markdown_ext import style_by_name
 CODE_BLOCK = '<div class="highlight">'  # what codehilite wraps each block in
 ENTRY_TEMPLATE = "partials/nav-entry.html"
 INIT_SCRIPT = "init.js"  # in the theme folder: inlined into every page's head
+EDITION_CSS = "editions/print.css"  # in the theme folder: inlined into print.html after the rest
 _RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 _HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{3,8}")
 _COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
@@ -160,6 +161,10 @@ class Stylesheets:
 
         self.plain = sheet(base)
         self.with_code = sheet(base + "\n" + code)
+        # print.html's own rules (the editions), in that page alone.
+        edition = Path(theme) / EDITION_CSS
+        extra = edition.read_text(encoding="utf-8") if edition.is_file() else ""
+        self.edition = sheet(base + "\n" + code + "\n" + extra)
         icon = Path(theme) / "favicon.svg"
         svg = " ".join(icon.read_text(encoding="utf-8").split()) if icon.exists() else ""
         # A data: URI, so the browser never asks for /favicon.ico; no spaces or quotes in it.

@@ -89,19 +89,27 @@ def data_key(base: str, name: str, source_key) -> str:
     return key_digest(base, name, source_key)
 
 
+def template_variables(context, name: str, relative_urls: bool, values) -> dict:
+    """What a template rendered into the site's file `name` is given: Pelican's context, with
+    the variables Pelican's writer gives each file, and `values`."""
+    local = context.copy()
+    local["localsiteurl"] = context.get("localsiteurl")
+    root = path_to_url(get_relative_path(name))
+    if relative_urls:
+        local["SITEURL"] = local["localsiteurl"] = root
+    local["output_file"] = name
+    # The site's root from this file, whatever SITEURL is: the theme loads its script and
+    # the search files by it, so a published site works from any address.
+    local["GUIDE_ROOT"] = root
+    local.update(values)
+    return local
+
+
 def render_file(
     output: str, name: str, template, context, relative_urls: bool, kwargs, in_place: bool
 ) -> None:
     """One template rendered into `output`/`name`, with the variables Pelican's writer gives."""
-    local = context.copy()
-    local["localsiteurl"] = context.get("localsiteurl")
-    if relative_urls:
-        local["SITEURL"] = local["localsiteurl"] = path_to_url(get_relative_path(name))
-    local["output_file"] = name
-    # The site's root from this file, whatever SITEURL is: the theme loads its script and
-    # the search files by it, so a published site works from any address.
-    local["GUIDE_ROOT"] = path_to_url(get_relative_path(name))
-    local.update(kwargs)
+    local = template_variables(context, name, relative_urls, kwargs)
     if local["localsiteurl"]:
         context["localsiteurl"] = local["localsiteurl"]  # what Pelican's Content links against
     html = template.render(local)
@@ -134,9 +142,15 @@ class GuideWriter(Writer):
 
     def key(self, name: str, template, kwargs) -> str:
         page = kwargs.get("page")
-        if page is None:  # a page of the theme: the whole guide's navigation
-            guide = self.run.pages.guide if self.run.pages else None
-            return key_digest(self.global_key, name, template.name, guide.digest if guide else None)
+        if page is None:  # a page of the theme: the whole guide's navigation, and its downloads
+            pages, made = self.run.pages, self.run.editions
+            return key_digest(
+                self.global_key,
+                name,
+                template.name,
+                pages.guide.digest if pages else None,
+                made.digest if made else None,
+            )
         return page_key(self.global_key, name, template.name, page)
 
     def write_file(

@@ -21,7 +21,9 @@ import os
 from ..digests import code_digest, key_digest
 from ..report import display_path
 from ..workers import forked_map
+from . import editions as edition_checks
 from . import page as checks
+from .editions import PRINT_PAGE, EditionFacts
 from .expected import Expected, Facts
 
 CONTENTS_PAGES = ("table-of-contents.html", "index.html")
@@ -77,6 +79,7 @@ class SiteCheck:
         redirects,
         reported,
         workers,
+        editions: EditionFacts | None = None,
     ):
         self.output = output
         self.stored = stored  # the last build's records of the previous site's files
@@ -89,6 +92,7 @@ class SiteCheck:
         self.redirects = redirects
         self.reported = reported
         self.workers = workers
+        self.editions = editions
         self.checked = 0
 
     def _key(self, path: str) -> str:
@@ -104,7 +108,7 @@ class SiteCheck:
                 self.siteurl,
                 self.public_url,
             )
-        contents = self.expected.contents if path in CONTENTS_PAGES else None
+        contents = self.expected.contents if path in (*CONTENTS_PAGES, PRINT_PAGE) else None
         return key_digest(
             code_digest(),
             path,
@@ -118,7 +122,10 @@ class SiteCheck:
     def _check(self, path: str) -> tuple[list[str], list[tuple]]:
         """The problems of one file, and the links whose files are not known in advance."""
         with open(os.path.join(self.output, path), encoding="utf-8") as written:
-            root = checks.parse(written.read())
+            try:
+                root = checks.parse(written.read())
+            except checks.Unreadable as problem:
+                return [str(problem)], []
         facts = self.facts.get(path)
         problems = checks.duplicate_ids(root)
         sidebar_urls = set()
@@ -139,6 +146,8 @@ class SiteCheck:
             if path in CONTENTS_PAGES:
                 problems += checks.check_contents(root, path, self.siteurl, self.expected.contents)
                 sidebar_urls |= {row.url for row in self.expected.contents}
+        elif path == PRINT_PAGE and self.editions is not None and self.editions.printed:
+            problems += edition_checks.check_print(root, self.expected)
         if self.public_url and (facts is not None or path in self.theme_pages):
             problems += checks.check_canonical(root, path, self.public_url)
         # Links to pages the expectations list are proven by the comparisons above.
@@ -188,6 +197,12 @@ class SiteCheck:
             if problems:
                 self.records[path][1] = None  # check it again next time
         self.checked = len(todo)
+        if self.editions is not None and self.editions.book:
+            book = os.path.join(self.output, self.editions.book)
+            errors += [
+                (None, f"{self.editions.book}: {problem}")
+                for problem in edition_checks.check_book(book, self.expected, self.editions)
+            ]
         return errors
 
     def settle(self) -> tuple[list[tuple], list[tuple], dict[str, list]]:
@@ -208,9 +223,10 @@ class SiteCheck:
         return errors, warnings, passed
 
 
-def site_check(settings, config, pages, plan, links, output: str, last) -> SiteCheck:
+def site_check(settings, config, pages, plan, links, output: str, last, editions=None) -> SiteCheck:
     """The check of the site written to `output`, its expectations from the pages' facts;
-    `last`: the last build's values, whose records of the previous site's files hold."""
+    `last`: the last build's values, whose records of the previous site's files hold;
+    `editions`: what the settings say of the editions (editions.facts)."""
     facts = [facts_of(page, True) for page in pages.listed] + [facts_of(page, False) for page in pages.hidden]
     return SiteCheck(
         output=output,
@@ -226,4 +242,5 @@ def site_check(settings, config, pages, plan, links, output: str, last) -> SiteC
         redirects=plan.redirects,
         reported=links.reported,
         workers=config.workers,
+        editions=editions,
     )

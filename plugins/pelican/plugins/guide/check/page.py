@@ -4,6 +4,7 @@ the check worked out from the metadata (expected.py). Pure functions, no Pelican
 from __future__ import annotations
 
 import posixpath
+import re
 from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
@@ -14,6 +15,7 @@ from ..body import CODE_START, outside_code
 from .expected import Facts, Row, folds
 
 SIDEBAR = "Table of contents"
+_LIBXML_HINT = re.compile(r",? (use|try) XML_PARSE_HUGE.*")  # the option huge_tree already sets
 
 
 class Link(NamedTuple):
@@ -23,10 +25,27 @@ class Link(NamedTuple):
     label: str
 
 
+class Unreadable(ValueError):
+    """lxml gave up on the page: what it built is not the page, and must not be judged."""
+
+
 def parse(html: str):
-    """The page as an lxml tree (lxml's own elements: lxml.html's cost a call each)."""
+    """The page as an lxml tree (lxml's own elements: lxml.html's cost a call each).
+
+    lxml's defaults drop, silently, what lies past a 10 MB text run or 255 levels of
+    nesting, and the check would then judge a page it never saw; `huge_tree` raises those
+    limits (to 1 GB and 2,048 levels: the build's own pages, nothing from outside), and a
+    page past them still is Unreadable, never misjudged."""
     html = outside_code(html, str, code=lambda block: CODE_START) if CODE_START in html else html
-    root = etree.HTML(html) if html.strip() else None
+    parser = etree.HTMLParser(huge_tree=True)
+    root = etree.HTML(html, parser) if html.strip() else None
+    stopped = next((entry for entry in parser.error_log if entry.level == etree.ErrorLevels.FATAL), None)
+    if stopped is not None:
+        why = _LIBXML_HINT.sub("", " ".join(stopped.message.split()))
+        raise Unreadable(
+            f"cannot be read back by the check: the HTML parser stopped at its line {stopped.line} "
+            f"({why}); flatten the page's HTML"
+        )
     return root if root is not None else etree.Element("html")
 
 

@@ -3,8 +3,11 @@ last GUIDE_LINKCHECK_CACHE_DAYS is not asked again; any other is.
 
 The file is JSON lines, one per URL checked, appended and flushed as each answer comes: a
 run killed midway loses nothing it had checked, and a line cut short by the kill is
-skipped on reading. The last line for a URL wins; the file is rewritten whole (a
-temporary file, then a rename) when stale lines outnumber the live ones.
+skipped on reading; lines that are JSON but no entry of ours (`[]`, `null`, nesting deep
+enough to exhaust the parser) are skipped too, with one warning, and the rest is used.
+The last line for a URL wins; the file is rewritten whole (a temporary file, then a
+rename) when stale lines outnumber the live ones. URLs are kept without their credentials
+(`user:***@`): the file never holds a password.
 """
 
 from __future__ import annotations
@@ -13,6 +16,9 @@ import json
 import os
 import tempfile
 import time
+
+from ..report import plural
+from .untrusted import hide_credentials
 
 NAME = "guide-linkcheck.jsonl"
 
@@ -31,20 +37,22 @@ class LinkCache:
             self._load()
 
     def _load(self) -> None:
+        foreign = []  # line numbers of JSON that is no entry
         try:
             with open(self.path, encoding="utf-8") as stored:
-                for line in stored:
+                for number, line in enumerate(stored, start=1):
                     self.lines += 1
                     try:
                         entry = json.loads(line)
-                        found = list(entry.get("found", ()))
-                        self.entries[entry["url"]] = {
-                            "at": float(entry["at"]),
-                            "ok": entry["ok"] is True,
-                            "found": found,
-                        }
-                    except (ValueError, KeyError, TypeError):
-                        continue  # a line cut short by a killed run, or not ours
+                    except ValueError:
+                        continue  # a line cut short by a killed run
+                    except RecursionError:
+                        entry = None
+                    parsed = _entry(entry)
+                    if parsed is None:
+                        foreign.append(number)
+                    else:
+                        self.entries[parsed[0]] = parsed[1]
         except FileNotFoundError:
             return
         except (OSError, UnicodeDecodeError) as error:
@@ -53,10 +61,19 @@ class LinkCache:
             self.warnings.append(
                 f"{self.path}: the link cache could not be read ({why}); every URL is asked afresh"
             )
+            return
+        if foreign:
+            which, verb = (
+                (f"line {foreign[0]}", "holds") if len(foreign) == 1 else (f"from line {foreign[0]}", "hold")
+            )
+            self.warnings.append(
+                f"{self.path}: {plural(len(foreign), 'line')} of the link cache ({which}) {verb} "
+                "no answer the link checker wrote; skipped, and the rest is used"
+            )
 
     def fresh(self, url: str, fragments: set[str]) -> bool:
         """Answered OK within the last `days`, with every fragment now linked found then."""
-        entry = self.entries.get(url)
+        entry = self.entries.get(hide_credentials(url))
         return bool(
             entry
             and entry["ok"]
@@ -66,6 +83,7 @@ class LinkCache:
         )
 
     def record(self, url: str, ok: bool, found: set[str] = frozenset()) -> None:
+        url = hide_credentials(url)
         at = time.time()
         self.entries[url] = {"at": at, "ok": ok, "found": sorted(found)}
         if not self.writable:
@@ -101,3 +119,19 @@ class LinkCache:
             os.replace(temporary, self.path)
         except OSError:
             pass  # the appended file is still whole
+
+
+def _entry(value) -> tuple[str, dict] | None:
+    """(url, entry) of a line as `record` writes it, or None for JSON of another shape."""
+    if not isinstance(value, dict):
+        return None
+    url, at, found = value.get("url"), value.get("at"), value.get("found", [])
+    if (
+        not isinstance(url, str)
+        or not isinstance(at, (int, float))
+        or isinstance(at, bool)
+        or not isinstance(found, list)
+        or not all(isinstance(name, str) for name in found)
+    ):
+        return None
+    return url, {"at": float(at), "ok": value.get("ok") is True, "found": found}

@@ -14,11 +14,16 @@ failure, a bad certificate and a refused connection apart by type.
 - At most PER_HOST requests to one host at a time, PARALLEL in all. A host whose name does
   not resolve, that refuses connections or TLS, or never lets a connection through, is not
   asked again in the run.
+- A page read for its ids is parsed as it arrives, in a thread beside the loop
+  (pageids.py), and the time spent parsing does not count against the host's time limit.
+- Whatever a host sends (a reason phrase, a Location, an error) is data: it is shown
+  through untrusted.py, one clean line without credentials.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email.utils
 import re
 import resource
@@ -26,12 +31,13 @@ import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from urllib.parse import unquote, urldefrag, urljoin, urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 import aiohttp
-import lxml.html
 
 from ..settings import LinkcheckConfig
+from .pageids import PIECE, IdFinder, wanted_names
+from .untrusted import MAX_SHOWN, clean, shown
 
 OK, BROKEN, MOVED, TIMED_OUT, RATE_LIMITED, ANCHOR_MISSING = (
     "ok",
@@ -46,6 +52,9 @@ WARNINGS = (MOVED, TIMED_OUT, RATE_LIMITED, ANCHOR_MISSING)
 
 MAX_REDIRECTS = 10
 MAX_BODY = 8 * 1024 * 1024  # of an HTML page read for its ids
+PARSERS = 1  # threads parsing pages for their ids: the GIL lets one run at a time anyway
+PAGES_PARSED_AT_ONCE = 4  # each holds up to its page's size in lxml until its parse ends
+HTML_TYPES = ("text/html", "application/xhtml+xml")
 REDIRECTS = (301, 302, 303, 307, 308)
 PERMANENT = (301, 308)
 HEAD_REFUSED = (403, 405, 501)  # servers that refuse HEAD, or answer it wrongly
@@ -58,8 +67,9 @@ class Outcome:
     detail: str = ""
     status: int | None = None
     moved_to: str | None = None
-    ids: frozenset[str] | None = None  # the ids of an HTML page read for its fragments
+    ids: frozenset[str] | None = None  # the wanted ids an HTML page read for its fragments holds
     cached: bool = False
+    ids_limit: str = ""  # why the page's ids may not all have been seen
 
 
 @dataclass(frozen=True)
@@ -70,6 +80,7 @@ class Answer:
     ids: frozenset[str] | None
     tries: int
     limited: bool = False  # a 403 that says no requests remain (GitHub's API)
+    ids_limit: str = ""
 
 
 def fragment_checkable(fragment: str, host: str | None) -> bool:
@@ -78,20 +89,6 @@ def fragment_checkable(fragment: str, host: str | None) -> bool:
     if not fragment or fragment.startswith(("!", "/", ":~:")) or fragment == "top":
         return False
     return not (host == "github.com" and _GITHUB_LINE.fullmatch(fragment))
-
-
-def fragment_found(fragment: str, ids: frozenset[str]) -> bool:
-    name = unquote(fragment)
-    # GitHub renders a README's headings with a "user-content-" prefix its script strips.
-    return name in ids or fragment in ids or f"user-content-{name}" in ids
-
-
-def page_ids(html: bytes) -> frozenset[str]:
-    try:
-        document = lxml.html.fromstring(html)
-    except (ValueError, lxml.etree.ParserError):
-        return frozenset()
-    return frozenset(str(value) for value in document.xpath("//@id | //a/@name"))
 
 
 def retry_after(headers, now: float) -> float | None:
@@ -112,7 +109,32 @@ def retry_after(headers, now: float) -> float | None:
 
 
 def _shorten(url: str, limit: int = 100) -> str:
-    return url if len(url) <= limit else url[: limit - 1] + "…"
+    """An address for the report: credentials hidden, one clean line, at most `limit` long."""
+    return shown(url, limit)
+
+
+def client_error(error: BaseException) -> str:
+    """What went wrong, in words: never an object's repr, nothing the host sent unescaped."""
+    if isinstance(error, aiohttp.ServerDisconnectedError):
+        return "the host closed the connection before its answer was whole"
+    if isinstance(error, aiohttp.ClientPayloadError):
+        cause = getattr(error.__cause__ or error.__context__, "message", "")
+        first = str(cause).strip().split("\n")[0].rstrip(":")
+        return (
+            f"the answer's body is broken: {clean(first, MAX_SHOWN)}"
+            if first
+            else "the answer's body is broken"
+        )
+    if isinstance(error, aiohttp.ClientResponseError):  # what the host sent is not HTTP
+        first = str(error.message).strip().split("\n")[0].rstrip(":")
+        return (
+            f"the answer is not valid HTTP: {clean(first, MAX_SHOWN)}"
+            if first
+            else "the answer is not valid HTTP"
+        )
+    if isinstance(error, OSError) and error.strerror:
+        return clean(error.strerror)
+    return error.__class__.__name__
 
 
 def more_open_files() -> None:
@@ -150,6 +172,8 @@ class Checker:
         self.requests = 0
         self.session: aiohttp.ClientSession | None = None
         self.overall: asyncio.Semaphore | None = None
+        self.parsers: ThreadPoolExecutor | None = None
+        self.parsing: asyncio.Semaphore | None = None
 
     def run(self, targets: dict[str, set[str]], done=None) -> dict[str, Outcome]:
         """Check each URL (without fragment; the fragments its links carry); `done(url,
@@ -176,30 +200,37 @@ class Checker:
             try:
                 outcome = await self.check(url, targets[url])
             except Exception as error:  # noqa: BLE001 - a URL the client cannot even form a request for
-                outcome = Outcome(BROKEN, f"not checkable: {error.__class__.__name__}: {error}")
+                outcome = Outcome(
+                    BROKEN, f"not checkable: {error.__class__.__name__}: {shown(str(error), 200)}"
+                )
             outcomes[url] = outcome
             if done is not None:
                 done(url, outcome)
 
-        async with aiohttp.ClientSession(
-            connector=connector,
-            headers=headers,
-            # TIMEOUT for the connection (DNS, TCP, TLS) and for each wait for data; a
-            # whole request (a slow page read for its ids) takes at most twice that.
-            timeout=aiohttp.ClientTimeout(
-                total=2 * self.config.timeout, connect=self.config.timeout, sock_read=self.config.timeout
-            ),
-        ) as self.session:
-            await asyncio.gather(*(one(url) for url in targets))
+        self.parsers = ThreadPoolExecutor(PARSERS, thread_name_prefix="linkcheck-parse")
+        self.parsing = asyncio.Semaphore(PAGES_PARSED_AT_ONCE)
+        try:
+            async with aiohttp.ClientSession(
+                connector=connector,
+                headers=headers,
+                # TIMEOUT for the connection (DNS, TCP, TLS) and for each wait for data; a
+                # whole request takes at most twice that (_exchange), parsing aside.
+                timeout=aiohttp.ClientTimeout(
+                    total=None, connect=self.config.timeout, sock_read=self.config.timeout
+                ),
+            ) as self.session:
+                await asyncio.gather(*(one(url) for url in targets))
+        finally:
+            self.parsers.shutdown(wait=False, cancel_futures=True)
         return outcomes
 
     async def check(self, url: str, fragments: set[str]) -> Outcome:
         """One URL; `fragments` are those to check on it (the page is then read with GET)."""
-        want_ids = bool(fragments)
+        wanted = wanted_names(fragments) if fragments else None
         current, seen = url, [url]
         moved_to, moved_status, permanent = None, None, True
         for _ in range(MAX_REDIRECTS + 1):
-            answer = await self._ask(current, want_ids)
+            answer = await self._ask(current, wanted)
             if isinstance(answer, Outcome):
                 return (
                     answer
@@ -234,8 +265,15 @@ class Checker:
         at = f" at {_shorten(final)}" if final != url else ""
         if 200 <= status < 400 and status not in REDIRECTS:
             if moved_to:
-                return Outcome(MOVED, f"{moved_status} to {moved_to}", status, moved_to, answer.ids)
-            return Outcome(OK, str(status), status, ids=answer.ids)
+                return Outcome(
+                    MOVED,
+                    f"{moved_status} to {_shorten(moved_to, MAX_SHOWN)}",
+                    status,
+                    shown(moved_to),
+                    answer.ids,
+                    ids_limit=answer.ids_limit,
+                )
+            return Outcome(OK, str(status), status, ids=answer.ids, ids_limit=answer.ids_limit)
         if self.config.accepted(urlsplit(url).hostname or "", status):
             return Outcome(OK, f"{status}, accepted by GUIDE_LINKCHECK_ACCEPT", status)
         if status == 429 or answer.limited:
@@ -244,10 +282,10 @@ class Checker:
             return Outcome(BROKEN, f"{status} without a Location{at}", status)
         return Outcome(BROKEN, f"{status} {answer.reason}{at}{tries}".strip(), status)
 
-    async def _ask(self, url: str, want_ids: bool) -> Answer | Outcome:
-        answer = await self._send("GET" if want_ids else "HEAD", url, want_ids)
-        if isinstance(answer, Answer) and not want_ids and answer.status in HEAD_REFUSED:
-            answer = await self._send("GET", url, False)
+    async def _ask(self, url: str, wanted: frozenset[str] | None) -> Answer | Outcome:
+        answer = await self._send("GET" if wanted else "HEAD", url, wanted)
+        if isinstance(answer, Answer) and not wanted and answer.status in HEAD_REFUSED:
+            answer = await self._send("GET", url, None)
         return answer
 
     def _host(self, name: str) -> _Host:
@@ -256,7 +294,7 @@ class Checker:
             host = self.hosts[name] = _Host(self.config.per_host)
         return host
 
-    async def _send(self, method: str, url: str, want_ids: bool) -> Answer | Outcome:
+    async def _send(self, method: str, url: str, wanted: frozenset[str] | None) -> Answer | Outcome:
         """One request, tried again on timeouts, 5xx and dropped connections; waits while
         its host asked to."""
         parts = urlsplit(url)
@@ -278,61 +316,52 @@ class Checker:
                 try:
                     async with self.overall:
                         self.requests += 1
-                        async with self.session.request(method, url, allow_redirects=False) as response:
-                            ids = None
-                            if (
-                                want_ids
-                                and response.status < 300
-                                and response.content_type in ("text/html", "application/xhtml+xml")
-                            ):
-                                ids = page_ids(await self._body(response))
-                            answer = Answer(
-                                response.status,
-                                response.reason or "",
-                                response.headers.get("Location"),
-                                ids,
-                                attempt + 1,
-                            )
-                            headers = response.headers
+                        answer, headers = await self._exchange(method, url, wanted, attempt + 1)
                 except aiohttp.ConnectionTimeoutError:
                     failure = Outcome(
-                        TIMED_OUT, f"no connection to {parts.netloc} in {config.timeout:g} s{tries}"
+                        TIMED_OUT, f"no connection to {_shorten(parts.netloc)} in {config.timeout:g} s{tries}"
                     )
                     if last:  # the host is down or drops us: its other URLs would wait as long
                         self.unreachable[endpoint] = failure
-                except TimeoutError:
+                except aiohttp.SocketTimeoutError:  # the host sent nothing for that long
                     failure = Outcome(TIMED_OUT, f"no answer in {config.timeout:g} s{tries}")
+                except TimeoutError:  # it kept sending, too slowly: the limit on a whole request
+                    failure = Outcome(
+                        TIMED_OUT,
+                        f"no whole answer in {2 * config.timeout:g} s "
+                        f"(twice GUIDE_LINKCHECK_TIMEOUT, for one request){tries}",
+                    )
                 except aiohttp.ClientConnectorDNSError as error:
                     temporary = getattr(error.os_error, "errno", None) == socket.EAI_AGAIN
                     failure = Outcome(
                         BROKEN,
-                        f"DNS lookup failed for {name}: "
-                        f"{getattr(error.os_error, 'strerror', None) or error}{tries}",
+                        f"DNS lookup failed for {_shorten(name)}: "
+                        f"{clean(getattr(error.os_error, 'strerror', None) or 'no address')}{tries}",
                     )
                     if not temporary or last:
                         self.unreachable[name] = failure
                         return failure
                 except aiohttp.ClientConnectorCertificateError as error:
                     failure = self.unreachable[endpoint] = Outcome(
-                        BROKEN, f"TLS certificate not accepted: {error.certificate_error}"
+                        BROKEN,
+                        f"TLS certificate not accepted: {clean(str(error.certificate_error), MAX_SHOWN)}",
                     )
                     return failure
                 except (aiohttp.ClientConnectorSSLError, aiohttp.ClientSSLError) as error:
+                    reason = getattr(getattr(error, "os_error", None), "reason", None)
                     failure = self.unreachable[endpoint] = Outcome(
-                        BROKEN, f"TLS error: {getattr(error, 'os_error', None) or error}"
+                        BROKEN, f"TLS error: {clean(str(reason or client_error(error)), MAX_SHOWN)}"
                     )
                     return failure
                 except aiohttp.ClientConnectorError as error:
-                    why = getattr(error.os_error, "strerror", None) or error
-                    failure = Outcome(BROKEN, f"cannot connect to {parts.netloc}: {why}{tries}")
+                    why = clean(getattr(error.os_error, "strerror", None) or client_error(error))
+                    failure = Outcome(BROKEN, f"cannot connect to {_shorten(parts.netloc)}: {why}{tries}")
                     if last:
                         self.unreachable[endpoint] = failure
                 except (aiohttp.InvalidURL, ValueError) as error:
-                    return Outcome(BROKEN, f"not a valid URL: {error}")
+                    return Outcome(BROKEN, f"not a valid URL: {shown(str(error), MAX_SHOWN)}")
                 except (aiohttp.ClientError, OSError) as error:
-                    failure = Outcome(
-                        BROKEN, f"connection failed: {error.__class__.__name__}: {error}{tries}".rstrip(": ")
-                    )
+                    failure = Outcome(BROKEN, f"connection failed: {client_error(error)}{tries}")
                 else:
                     if answer.status == 429 or (
                         answer.status == 403 and headers.get("X-RateLimit-Remaining") == "0"
@@ -357,12 +386,61 @@ class Checker:
                 await asyncio.sleep(config.retry_wait * 2**attempt)
         raise AssertionError("unreachable")  # the loop always returns
 
-    @staticmethod
-    async def _body(response) -> bytes:
-        chunks, size = [], 0
-        async for chunk in response.content.iter_chunked(65536):
-            chunks.append(chunk)
-            size += len(chunk)
-            if size >= MAX_BODY:
-                break
-        return b"".join(chunks)
+    async def _exchange(self, method: str, url: str, wanted, tries: int) -> tuple[Answer, object]:
+        """One request and its answer, within twice TIMEOUT of the host's time: the time
+        spent parsing the page for its ids is not counted."""
+        async with asyncio.timeout(2 * self.config.timeout) as clock:
+            async with self.session.request(method, url, allow_redirects=False) as response:
+                ids, ids_limit = None, ""
+                if wanted and response.status < 300 and response.content_type in HTML_TYPES:
+                    ids, ids_limit = await self._find_ids(response, wanted, clock)
+                answer = Answer(
+                    response.status,
+                    clean(response.reason or "", MAX_SHOWN),
+                    response.headers.get("Location"),
+                    ids,
+                    tries,
+                    ids_limit=ids_limit,
+                )
+                return answer, response.headers
+
+    async def _find_ids(self, response, wanted: frozenset[str], clock) -> tuple[frozenset[str], str]:
+        """The wanted ids of the page, read piece by piece (MAX_BODY at most), each piece
+        parsed in the parser thread while the loop reads every other answer. lxml keeps
+        the page's text until the parse ends, so only PAGES_PARSED_AT_ONCE pages are
+        parsed at a time; the others wait, unread, their clocks stopped."""
+        loop = asyncio.get_running_loop()
+        async with _stopped(clock):
+            await self.parsing.acquire()
+        try:
+            finder = IdFinder(wanted, response.charset)
+            size = 0
+            while size < MAX_BODY:
+                piece = await response.content.read(min(PIECE, MAX_BODY - size))
+                if not piece:
+                    break
+                size += len(piece)
+                async with _stopped(clock):
+                    await loop.run_in_executor(self.parsers, finder.feed, piece)
+            async with _stopped(clock):
+                found, gave_up = await loop.run_in_executor(self.parsers, finder.finish)
+        finally:
+            self.parsing.release()
+        if not gave_up and size >= MAX_BODY and not response.content.at_eof():
+            gave_up = f"only its first {MAX_BODY // 2**20} MB were read"
+        return found, gave_up
+
+
+@contextlib.asynccontextmanager
+async def _stopped(clock):
+    """The request's time limit stopped meanwhile: time spent parsing is not the host's."""
+    loop = asyncio.get_running_loop()
+    if clock.expired():  # its time ran out as the data came: let that end the request
+        yield
+        return
+    remaining = clock.when() - loop.time()
+    clock.reschedule(None)
+    try:
+        yield
+    finally:
+        clock.reschedule(loop.time() + remaining)

@@ -20,14 +20,21 @@ from urllib.parse import urlsplit
 from ..build import OneLineHandler, describe, load_settings, settings_file_of
 from ..cli import linkcheck_parser, parse
 from ..cli import pelican_argv as cli_pelican_argv
-from ..files import read_stamp
+from ..files import read_stamp, write_atomically
 from ..report import display_path, plural
 from ..settings import guide_config
 from .cache import LinkCache
-from .checker import BROKEN, OK, Checker, Outcome, fragment_checkable, fragment_found
+from .checker import BROKEN, OK, Checker, Outcome, fragment_checkable
 from .links import collect
+from .pageids import fragment_found
 from .report import Progress, as_json, counts, findings, summary, text, warnings_of
 from .sources import load_page_sources
+
+
+def json_bytes(report: dict) -> bytes:
+    """The JSON report as UTF-8. Its strings are clean already (report.py); a character
+    that could not be encoded would be written as an escape rather than end the file."""
+    return json.dumps(report, indent=1, ensure_ascii=False).encode("utf-8", "backslashreplace")
 
 
 def user_agent(public_url: str, placeholder: bool) -> str:
@@ -85,7 +92,14 @@ def run(argv: list[str], resolver=None, out=None, err=None) -> int:
         for address in (config.public_url, config.siteurl + "/" if "://" in config.siteurl else "")
         if address
     )
-    links = collect(output, sources, own, config.missing_pages_base, settings["THEME"])
+    links, gone = collect(output, sources, own, config.missing_pages_base, settings["THEME"])
+    if gone:
+        others = f" and {plural(len(gone) - 1, 'other page')}" if len(gone) > 1 else ""
+        say(
+            "warning",
+            f"{gone[0]}{others} went away while the site's links were read (a build replaced "
+            f"{output} meanwhile); their links are not checked: run the check again",
+        )
 
     kept = [link for link in links if not any(pattern.search(link.url) for pattern in checking.ignore)]
     ignored = len({link.target for link in links} - {link.target for link in kept})
@@ -136,12 +150,10 @@ def run(argv: list[str], resolver=None, out=None, err=None) -> int:
     broken = sum(finding.kind == BROKEN for finding in found)
     warnings = warnings_of(found)
     status = 1 if broken or (config.strict and warnings) else 0
+    report_json = as_json(found, figures, config.strict, status)
     if own_options.json and own_options.json != "-":
-        try:
-            with open(own_options.json, "w", encoding="utf-8") as written:
-                json.dump(
-                    as_json(found, figures, config.strict, status), written, indent=1, ensure_ascii=False
-                )
+        try:  # whole or not at all: the file CI keeps is never cut short
+            write_atomically(own_options.json, json_bytes(report_json))
         except OSError as error:
             say(
                 "error",
@@ -149,11 +161,7 @@ def run(argv: list[str], resolver=None, out=None, err=None) -> int:
             )
             return 1
     if own_options.json == "-":
-        print(
-            json.dumps(as_json(found, figures, config.strict, status), indent=1, ensure_ascii=False),
-            file=out,
-            flush=True,
-        )
+        print(json_bytes(report_json).decode("utf-8"), file=out, flush=True)
     else:
         report = text(found)
         if report:

@@ -16,6 +16,9 @@ from ..report import display_path
 # Elements whose href or src a browser follows or loads.
 _TAGS = ("a", "area", "img", "link", "script", "iframe", "source", "video", "audio", "track", "embed")
 _SKIPPED_FOLDERS = ("pagefind",)  # the search index: no links an author wrote
+# The build's own pages, whatever their size and nesting: lxml's defaults would drop what
+# lies past a 10 MB text run or 255 levels, and the links there with it.
+_PARSER = lxml.html.HTMLParser(huge_tree=True)
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,7 @@ def page_links(html: bytes, own: tuple[str, ...]) -> list[tuple[str, str, str, b
     page, in order. The page's text is the theme's `<div class="page-body">`; the rest of
     the page (sidebar, header, edit link) is the theme's."""
     try:
-        document = lxml.html.fromstring(html)
+        document = lxml.html.fromstring(html, parser=_PARSER)
     except (ValueError, lxml.etree.ParserError):
         return []
     # The list keeps these elements' proxies alive, so their ids stay theirs.
@@ -114,10 +117,12 @@ def collect(
     own: tuple[str, ...],
     missing_pages_base: str | None,
     theme: str,
-) -> list[Link]:
-    """Every external link of the site in `output`. `sources` maps written pages to their
-    Markdown; `own` are the site's own addresses (its canonical links), never asked."""
+) -> tuple[list[Link], list[str]]:
+    """Every external link of the site in `output`, and the pages that were gone by the
+    time they were read (a build swapped in a new site meanwhile). `sources` maps written
+    pages to their Markdown; `own` are the site's own addresses, never asked."""
     links: list[Link] = []
+    gone: list[str] = []
     elsewhere: dict[tuple[str, str], list[str]] = {}  # links from the theme: (url, text) -> pages
     for folder, subfolders, files in os.walk(output):
         subfolders[:] = sorted(
@@ -128,12 +133,17 @@ def collect(
                 continue
             path = os.path.join(folder, name)
             relative = os.path.relpath(path, output).replace(os.sep, "/")
-            with open(path, "rb") as page:
-                found = page_links(page.read(), own)
+            try:
+                with open(path, "rb") as page:
+                    found = page_links(page.read(), own)
+            except FileNotFoundError:
+                gone.append(display_path(path))
+                continue
             source_path = (sources or {}).get(relative)
-            source = (
-                SourceText(source_path) if source_path and found and os.path.isfile(source_path) else None
-            )
+            try:
+                source = SourceText(source_path) if source_path and found else None
+            except OSError:  # moved or deleted since the build
+                source = None
             for raw, url, text, in_body in found:
                 if source is not None and in_body:
                     line = source.line_of(spellings(raw, missing_pages_base))
@@ -146,4 +156,4 @@ def collect(
     for (url, text), pages in elsewhere.items():
         where = pages[0] if len(pages) == 1 else f"{pages[0]} and {len(pages) - 1} other pages"
         links.append(Link(theme_source, None, text, url, where))
-    return links
+    return links, gone

@@ -1,6 +1,10 @@
 """What a run tells the author: each finding under its source file, with the line, the
 link's text and the URL; a summary line with counts; the progress while it runs; and the
-same report as JSON for CI."""
+same report as JSON for CI.
+
+Every string in it passes through `untrusted.shown`: what a page or a host wrote is one
+clean line (no control character reaches the terminal, the JSON is valid UTF-8) and no
+address shows its credentials."""
 
 from __future__ import annotations
 
@@ -19,9 +23,10 @@ from .checker import (
     TIMED_OUT,
     WARNINGS,
     Outcome,
-    fragment_found,
 )
 from .links import Link
+from .pageids import fragment_found
+from .untrusted import shown
 
 KINDS = (BROKEN, MOVED, TIMED_OUT, RATE_LIMITED, ANCHOR_MISSING)
 
@@ -50,6 +55,8 @@ def findings(
             and not fragment_found(fragment, outcome.ids)
         ):
             missing = f'no id "{unquote(fragment)}" on the page'
+            if outcome.ids_limit:
+                missing += f" ({outcome.ids_limit})"
             kind, detail = (ANCHOR_MISSING, missing) if kind == OK else (kind, f"{detail}; {missing} either")
         if kind != OK:
             found.append(Finding(link, kind, detail))
@@ -64,11 +71,12 @@ def text(found: list[Finding]) -> str:
     """By source file; each line: where, what, the link's text and its URL."""
     lines = []
     for source, group in groupby(found, key=lambda finding: finding.link.source):
-        lines.append(source)
+        lines.append(shown(source))
         for finding in group:
-            label = f'"{finding.link.text}" ' if finding.link.text else ""
+            label = f'"{shown(finding.link.text)}" ' if finding.link.text else ""
             lines.append(
-                f"  {_place(finding.link)}: {finding.kind} ({finding.detail}): {label}{finding.link.url}"
+                f"  {shown(_place(finding.link))}: {finding.kind} ({shown(finding.detail)}): "
+                f"{label}{shown(finding.link.url)}"
             )
         lines.append("")
     return "\n".join(lines)
@@ -113,15 +121,15 @@ def as_json(found: list[Finding], figures: dict, strict: bool, status: int) -> d
     for source, group in groupby(found, key=lambda finding: finding.link.source):
         files.append(
             {
-                "source": source,
+                "source": shown(source),
                 "findings": [
                     {
                         "line": finding.link.line,
-                        "where": finding.link.where or None,
+                        "where": shown(finding.link.where) if finding.link.where else None,
                         "result": finding.kind,
-                        "detail": finding.detail,
-                        "text": finding.link.text,
-                        "url": finding.link.url,
+                        "detail": shown(finding.detail),
+                        "text": shown(finding.link.text),
+                        "url": shown(finding.link.url),
                     }
                     for finding in group
                 ],

@@ -16,3 +16,5 @@ RELATIVE_URLS = False
 GUIDE_CACHE = False
 # sitemap.xml, robots.txt, and a .gz and a .br copy beside every text file.
 GUIDE_PUBLISH = True
+# The whole guide to read offline: an EPUB and print.html, offered on the contents pages.
+GUIDE_EDITIONS = ["epub", "print"]
