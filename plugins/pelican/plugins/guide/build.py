@@ -123,7 +123,7 @@ def build(argv: list[str], adjust=None, out=sys.stdout, discard=None) -> int:
     from pelican import Pelican
     from pelican.log import LimitFilter, console
 
-    from .outputdir import Lock, Staging, delete_folder, refusal, remove_stale_staging, swap
+    from .outputdir import Lock, Staging, left_to_the_guardian, refusal, remove_stale_staging, swap
     from .run import end
 
     options = parse(build_parser(), argv)
@@ -200,11 +200,8 @@ def build(argv: list[str], adjust=None, out=sys.stdout, discard=None) -> int:
             Pelican(settings).run()
         finally:
             end(settings)  # what the build found is said, whether it finished or stopped
-        old = swap(staging.path, output, retained)
-        staging.handed_over()  # the folder is the live site now: the guardian leaves it
+        swap(staging.path, output, retained, discard or left_to_the_guardian(staging))
         staging = None
-        if old is not None:
-            (discard or delete_folder)(old)
         return 0
     except KeyboardInterrupt:
         return fail("interrupted; the output folder was left as it was")

@@ -14,9 +14,9 @@ import os
 import subprocess
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from urllib.parse import quote
 
 from . import report
-from .links import edit_address
 
 
 def _git(folder: str, *args: str) -> tuple[bool, bytes, str]:
@@ -142,6 +142,13 @@ def _real_path(path: str, folders: dict[str, str]) -> str:
     if folder not in folders:
         folders[folder] = os.path.realpath(folder)
     return os.path.realpath(path) if os.path.islink(path) else os.path.join(folders[folder], name)
+
+
+def edit_address(source_url: str, relative: str) -> str:
+    """A page's "Edit this page" address: GUIDE_SOURCE_URL and the file's path in the
+    repository, each segment percent-encoded (a `#`, `?`, `&` or space in a file name is
+    part of the name, not of the address)."""
+    return source_url + "/".join(quote(segment, safe="") for segment in relative.split(os.sep))
 
 
 def source_date_epoch() -> datetime | None:

@@ -31,12 +31,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from html import unescape
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from . import report
 from .body import outside_code_spans
 from .digests import digest
-from .plan import content_relative
 
 # A start tag with its attributes; `<` inside code is always escaped, so these are real.
 _TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
@@ -100,11 +99,11 @@ def settle(pages, plan, config, known: dict[str, Settled], content_folder: str) 
     return Links(settled, frozenset(settler.reported), settler.sent)
 
 
-def edit_address(source_url: str, relative: str) -> str:
-    """A page's "Edit this page" address: GUIDE_SOURCE_URL and the file's path in the
-    repository, each segment percent-encoded (a `#`, `?`, `&` or space in a file name is
-    part of the name, not of the address)."""
-    return source_url + "/".join(quote(segment, safe="") for segment in relative.split(os.sep))
+def content_relative(path: str, folder: str) -> str:
+    """A source path relative to the content folder, with "/" (Pelican's paths are inside it)."""
+    prefix = os.path.join(folder, "")
+    relative = path[len(prefix) :] if path.startswith(prefix) else os.path.relpath(path, folder)
+    return relative.replace(os.sep, "/")
 
 
 def _trigrams(text: str) -> set[str]:

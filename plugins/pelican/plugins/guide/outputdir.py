@@ -5,10 +5,12 @@
 - `Lock` lets one build at a time write a given output folder (flock on a file in the
   user's cache folder).
 - `Staging` is a uniquely named folder beside the output: the build writes there, and
-  `swap` puts it in place in one rename (renameat2 RENAME_EXCHANGE), then deletes the old
-  site. A build that fails removes it; a build that is killed (SIGKILL included) has it
-  removed by a small guardian process, which waits for the end of a pipe only the build
-  holds; should even that fail, the next build recognises it and removes it.
+  `swap` puts it in place in one rename (renameat2 RENAME_EXCHANGE), which leaves the old
+  site at the staging folder's name. A build that fails removes its folder; a build that
+  is killed (SIGKILL included) has it removed by a small guardian process, which waits for
+  the end of a pipe only the build holds; should even that fail, the next build recognises
+  it and removes it. The guardian deletes the old site too, once `guide-build` has ended
+  (the author's command does not wait for it); the devserver deletes it after the reload.
 """
 
 from __future__ import annotations
@@ -205,10 +207,6 @@ class Staging:
         shutil.rmtree(self.path, ignore_errors=True)
         _guardian.tell("-", self.path)
 
-    def handed_over(self) -> None:
-        """The build is over and its folder swapped in: the guardian leaves it to the caller."""
-        _guardian.tell("-", self.path)
-
 
 def exchange(first: str, second: str) -> bool:
     """`first` and `second` swapped in one step (renameat2 RENAME_EXCHANGE); False where the
@@ -223,14 +221,13 @@ def exchange(first: str, second: str) -> bool:
     return result == 0
 
 
-def swap(staging: str, output: str, retained=()) -> str | None:
-    """Put `staging` where `output` is, in one step; where the old site is now (a folder with a
-    staging folder's name, which the caller deletes), or None when there was none. A next
-    build removes one left behind (remove_stale_staging): it bears the name and the stamp."""
+def swap(staging: str, output: str, retained=(), old_site=None) -> None:
+    """Put `staging` where `output` is, in one step; the old site, now at the staging
+    folder's name (or beside it), is deleted, or handed to `old_site(folder)`."""
     os.unlink(os.path.join(staging, STAGING_MARK))
     if not os.path.exists(output):
         os.rename(staging, output)
-        return None
+        return
     for name in retained:  # OUTPUT_RETENTION: CNAME, a gh-pages checkout's .git
         kept = os.path.join(output, name)
         if os.path.lexists(kept) and not os.path.lexists(os.path.join(staging, name)):
@@ -239,9 +236,21 @@ def swap(staging: str, output: str, retained=()) -> str | None:
         old = staging + ".old"
         os.rename(output, old)  # the live path is missing only between these two renames
         os.rename(staging, output)
-        return old
-    return staging  # the old site, at the staging folder's name
+        staging = old
+    (old_site or delete_folder)(staging)
 
 
 def delete_folder(folder: str) -> None:
     shutil.rmtree(folder, ignore_errors=True)
+
+
+def left_to_the_guardian(staging: Staging):
+    """`old_site` for swap: the old site at the staging folder's name is the guardian's to
+    delete once the build's process ends (`guide-build` does not wait for it); at another
+    name (no renameat2), it is deleted now."""
+
+    def leave(folder: str) -> None:
+        if folder != staging.path:
+            delete_folder(folder)
+
+    return leave

@@ -76,6 +76,8 @@ def configure(settings, on: bool) -> None:
     settings["CACHE_CONTENT"] = on
     settings["CONTENT_CACHING_LAYER"] = "generator"
     settings["GZIP_CACHE"] = False
+    if not on:  # Pelican would load a file left there all the same (its LOAD_CONTENT_CACHE)
+        settings["LOAD_CONTENT_CACHE"] = False
 
 
 def key(settings) -> str:

@@ -5,12 +5,12 @@ expects to find written."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 from . import editions, report
 from .files import STAMP
 from .generator import LLMS_TXT, SEARCH_PAGE, alias_save_as
+from .links import content_relative
 from .search import FOLDER as SEARCH_FOLDER
 
 PUBLISHING_FILES = ("sitemap.xml", "robots.txt")
@@ -22,13 +22,6 @@ class Plan:
     page_sources: dict[str, str]  # content path of each page's source -> its site path
     redirects: dict[str, str]  # each alias's redirect page -> the page it reaches
     theme_pages: tuple[str, ...]  # the theme's own HTML files (index.html, 404.html...)
-
-
-def content_relative(path: str, folder: str) -> str:
-    """A source path relative to the content folder, with "/" (Pelican's paths are inside it)."""
-    prefix = os.path.join(folder, "")
-    relative = path[len(prefix) :] if path.startswith(prefix) else os.path.relpath(path, folder)
-    return relative.replace(os.sep, "/")
 
 
 class _Planned:
