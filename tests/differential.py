@@ -106,8 +106,9 @@ def build(content: Path, output: Path, conffile: Path, cache: Path, adjust=None)
 class Walk:
     """One guide and the edits made to it; `step()` makes one author's save."""
 
-    def __init__(self, root: Path, seed: int, devserver: bool = False):
+    def __init__(self, root: Path, seed: int, devserver: bool = False, editions: bool = False):
         self.random = random.Random(seed)
+        self.editions = ["epub", "print"] if editions else []
         self.root = root
         self.guide = Guide(root / "guide")
         write_every_shape(self.guide)
@@ -125,7 +126,7 @@ class Walk:
 
             self.adjust = DevSettings(serving=True)
         self.counter = 0
-        self.broken: Path | None = None  # a page broken by the last step, mended by the next
+        self.broken: dict[Path, str] = {}  # pages broken by the last step, mended by the next
         self.log: list[str] = []
 
     # The guide's files -----------------------------------------------------------------
@@ -139,6 +140,7 @@ class Walk:
             GUIDE_MISSING_PAGES_BASE="https://guide.example.org",
             GUIDE_SEARCH_SHARD_PAGES=6,
             GUIDE_SOURCE_URL="https://example.org/edit/content/",
+            GUIDE_EDITIONS=self.editions,
         )
 
     def git(self, *args: str) -> None:
@@ -226,7 +228,9 @@ class Walk:
         return f"{path.name} removed"
 
     def move_page(self) -> str:
-        path = self.random.choice(self.pages())
+        path = self.random.choice([path for path in self.pages() if path not in self.broken] or [None])
+        if path is None:
+            return "nothing"
         folder = self.guide.content / "pages" / self.random.choice(["01", "05", "moved", "ex"])
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / path.name
@@ -296,9 +300,8 @@ class Walk:
     def break_page(self) -> str:
         path = self.random.choice(self.pages())
         head, body = self.page_of(path)
-        self.broken_text = path.read_text(encoding="utf-8")
+        self.broken.setdefault(path, path.read_text(encoding="utf-8"))
         self.write_page(path, self.set_field(head, "sortorder", "05x2"), body)
-        self.broken = path
         return f"{path.name} broken"
 
     EDITS = (
@@ -317,11 +320,12 @@ class Walk:
     )
 
     def step(self) -> str:
-        if self.broken is not None:
-            if self.broken.exists():
-                self.broken.write_text(self.broken_text, encoding="utf-8")
-            self.broken = None
-            done = ["the broken page mended"]
+        if self.broken:
+            for path, text in self.broken.items():
+                if path.exists():
+                    path.write_text(text, encoding="utf-8")
+            self.broken = {}
+            done = ["the broken pages mended"]
         elif self.random.random() < 0.4:  # the most common save: page bodies only
             done = [self.edit_bodies()]
         else:
@@ -371,9 +375,12 @@ def compare(walk: Walk, warm: Built, cold: Built) -> list[str]:
     return differences
 
 
-def walk(root: Path, seed: int, steps: int, devserver: bool = False, say=print) -> Walk:
-    """`steps` steps from `seed`; stops at the first difference (AssertionError naming the steps)."""
-    guide = Walk(root, seed, devserver)
+def walk(
+    root: Path, seed: int, steps: int, devserver: bool = False, say=print, editions: bool = False
+) -> Walk:
+    """`steps` steps from `seed` (`editions`: the EPUB and print.html made too); stops at the
+    first difference (AssertionError naming the steps)."""
+    guide = Walk(root, seed, devserver, editions)
     first = guide.warm()
     assert first.status == 0, first.stderr
     for number in range(1, steps + 1):
@@ -397,9 +404,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--steps", type=int, default=100)
     parser.add_argument("--devserver", action="store_true", help="the devserver's settings on both sides")
+    parser.add_argument("--editions", action="store_true", help="the EPUB and print.html made too")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="guide-fuzz-") as root:
-        walk(Path(root), args.seed, args.steps, args.devserver)
+        walk(Path(root), args.seed, args.steps, args.devserver, editions=args.editions)
     print(f"seed {args.seed}: {args.steps} steps, every warm build the same as a cold one")
 
 

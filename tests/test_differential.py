@@ -17,9 +17,10 @@ STEPS = int(os.environ.get("GUIDE_FUZZ_STEPS", "0"))
 SAY = print if SEED else lambda line: None  # make fuzz shows each step (pytest -s)
 
 
-@pytest.mark.parametrize("seed", [int(SEED)] if SEED else [11, 12])
-def test_warm_builds_equal_cold_builds_along_a_random_walk(tmp_path, seed):
-    walked = walk(tmp_path, seed, STEPS or 20, say=SAY)
+@pytest.mark.parametrize(("seed", "editions"), [(int(SEED), True)] if SEED else [(11, False), (12, True)])
+def test_warm_builds_equal_cold_builds_along_a_random_walk(tmp_path, seed, editions):
+    """`editions`: the EPUB and print.html made on both sides too (GUIDE_EDITIONS)."""
+    walked = walk(tmp_path, seed, STEPS or 20, say=SAY, editions=editions)
     assert len(walked.log) == (STEPS or 20)
 
 
