@@ -88,9 +88,12 @@ class Cache:
         if self.folder is None:
             return False
         path = self.path(name)
-        _resident.clear()  # one guide in memory at a time
+        for other in [other for other in _resident if os.path.dirname(other) != self.folder]:
+            del _resident[other]  # one guide in memory at a time
         if self.resident:
             _resident[path] = (key, value)
+        else:
+            _resident.pop(path, None)
         return self.write(
             path, lambda file: pickle.dump((FORMAT, key, value), file, protocol=pickle.HIGHEST_PROTOCOL), what
         )

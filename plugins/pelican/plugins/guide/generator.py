@@ -7,16 +7,15 @@ stays words and never becomes a link."""
 
 from __future__ import annotations
 
-import functools
+import os
 import re
 from html import escape
-from pathlib import Path
 from urllib.parse import quote
 
 from pelican.generators import Generator
 
 from .digests import digest
-from .reading import make_markdown, published_body
+from .reading import published_body, reader_for
 from .run import run_of
 
 SEARCH_PAGE = "search.html"
@@ -67,7 +66,7 @@ def llms_txt(settings, guide, public_url: str) -> bytes:
 def markdown_file(page, body) -> tuple[str, tuple, object]:
     """A page's Markdown copy: its name, what it is made from, and how to make it from
     `body()`, the page's text as published (reading.published_body)."""
-    info = Path(page.source_path).stat()
+    info = os.stat(page.source_path)
     source_key = (info.st_mtime_ns, info.st_size, page.title, page.description)
     return markdown_copy(page), source_key, lambda: markdown_page(page.title, page.description, body())
 
@@ -103,9 +102,13 @@ class GuideGenerator(Generator):
         if run.config.search:
             writer.write_file(SEARCH_PAGE, self.get_template("search"), self.context, relative_urls=relative)
         if run.config.llms_txt:
-            markdown = functools.cache(lambda: make_markdown(self.settings))  # made if a copy is written
             for page in pages.listed:  # a hidden page is listed nowhere: no copy of it either
                 writer.write_data(
-                    *markdown_file(page, lambda page=page: published_body(page.source_path, markdown()))
+                    *markdown_file(
+                        page,
+                        lambda page=page: published_body(
+                            page.source_path, reader_for(self.settings, run.config).markdown
+                        ),
+                    )
                 )
             writer.write_data(*llms_file(self.settings, pages.guide, run.config.public_url))

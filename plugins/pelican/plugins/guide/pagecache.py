@@ -105,15 +105,17 @@ def _remove(path: str) -> None:
         os.unlink(path)
 
 
-def guard(cache: Cache, settings) -> None:
+def guard(cache: Cache, settings) -> bool:
     """Before the generators load Pelican's files: each one the guide did not see Pelican
-    leave, under this build's digest, is removed (with one warning when it was changed)."""
+    leave, under this build's digest, is removed (with one warning when it was changed).
+    Whether Pelican's pages are there to load."""
     if not settings.get("CACHE_CONTENT") or cache.folder is None:
-        return
+        return False
     folder = os.path.abspath(settings["CACHE_PATH"])
     recorded = cache.load(
         RECORD, key(settings), dict, "record of Pelican's content cache", "reading every page again"
     )
+    kept = False
     for name in FILES:
         path = os.path.join(folder, name)
         found = _stamp(path)
@@ -127,6 +129,9 @@ def guard(cache: Cache, settings) -> None:
             )
         if recorded is None or recorded.get(name) != found or not cache.loading:
             _remove(path)
+        elif name == "PagesGenerator":
+            kept = True
+    return kept
 
 
 def record(cache: Cache, settings) -> None:

@@ -52,6 +52,10 @@ def collect(generator, reads: dict, config, styles, settings_file: str | None) -
             for note in read.notes:
                 _note(path, note)
     pages, hidden = generator.pages, generator.hidden_pages
+    found = (*PELICAN_LISTS, "translations", "hidden_translations", "draft_translations")
+    if not reads and not any(getattr(generator, name, ()) for name in found):
+        folders = ", ".join(f"{generator.path}/{folder}" for folder in generator.settings["PAGE_PATHS"])
+        report.error(generator.path, f"has no pages: put Markdown files (.md, .markdown) under {folders}")
     other_languages(generator, pages, hidden)
     # A {static} link that leaves the content folder must never be copied, and one to a file
     # that is not there cannot be (the links step names the page of each); Pelican has listed

@@ -5,7 +5,7 @@ rest comes from (Pelican's content cache, the last build's values, the previous 
 
     initialized               check_settings   sitesettings, settings: the guide's settings, or idle
     get_generators            start            the run (run.py) and the last build's values (lastbuild.py)
-    page_generator_init       read_pages       reading: the pages the content cache lacks, on every core
+    page_generator_init       read_pages       reading: with no content cache, every page on every core
     content_object_init       on_page_made     pages: a page's address, fixed as Pelican makes it
     page_generator_finalized  order_pages      pages, navigation: checked, ordered, their sidebars
     static_generator_finalized keep_static_files staticfiles: the content folder's other files
@@ -87,7 +87,7 @@ def start(pelican):
         report.warning(None, line)
     run.styles = Stylesheets(settings["THEME"], run.config)
     run.last = lastbuild.load(run.cache, run.live)
-    pagecache.guard(run.cache, settings)
+    run.pages_cached = pagecache.guard(run.cache, settings)
     run.timings.lap("start")
     return GuideGenerator
 
@@ -114,15 +114,13 @@ def configure_generator(generator) -> None:
 
 @unless_idle
 def read_pages(generator) -> None:
-    """page_generator_init: the pages Pelican's content cache cannot answer, read on every core."""
+    """page_generator_init: with no pages in Pelican's content cache (a cold build, new
+    settings), every page read up front on every core; else Pelican asks the reader for the
+    few it lacks as it meets them."""
     run = run_of(generator.settings)
-    files = page_files(generator)
-    if not files:
-        folders = ", ".join(f"{generator.path}/{folder}" for folder in generator.settings["PAGE_PATHS"])
-        report.error(generator.path, f"has no pages: put Markdown files (.md, .markdown) under {folders}")
-    run.reads = read_changed(generator, files, run.config)
-    run.timings.counts["pages read"] = len(run.reads)
-    run.timings.lap("read")
+    if not run.pages_cached:
+        run.reads = read_changed(generator, page_files(generator), run.config)
+        run.timings.lap("read")
 
 
 @unless_idle
@@ -137,6 +135,7 @@ def order_pages(generator) -> None:
     """page_generator_finalized: every page checked and ordered, its sidebar and pager."""
     run = run_of(generator.settings)
     run.timings.lap("pages")  # Pelican's own work on each page, its content cache's included
+    run.timings.counts["pages read"] = len(run.reads)
     run.pages = pages.collect(generator, run.reads, run.config, run.styles, run.settings.get(SETTINGS_FILE))
     pagecache.record(run.cache, run.settings)  # Pelican has saved its content cache by now
     run.timings.lap("navigation")

@@ -9,7 +9,7 @@ from typing import ClassVar
 
 from pelican.readers import BaseReader
 
-from .reading import EXTENSIONS, Reader
+from .reading import EXTENSIONS, reader_for
 from .run import run_of
 
 NOTES = "guide_notes"  # a page's metadata: its notes, as reading found them
@@ -26,7 +26,7 @@ class GuideMarkdownReader(BaseReader):
         run = run_of(self.settings)
         result = run.reads.get(source_path)
         if result is None:  # a Markdown file Pelican reads besides the pages read up front
-            result = run.reads[source_path] = Reader(self.settings, run.config).read(source_path)
+            result = run.reads[source_path] = reader_for(self.settings, run.config).read(source_path)
         if not result.usable:
             return "", {"status": "skip"}  # its notes are reported with the others (pages.py)
         return result.html, {**result.metadata, NOTES: result.notes}

@@ -225,18 +225,34 @@ def page_files(generator) -> set[str]:
 
 def read_changed(generator, files, config) -> dict[str, PageRead]:
     """The pages Pelican's content cache cannot answer (pagecache.py), read now on every
-    core, by absolute path; Pelican then asks the guide's reader for each (reader.py)."""
+    core, by absolute path; Pelican then asks the guide's reader for each (reader.py), which
+    reads any other then and there."""
     changed = sorted(
         os.path.abspath(os.path.join(generator.path, relative))
         for relative in files
         if generator.get_cached_data(relative, None) is None
     )
-    reader = Reader(generator.settings, config)
+    reader = reader_for(generator.settings, config)
     return dict(zip(changed, forked_map(reader.read, changed, config.workers, weight=_size), strict=True))
 
 
+_readers: dict[str, Reader] = {}  # the last Reader made, by what it depends on: one guide at a time
+
+
+def reader_for(settings, config) -> Reader:
+    """What reading a page takes, made once for the settings and the theme's ids (pagecache.key):
+    a devserver's builds share it, with its Markdown converter."""
+    from .pagecache import key
+
+    made_from = key(settings)
+    if made_from not in _readers:
+        _readers.clear()
+        _readers[made_from] = Reader(settings, config)
+    return _readers[made_from]
+
+
 class Reader:
-    """What reading a page takes, made once per build."""
+    """What reading a page takes: the Markdown converter, the theme's ids."""
 
     def __init__(self, settings, config):
         self.root = os.path.realpath(settings["PATH"])

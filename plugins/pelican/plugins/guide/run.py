@@ -64,6 +64,7 @@ class Run:
     report: Report = field(default_factory=Report)
     timings: Timings = field(default_factory=Timings)
     last: LastBuild | None = None  # what the last build of this site left (lastbuild.py)
+    pages_cached: bool = False  # Pelican's content cache holds the pages of a build before (pagecache.py)
     styles: Stylesheets | None = None
     # The steps' values, in the order the build meets them.
     reads: dict[str, PageRead] = field(default_factory=dict)  # the pages read this build

@@ -12,6 +12,7 @@ sha256, and scripts from the site itself (the theme's script, Pagefind's).
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import marshal
 import os
@@ -191,9 +192,25 @@ class NavLines:
         return line
 
 
+def theme_files(folder: str) -> tuple:
+    """Each file under `folder` as it stands (path, size, time, inode): what the theme's
+    digests are worked out from again only when it changes (a devserver's builds)."""
+    found = []
+    for directory, _, names in os.walk(folder):
+        for name in names:
+            info = os.stat(os.path.join(directory, name))
+            found.append((os.path.join(directory, name), info.st_size, info.st_mtime_ns, info.st_ino))
+    return tuple(sorted(found))
+
+
 def theme_ids(theme: str) -> frozenset[str]:
     """Every id the theme's templates write as it is (`<main id="content">`, the search
     field's): a page's body must not use them."""
+    return _theme_ids(theme, theme_files(os.path.join(theme, "templates")))
+
+
+@functools.lru_cache(maxsize=4)
+def _theme_ids(theme: str, _files: tuple) -> frozenset[str]:
     found = set()
     for path in sorted(Path(theme, "templates").rglob("*")):
         if path.is_file():
@@ -297,6 +314,11 @@ def configure_environment(env, settings, cache: bool, caches=None) -> None:
 
 def theme_digest(theme: str) -> str:
     """Every file of the theme: an edited template or stylesheet renders every page again."""
+    return _theme_digest(theme, theme_files(theme))
+
+
+@functools.lru_cache(maxsize=4)
+def _theme_digest(theme: str, _files: tuple) -> str:
     digest = hashlib.sha256()
     for path in sorted(Path(theme).rglob("*")):
         if path.is_file():

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import posixpath
 from collections.abc import Callable
 
 from pelican.plugins import signals
@@ -243,7 +244,12 @@ class GuideWriter(Writer):
         """Each file whose key is unchanged, linked from the previous site (in place: kept);
         then Pelican's content_written for every file."""
         if not self.in_place:
-            targets = [sanitised_join(self.output_path, name) for name in self.unchanged]
+            targets = [
+                os.path.join(self.output_path, name)
+                if posixpath.normpath(name) == name and not name.startswith(("/", "../"))
+                else sanitised_join(self.output_path, name)  # refuses a name that leaves the site
+                for name in self.unchanged
+            ]
             for folder in {os.path.dirname(target) for target in targets}:
                 os.makedirs(folder, exist_ok=True)
             for name, target in zip(self.unchanged, targets, strict=True):
