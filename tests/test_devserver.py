@@ -210,6 +210,24 @@ def test_editor_temp_files_neither_start_a_rebuild_nor_are_named(guide):
     assert "New text" in (guide.output / "a.html").read_text()
 
 
+def devserver_command(guide, conffile: Path, port: int) -> list[str]:
+    """`guide-devserver` on the guide, its cache beside it, on the loopback."""
+    return [
+        str(DEVSERVER),
+        str(guide.content),
+        "-o",
+        str(guide.output),
+        "-s",
+        str(conffile),
+        "--cache-path",
+        str(guide.root / ".cache"),
+        "-b",
+        "127.0.0.1",
+        "-p",
+        str(port),
+    ]
+
+
 def _directive(policy: str, name: str) -> list[str]:
     found = [part.split()[1:] for part in policy.split(";") if part.split()[:1] == [name]]
     return found[0] if found else []
@@ -251,23 +269,7 @@ def test_a_save_is_quick_and_its_search_shard_is_indexed_after_the_reload(guide,
     log_path = guide.root / "devserver.log"
     with open(log_path, "w") as log:
         process = subprocess.Popen(
-            [
-                str(DEVSERVER),
-                str(guide.content),
-                "-o",
-                str(guide.output),
-                "-s",
-                str(conffile),
-                "--cache-path",
-                str(guide.root / ".cache"),
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(port),
-            ],
-            cwd=REPO,
-            stdout=log,
-            stderr=subprocess.STDOUT,
+            devserver_command(guide, conffile, port), cwd=REPO, stdout=log, stderr=subprocess.STDOUT
         )
     try:
         wait_for(lambda: fetch(f"http://127.0.0.1:{port}/p3.html"), timeout=60, step=0.1)
@@ -320,22 +322,10 @@ def test_every_save_however_made_gives_what_a_cold_build_with_the_devservers_set
     )
     port = free_port()
     log_path = guide.root / "devserver.log"
-    command = [
-        str(DEVSERVER),
-        str(guide.content),
-        "-o",
-        str(guide.output),
-        "-s",
-        str(conffile),
-        "--cache-path",
-        str(guide.root / ".cache"),
-        "-b",
-        "127.0.0.1",
-        "-p",
-        str(port),
-    ]
     with open(log_path, "w") as log:
-        process = subprocess.Popen(command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            devserver_command(guide, conffile, port), cwd=REPO, stdout=log, stderr=subprocess.STDOUT
+        )
     hashes = json.dumps([sha256_base64(LIVERELOAD_SNIPPET)])
     page = guide.content / "pages" / "05" / "hosting.md"
     base = theme / "templates" / "base.html"

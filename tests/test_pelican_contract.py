@@ -32,6 +32,16 @@ def settings_for(tmp_path: Path, **more) -> dict:
     return settings
 
 
+def pages_generator(settings, context) -> PagesGenerator:
+    return PagesGenerator(
+        context=context,
+        settings=settings,
+        path=settings["PATH"],
+        theme=settings["THEME"],
+        output_path=settings["OUTPUT_PATH"],
+    )
+
+
 def test_links_settles_placeholders_in_every_attribute_pelican_rewrites():
     """links.py: Pelican replaces {filename} in an attribute whose name ends with one of
     these, and in no other (the links step settles the same ones)."""
@@ -86,13 +96,7 @@ def test_pelicans_content_cache_is_where_pagecache_finds_it(tmp_path):
     signals.page_generator_finalized.connect(finalized)
     try:
         context = {**settings, "generated_content": {}, "static_content": {}, "static_links": set()}
-        first = PagesGenerator(
-            context=context,
-            settings=settings,
-            path=settings["PATH"],
-            theme=settings["THEME"],
-            output_path=settings["OUTPUT_PATH"],
-        )
+        first = pages_generator(settings, context)
         first.generate_context()
     finally:
         signals.page_generator_finalized.disconnect(finalized)
@@ -100,13 +104,7 @@ def test_pelicans_content_cache_is_where_pagecache_finds_it(tmp_path):
     cached = Path(settings["CACHE_PATH"]) / "PagesGenerator"
     assert pickle.loads(cached.read_bytes())["pages/a.md"][1].title == "A"
 
-    again = PagesGenerator(
-        context=dict(context),
-        settings=settings,
-        path=settings["PATH"],
-        theme=settings["THEME"],
-        output_path=settings["OUTPUT_PATH"],
-    )
+    again = pages_generator(settings, dict(context))
     page = again.get_cached_data("pages/a.md", None)
     assert isinstance(page, Page) and page.title == "A" and page._context is not again.context
 
@@ -116,13 +114,7 @@ def test_pelicans_content_cache_is_where_pagecache_finds_it(tmp_path):
 
     signals.generator_init.connect(remove)
     try:
-        emptied = PagesGenerator(
-            context=dict(context),
-            settings=settings,
-            path=settings["PATH"],
-            theme=settings["THEME"],
-            output_path=settings["OUTPUT_PATH"],
-        )
+        emptied = pages_generator(settings, dict(context))
     finally:
         signals.generator_init.disconnect(remove)
     assert emptied.get_cached_data("pages/a.md", None) is None
