@@ -11,7 +11,7 @@ rest comes from (Pelican's content cache, the last build's values, the previous 
     static_generator_finalized keep_static_files staticfiles: the content folder's other files
     all_generators_finalized  plan_and_settle  plan, links, gitdates, editions: every file, every link
     get_writer                guide_writer     writer: renders what changed
-    finalized                 finish           writer, search, check, publish, lastbuild
+    finalized                 finish           written (writer, search, check), publish, lastbuild
 
 Problems are reported one line each (report.py), in one order when the build ends or stops;
 the build stops before writing anything when reading or planning found an error, and before
@@ -25,12 +25,11 @@ import functools
 import json
 import logging
 import os
-import time
 
 from pelican.contents import Page
 
-from . import editions, lastbuild, links, pagecache, pages, plan, report, search, sitesettings, staticfiles
-from .check import CONTENTS_PAGES, site_check
+from . import editions, lastbuild, links, pagecache, pages, plan, report, sitesettings, staticfiles
+from .check import CONTENTS_PAGES
 from .errors import GuideBuildFailed, GuideSettingsError
 from .generator import GuideGenerator
 from .gitdates import page_dates
@@ -42,6 +41,7 @@ from .run import SETTINGS_FILE, begin, end, run_of
 from .settings import guide_config
 from .theme import Stylesheets, configure_environment
 from .writer import GuideWriter, stamp_site
+from .written import write_site
 
 IDLE = "guide_idle"  # on the settings of a site that never asked for the guide
 
@@ -189,68 +189,30 @@ def guide_writer(pelican):
 
 @unless_idle
 def finish(pelican) -> None:
-    """finalized: render what changed; index it for search while the rest is linked and the
-    site checked; the publishing files; the stamp; what the next build starts from."""
+    """finalized: the site written and checked; the publishing files; the stamp; what the
+    next build starts from."""
     settings = pelican.settings
     run = run_of(settings)
     try:
         if run.writer is None or run.pages is None:
             return
-        config, output, writer, timings = run.config, pelican.output_path, run.writer, run.timings
-        timings.lap("writing templates")
-        writer.render()
-        timings.lap("rendering")
-        search_started = time.perf_counter()
-        index, indexing = (
-            search.start_index(settings, config, run.pages, writer.global_key, output, run.live)
-            if config.search
-            else (None, None)
-        )
-        writer.link_unchanged()
-        timings.lap("linking")
-        made = editions.facts(config, settings) if config.editions else None
-        check = site_check(settings, config, run.pages, run.plan, run.links, output, run.last, made)
-        try:
-            errors = check.run_pages()
-            timings.lap("check")
-        finally:
-            failed = indexing.wait() if indexing else None
-            if indexing:
-                timings.counts["search_shards_indexed"] = len(indexing.shards)
-                timings.counts["search_seconds"] = time.perf_counter() - search_started
-            timings.lap("search index")
-        if failed:
-            report.error(output, f"the search index could not be built: {failed}")
-        elif index:
-            search.write_manifest(output, index.shards, index.stale)
-            if index.stale:  # the devserver indexes them after the reload
-                settings[search.PENDING] = index
-        more_errors, warnings, checks = check.settle()
-        report_check(errors + more_errors, warnings)
-        timings.counts["checked"] = check.checked
+        output, config = pelican.output_path, run.config
+        checks = write_site(run, output)
         stop_on_problems(run, "the site was not swapped in")
         if config.publish:
             contents = [path for path in CONTENTS_PAGES if path in run.plan.theme_pages]
             contents += [path for path in editions.planned(config) if path.endswith(".epub")]
-            timings.counts["sitemap"] = write_publishing_files(
+            run.timings.counts["sitemap"] = write_publishing_files(
                 output, config.public_url, run.pages.listed, contents
             )
             precompress(output, config.precompress)
-        build_id = stamp_site(output, writer.keys)
-        lastbuild.save(run.cache, run.live, run.last_build(build_id, checks))
-        timings.lap("publishing")
+        lastbuild.save(run.cache, run.live, run.last_build(stamp_site(output, run.writer.keys), checks))
+        run.timings.lap("publishing")
         save_timings(run)
         run.report.say()
         print(summary(run), flush=True)
     finally:
         end(settings)
-
-
-def report_check(errors, warnings) -> None:
-    """The check's lines, each with the source file it is about (the page's, or the site's file)."""
-    for level, lines in ((logging.ERROR, errors), (logging.WARNING, warnings)):
-        for source, line in lines:
-            report.say(level, line, source or line.split(":", 1)[0])
 
 
 def save_timings(run) -> None:
