@@ -129,6 +129,7 @@ print: $(INSTALLED)
 	"$(VENV)/bin/guide-build" "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS) -e 'GUIDE_EDITIONS=["print"]'
 
 docs: $(INSTALLED)
+	"$(PYTHON)" -m pelican.plugins.guide.reference "$(DOCSDIR)/content/pages/04-settings/settings.md"
 	"$(VENV)/bin/guide-build" "$(DOCSDIR)/content" -o "$(DOCSOUTPUTDIR)" -s "$(DOCSDIR)/pelicanconf.py" --strict $(PELICANOPTS)
 
 publish: $(INSTALLED)

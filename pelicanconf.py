@@ -29,7 +29,7 @@ IGNORE_FILES = [".*", "*~", "#*#"]
 # Pages sit at the site root, as in the original guide: /servers.html.
 PAGE_URL = "{slug}.html"
 PAGE_SAVE_AS = "{slug}.html"
-DIRECT_TEMPLATES = ["index", "table-of-contents", "404"]
+DIRECT_TEMPLATES = ["table-of-contents", "404"]
 PAGINATED_TEMPLATES = {}
 
 # Nothing blog-shaped: no feeds, archives, categories, tags or authors.

@@ -91,8 +91,22 @@ def every_group_open():
     """Every group open, on the contents pages too."""
     original = navigation.Guide.tree
     navigation.Guide.tree = lambda self: tuple(
-        navigation.Item(item.entry, item.current, _folded(item.children, True)) for item in original(self)
+        navigation.Item(item.entry, item.current, _folded(item.children, True), anchor=item.anchor)
+        for item in original(self)
     )
+
+
+def images_unsized():
+    """Images left as the author wrote them: no width and height from their files."""
+    from pelican.plugins.guide import links
+
+    links.sized = lambda html, page_url, root: (html, [])
+
+
+def breadcrumb_without_section():
+    """The breadcrumb of a page in a section without the section."""
+    original = navigation.Guide.breadcrumb
+    navigation.Guide.breadcrumb = lambda self, page: original(self, page)[:1]
 
 
 def _book_contents(change):
@@ -171,6 +185,8 @@ def print_wrong_label():
 CASES = {
     case.__name__: case
     for case in (
+        images_unsized,
+        breadcrumb_without_section,
         wrong_label,
         wrong_tie_order,
         section_dropped,

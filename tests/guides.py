@@ -74,7 +74,24 @@ def write_every_shape(guide) -> None:
     page("ex/pandas.md", title="pandas Example Code", slug="pandas-code", sortorder="500090001")
     page("60/x.md", title="Stray", slug="stray", sortorder="6001")
     page("01/hidden.md", title="Hidden notes", slug="hidden-notes", sortorder="0109", status="hidden")
-    guide.file("img/logo.png", b"\x89PNG\r\n\x1a\nlogo")
+    guide.file("img/logo.png", tiny_png(40, 20))
+
+
+def tiny_png(width: int, height: int) -> bytes:
+    """A real PNG of one colour: the build reads its width and height from it."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
 
 
 def every_shape_settings(guide, **more):
@@ -94,7 +111,7 @@ def nested_list(ordered_list, depth: int = 0) -> list[tuple]:
         lines.append(
             (
                 depth,
-                " ".join(node.get_text(" ", strip=True).split()),
+                " ".join(node.get_text("").split()),  # a <wbr> in a label adds no space
                 node.get("href"),
                 node.get("aria-current") == "page",
             )
@@ -109,9 +126,7 @@ def groups(soup) -> dict[str, bool]:
     """Each group of the sidebar (a line with lines under it), by label: open or not."""
     nav = soup.select_one('nav[aria-label="Table of contents"]')
     return {
-        details.parent.find(["a", "span"], recursive=False).get_text(" ", strip=True): details.has_attr(
-            "open"
-        )
+        details.parent.find(["a", "span"], recursive=False).get_text("", strip=True): details.has_attr("open")
         for details in nav.find_all("details")
     }
 
@@ -122,7 +137,7 @@ def contents(soup) -> list[tuple]:
     for child in soup.select_one("main .contents").find_all(["h2", "ol"], recursive=False):
         if child.name == "h2":
             node = child.find(["a", "span"])
-            lines.append((0, node.get_text(" ", strip=True), node.get("href"), False))
+            lines.append((0, node.get_text("", strip=True), node.get("href"), False))
         else:
             lines += nested_list(child, 1)
     return lines

@@ -1,9 +1,10 @@
 """The pages of the real site, and where the reader tests keep what they measured (for the README).
 
 The pages are worked out from the settings and the content, never listed by hand: every
-template of pelicanconf.py's DIRECT_TEMPLATES, the search page when search is on, and every
-page of the content folder at its PAGE_SAVE_AS. `test_reader_html.py` proves the list is the
-built site's (every .html file that is not a redirect).
+template of pelicanconf.py's DIRECT_TEMPLATES, the search page when search is on, the home
+page (index.html) and every page of the content folder at its PAGE_SAVE_AS.
+`test_reader_html.py` proves the list is the built site's (every .html file that is not a
+redirect).
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ def site_pages(conffile=CONFFILE) -> list[str]:
                 page = metadata(path)
                 if page.get("status", "published").lower() != "draft":
                     names.append(settings["PAGE_SAVE_AS"].format(slug=page["slug"]))
-    return sorted(names)
+    # The home page: the page with slug index, or the theme's own.
+    return sorted({*names, "index.html"})
 
 
 def built_pages(output) -> list[str]:

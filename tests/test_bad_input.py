@@ -8,6 +8,7 @@ import shutil
 
 import pytest
 from conftest import CONFFILE, REPO, run_build, tree_bytes
+from guides import tiny_png
 
 
 def assert_failed_cleanly(result, *expected_lines, output_existed=False):
@@ -217,7 +218,7 @@ def test_inline_styles_the_theme_knows_become_classes_without_a_warning(guide):
         body='<a href="https://x.example" style="border: none;">'
         '<img src="/img/l.png" class="shot" style="margin: 8px 0 8px 0" alt="L"></a>\n',
     )
-    guide.file("img/l.png", b"png")
+    guide.file("img/l.png", tiny_png(8, 8))
     result = guide.build()
     assert result.returncode == 0 and not result.warning_lines, result.stderr
     body = result.soup("good.html").select_one(".page-body")
@@ -430,11 +431,11 @@ def test_debug_shows_the_traceback(guide, tmp_path):
 @pytest.mark.parametrize(
     ("old", "new", "line"),
     [
-        ("{% endblock content %}", "{% endblock %", "page.html:21: template syntax error"),
+        ("{% endblock content %}", "{% endblock %", "page.html:25: template syntax error"),
         (
-            "{{ page.title }}</h1>",
+            "{{ page.title|breakable }}</h1>",
             "{{ page.title.nope.deeper }}</h1>",
-            "page.html:12: template error: UndefinedError",
+            "page.html:13: template error: UndefinedError",
         ),
     ],
 )

@@ -26,7 +26,10 @@ def test_servers_page_is_the_seed_text_with_its_metadata(servers_site):
     assert "Servers are the physical infrastructure to run all the layers of software" in text
     assert "Provision your first server." in text
     # The guide's sidebartitle for chapter 5 carries its number; the theme adds none.
-    assert sidebar(soup) == [(0, "5. Deployment", None, False), (1, "Servers", "./servers.html", True)]
+    assert sidebar(soup) == [
+        (0, "5. Deployment", "./table-of-contents.html#chapter-5", False),
+        (1, "Servers", "./servers.html", True),
+    ]
     assert soup.html["lang"] == "en"
     # The page is the user's text, verbatim: the seed file's digest.
     seed = (SEED_CONTENT / "pages" / "05-deployment" / "servers.markdown").read_bytes()
@@ -63,6 +66,7 @@ def test_the_servers_site_writes_its_pages_search_llms_txt_and_markdown(servers_
         ".guide-site",
         "404.html",
         "index.html",
+        "index.md",  # the home page's Markdown (content/pages/index.markdown)
         "llms.txt",
         "pagefind",
         "search.html",
@@ -81,7 +85,7 @@ def test_the_servers_site_writes_its_pages_search_llms_txt_and_markdown(servers_
     assert (
         servers_site.output / "servers.md"
     ).read_text() == f"# Servers\n\n> {SERVERS_DESCRIPTION}\n\n{body}"
-    assert "1 page, " in servers_site.summary and "0 warnings, 0 errors" in servers_site.summary
+    assert "2 pages, " in servers_site.summary and "0 warnings, 0 errors" in servers_site.summary
     assert "1 link to the complete guide" in servers_site.summary
 
 
@@ -168,8 +172,13 @@ def test_metadata_is_escaped_everywhere(guide):
     assert result.returncode == 0, result.stderr
     html = result.html("a.html")
     soup = result.soup("a.html")
-    # The theme's two scripts (its colour-scheme init and guide.js), no other.
-    scripts = [script.get("src") or "inline" for script in soup.find_all("script")]
+    # The theme's two scripts (its colour-scheme init and guide.js), no other (the breadcrumb's
+    # JSON-LD is data).
+    scripts = [
+        script.get("src") or "inline"
+        for script in soup.find_all("script")
+        if script.get("type") != "application/ld+json"
+    ]
     assert scripts == ["inline", "./theme/guide.js"] and "alert" not in soup.find("script").get_text()
     assert soup.find("i") is None
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html

@@ -41,7 +41,12 @@ def broken_build(guide, conffile, case, output_name="output"):
 @pytest.mark.parametrize(
     "case, line",
     [
-        ("wrong_label", 'servers.html): sidebar lacks "5. Deployment" (heading) at depth 0'),
+        (
+            "wrong_label",
+            'servers.html): sidebar lacks "5. Deployment" -> table-of-contents.html#chapter-5 at depth 0',
+        ),
+        ("images_unsized", "servers.html): image img/logo.png has no width and height"),
+        ("breadcrumb_without_section", "(django-apps.html): breadcrumb reads [('Code Examples',"),
         (
             "wrong_tie_order",
             'servers.html): sidebar line 4 is "Servers" -> servers.html at depth 1, expected "Apache"',
@@ -114,14 +119,14 @@ def test_the_unbroken_navigation_passes_the_same_check(shapes):
         ),
         (
             "partials/nav-entry.html",
-            "{{ entry.label }}</a>",
-            "{{ entry.label|upper }}</a>",
+            "{{ entry.label|breakable }}</a>{% else %}",
+            "{{ entry.label|upper }}</a>{% else %}",
             'sidebar lacks "Hosting"',
         ),
         ("partials/prev-next.html", 'rel="next"', 'rel="nofollow"', "next link goes to None, expected"),
         (
             "page.html",
-            "<h1>{{ page.title }}</h1>",
+            "<h1>{{ page.title|breakable }}</h1>",
             "<h1>{{ page.sidebartitle }}</h1>",
             'first <h1> is "Why Python", expected "Why Python?"',
         ),
@@ -160,9 +165,43 @@ def test_the_unbroken_navigation_passes_the_same_check(shapes):
         ),
         (
             "partials/contents.html",
-            "<h2>{{ nav.entry(item.entry, item.current, SITEURL) }}</h2>",
+            '<h2{% if item.anchor %} id="{{ item.anchor }}"{% endif %}>'
+            "{{ nav.entry(item.entry, item.current, SITEURL) }}</h2>",
             "<p>{{ nav.entry(item.entry, item.current, SITEURL) }}</p>",
             'contents lacks "1. Introduction" -> introduction.html at depth 0',
+        ),
+        # A chapter heading that leads to no heading of the contents page.
+        (
+            "partials/contents.html",
+            ' id="{{ item.anchor }}"',
+            "",
+            'the sidebars lead "5. Deployment" to #chapter-5, which is no heading here',
+        ),
+        # The breadcrumb and its data, against the metadata.
+        (
+            "partials/breadcrumb.html",
+            "{% for entry in page.nav.breadcrumb %}<li>",
+            "{% for entry in page.nav.breadcrumb[1:] %}<li>",
+            "breadcrumb reads [('Django Extensions', 'django-extensions.html')], expected",
+        ),
+        (
+            "partials/breadcrumb.html",
+            "breadcrumb_json(page.nav.breadcrumb, page.sidebartitle",
+            "breadcrumb_json(page.nav.breadcrumb, page.title",
+            "BreadcrumbList data lists",
+        ),
+        # The home page's chapters, and where to start.
+        (
+            "home.html",
+            "{% for line in GUIDE.chapter_summary %}",
+            "{% for line in GUIDE.chapter_summary[1:] %}",
+            "index.html: lists the chapters",
+        ),
+        (
+            "home.html",
+            "{{ GUIDE.start.url }}",
+            "{{ GUIDE.reading_order[-1].url }}",
+            """index.html: its "Start reading" link goes to ['stray.html'], expected introduction.html""",
         ),
         (
             "redirect.html",
@@ -241,7 +280,7 @@ GOOD = """<!doctype html><html><head><title>Why Python? - Site</title>
 <li><a href="introduction.html">1. Introduction</a>\
 <details open><summary aria-label="1. Introduction"></summary><ol>
 <li><a href="why.html" aria-current="page">Why Python</a></li></ol></details></li>
-<li><span>5. Deployment</span></li></ol></nav>
+<li><a class="nav-heading" href="table-of-contents.html#chapter-5">5. Deployment</a></li></ol></nav>
 <main><article data-pagefind-body><h1>Why Python?</h1>\
 <nav aria-label="On this page"><a href="#one">One</a><a href="#two">Two</a></nav>
 <div class="page-body"><p><a href="servers.html">servers</a> <img src="img/x.png" alt="x"></p></div></article>
@@ -263,18 +302,27 @@ def test_the_good_page_passes():
     assert EXPECTED.sidebar(FACTS[1])[0] == (
         Row(0, "1. Introduction", "introduction.html"),
         Row(1, "Why Python", "why.html"),
-        Row(0, "5. Deployment", None),
+        Row(0, "5. Deployment", "table-of-contents.html#chapter-5"),
     )
 
 
 @pytest.mark.parametrize(
     "old, new, line",
     [
-        ("<li><span>5. Deployment</span></li>", "", 'sidebar lacks "5. Deployment" (heading) at depth 0'),
         (
+            '<li><a class="nav-heading" href="table-of-contents.html#chapter-5">5. Deployment</a></li>',
+            "",
+            'sidebar lacks "5. Deployment" -> table-of-contents.html#chapter-5 at depth 0',
+        ),
+        (
+            '<a class="nav-heading" href="table-of-contents.html#chapter-5">5. Deployment</a>',
             "<span>5. Deployment</span>",
-            '<a href="servers.html">5. Deployment</a>',
-            'sidebar lists "5. Deployment" -> servers.html',
+            'sidebar lists "5. Deployment" (heading) at depth 0, which does not belong there',
+        ),
+        (
+            "table-of-contents.html#chapter-5",
+            "table-of-contents.html#chapter-6",
+            'sidebar lists "5. Deployment" -> table-of-contents.html#chapter-6',
         ),
         (">Why Python</a>", ">Why python</a>", 'sidebar lacks "Why Python" -> why.html at depth 1'),
         (
@@ -307,8 +355,8 @@ def test_the_good_page_passes():
             'sidebar group "1. Introduction" does not fold (no <details>)',
         ),
         (
-            "<li><span>5. Deployment</span></li>",
-            "<li><span>5. Deployment</span><details><summary></summary><ol></ol></details></li>",
+            "5. Deployment</a></li></ol></nav>",
+            "5. Deployment</a><details><summary></summary><ol></ol></details></li></ol></nav>",
             'sidebar folds "5. Deployment", which has nothing under it',
         ),
     ],
@@ -330,9 +378,10 @@ def contents_html(rows, open_group: bool = False) -> str:
     """A contents page as the theme writes it: each chapter a heading, its pages a list."""
     parts, depth = [], 0
     for row in rows:
-        line = f'<a href="{row.url}">{row.label}</a>' if row.url else f"<span>{row.label}</span>"
+        line = f'<a href="{row.url}">{row.label}</a>'
         if row.depth == 0:
-            parts.append(("</li></ol>" if depth else "") + f"<h2>{line}</h2>")
+            anchor = f' id="{row.url.split("#")[1]}"' if "#" in row.url else ""
+            parts.append(("</li></ol>" if depth else "") + f"<h2{anchor}>{line}</h2>")
             depth = 0
         else:
             parts.append(("<ol>" if depth == 0 else "</li>") + f"<li>{line}")
@@ -368,7 +417,8 @@ def test_the_contents_page_shows_every_group_closed():
     ]
     rows = Expected(facts, {50: "Code Examples"}, {50: 3}).contents
     group = (
-        '<h2><span>Code Examples</span></h2><ol><li><a href="s1.html">Section one</a>'
+        '<h2 id="chapter-50"><a href="table-of-contents.html#chapter-50">Code Examples</a></h2>'
+        '<ol><li><a href="s1.html">Section one</a>'
         '<details{}><summary></summary><ol><li><a href="s1b.html">Section one, b</a></li></ol></details>'
         "</li></ol>"
     )
@@ -387,3 +437,26 @@ def test_code_blocks_are_not_parsed_but_the_rest_is():
     )
     targets = [link.target for link in checks.links(checks.parse(html), "a.html", "")]
     assert targets == ["b.html"]
+
+
+def test_images_get_their_sizes_and_load_lazily_below_the_first_screen(tmp_path):
+    """images.sized: pixels from the file, width="100%" kept as a class, lazy past the
+    first screen's text; a file it cannot read is named, a missing one left to the links."""
+    from guides import tiny_png
+    from pelican.plugins.guide.images import FIRST_SCREEN_CHARACTERS, sized
+
+    (tmp_path / "img").mkdir()
+    (tmp_path / "img" / "a.png").write_bytes(tiny_png(30, 10))
+    (tmp_path / "img" / "bad.png").write_bytes(b"not an image")
+    text = "x" * (FIRST_SCREEN_CHARACTERS + 1)
+    html = (
+        '<p><img src="img/a.png" alt="A"></p>'
+        f'<p>{text}</p><p><img src="img/a.png" width="100%" class="shot" alt="B">'
+        '<img src="img/bad.png" alt="C"><img src="img/gone.png" alt="D"></p>'
+    )
+    out, unread = sized(html, "page.html", str(tmp_path))
+    assert '<img src="img/a.png" alt="A" width="30" height="10">' in out
+    assert (
+        '<img src="img/a.png" class="shot full-width" alt="B" width="30" height="10" loading="lazy">' in out
+    )
+    assert unread == ["img/bad.png"]

@@ -20,3 +20,23 @@ def test_the_manual_builds_strict_with_no_warning(tmp_path):
     assert len(chapters) >= 7, chapters
     for page in ("getting-started.html", "settings.html", "the-check.html", "how-it-is-built.html"):
         assert (tmp_path / "docs" / page).is_file(), page
+
+
+def test_the_settings_reference_is_made_from_the_table_of_settings():
+    from pelican.plugins.guide.reference import markdown
+
+    page = DOCS / "content" / "pages" / "04-settings" / "settings.md"
+    assert page.read_text(encoding="utf-8") == markdown(), (
+        "docs/content/pages/04-settings/settings.md differs from the table of settings: "
+        "run `python -m pelican.plugins.guide.reference` on it (make docs does)"
+    )
+
+
+def test_every_setting_has_a_type_and_a_meaning_and_one_without_is_named():
+    from pelican.plugins.guide.reference import undescribed
+    from pelican.plugins.guide.settings import DEFAULTS, SETTINGS, Setting
+
+    assert undescribed() == []
+    assert set(DEFAULTS) == set(SETTINGS)
+    broken = {**SETTINGS, "GUIDE_NEW": Setting("Build", 1, "int", " ")}
+    assert undescribed(broken) == ["GUIDE_NEW"]

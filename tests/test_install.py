@@ -211,7 +211,7 @@ def test_plugins_guide_loads_after_each_install(mode, project, dists, base_venv,
         assert theme == module.parent / "theme"
 
     assert (
-        "guide: 2 pages" in built.stdout and "0 warnings, 0 errors" in built.stdout
+        "guide: 3 pages" in built.stdout and "0 warnings, 0 errors" in built.stdout
     )  # the check ran and passed
     page = (site / "out" / "start.html").read_text()  # the guide's PAGE_URL, not pages/start.html
     assert 'aria-current="page"' in page and 'href="next.html"' in page
@@ -279,5 +279,5 @@ def test_the_readmes_new_guide_steps_as_a_new_user_takes_them(dists, base_venv, 
     built = run(["make", "html"], cwd=folder, env={"PATH": "/usr/bin:/bin"})
     assert built.returncode == 0, built.stdout + built.stderr
     assert built.stdout.startswith(".venv/bin/guide-build content -o output -s pelicanconf.py")
-    assert "guide: 2 pages" in built.stdout and "0 warnings, 0 errors" in built.stdout
+    assert "guide: 3 pages" in built.stdout and "0 warnings, 0 errors" in built.stdout
     assert (folder / "output" / "welcome.html").exists()

@@ -36,7 +36,7 @@ def test_plain_pelican_builds_what_make_html_builds(tmp_path):
     )
     assert staged.returncode == 0, staged.stderr
     assert tree_bytes(project / "plain") == tree_bytes(project / "staged")
-    assert "guide: 1 page" in plain.stdout
+    assert "guide: 2 pages" in plain.stdout  # the Servers page and the home page
 
 
 def plain_pelican(site: Path, *options: str) -> subprocess.CompletedProcess:
@@ -56,7 +56,7 @@ def test_plain_pelican_reports_a_content_error_in_one_line_without_a_traceback(t
     shutil.copytree(SEED_CONTENT, project / "content")
     shutil.copy(REPO / "pelicanconf.py", project)
     shutil.copytree(REPO / "theme", project / "theme")
-    page = next((project / "content").rglob("*.markdown"))
+    page = next((project / "content").rglob("servers.markdown"))
     page.write_text(page.read_text().replace("sortorder: 0502", "sortorder: 05x2"))
     plain = plain_pelican(project)
     assert plain.returncode == 1
@@ -137,12 +137,17 @@ def test_a_site_that_sets_the_guides_pelican_settings_otherwise_hears_one_line_f
             "ARTICLE_PATHS ['posts'] must be [] or unset: the guide has pages only",
         ),
         (
-            'DIRECT_TEMPLATES = ["index", "table-of-contents", "404", "archives"]',
+            'DIRECT_TEMPLATES = ["table-of-contents", "404", "archives"]',
             "DIRECT_TEMPLATES names 'archives', which the theme has no template for",
         ),
         (
-            'DIRECT_TEMPLATES = ["index", "404"]',
-            "DIRECT_TEMPLATES ['index', '404'] leaves out table-of-contents, which the theme's pages link to",
+            'DIRECT_TEMPLATES = ["404"]',
+            "DIRECT_TEMPLATES ['404'] leaves out table-of-contents, which the theme's pages link to",
+        ),
+        (
+            'DIRECT_TEMPLATES = ["index", "table-of-contents", "404"]',
+            "DIRECT_TEMPLATES ['index', 'table-of-contents', '404'] names 'index', but the guide writes "
+            "index.html itself",
         ),
         (
             'THEME = "simple"',
@@ -150,7 +155,7 @@ def test_a_site_that_sets_the_guides_pelican_settings_otherwise_hears_one_line_f
             "or set THEME = pelican.plugins.guide.theme_path()",
         ),
     ],
-    ids=["articles", "unknown-template", "template-left-out", "theme"],
+    ids=["articles", "unknown-template", "template-left-out", "index", "theme"],
 )
 def test_a_setting_the_guide_cannot_build_with_is_one_error_line(tmp_path, setting, message):
     site = write_site(tmp_path / "other", f'PLUGINS = ["guide"]\n{setting}\n')

@@ -64,7 +64,7 @@ def test_a_new_guide_builds_and_passes_the_check_and_git_sees_only_its_sources(t
 
     built = make(folder, "html")
     assert built.returncode == 0, built.stdout + built.stderr
-    assert "guide: 2 pages" in built.stdout and "0 warnings, 0 errors" in built.stdout
+    assert "guide: 3 pages" in built.stdout and "0 warnings, 0 errors" in built.stdout
     assert not built.stderr  # no warning, not even Pelican's own about feeds or the time zone
     welcome, writing = (
         (folder / "output" / "welcome.html").read_text(),

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import browser_checks as bc
 import pytest
+import wayfinding_checks as wf
 from conftest import CONSOLE, run_build
 from html_checks import head_problems, pygments_problems, vnu_errors
 from tools import REPO, serve, vnu_command
@@ -218,7 +219,7 @@ BROWSER_CASES = {
     "a 5 KiB script": Broken(
         bc.weight_problems,
         "guide.js: ",
-        theme={"static/guide.js": lambda script: script + "\n/* " + bloat("")[: 6 * 1024] + " */\n"},
+        theme={"js/guide.js": lambda script: script + "\n/* " + bloat("")[: 6 * 1024] + " */\n"},
         settle=True,
     ),
     '"On this page" open on phones': Broken(
@@ -351,13 +352,25 @@ def edits(*changes: Callable[[str], str]) -> Callable[[str], str]:
 
 
 SCRIPT_BREAKS = {
-    "static/guide.js": edits(
+    "js/guide.js": edits(
         replace("    centre();\n", "\n"),  # the current entry left where it is
         replace("    setupFilters();\n", ""),
         replace("    setupOnThisPage();\n", ""),
         replace('const slash = event.key === "/" && !typing;', "const slash = false;"),
         replace("    setupSearch();\n", "    setupSearch();\n    openIndex();\n"),  # Pagefind on load
         replace('".linenos, .gp, .go"', '".linenos, .go"'),  # prompts copied
+        replace('sidebar.addEventListener("keydown"', 'sidebar.addEventListener("keydown-never"'),  # no trap
+        replace('.filter((part) => part.url.includes("#")).slice(0, 3)', ".slice(0, 0)"),  # no sections
+        replace("more.hidden = shown >= ranked.length;", "more.hidden = true;"),  # no more results
+        replace("const SHOWN = 5;", "const SHOWN = 40;"),  # excerpts of results not on screen
+        replace("const WAIT = 250;", "const WAIT = 0;"),  # a search at every key
+        replace("if (ranked.length < 3) {", "if (false) {"),  # no suggestions
+        replace(
+            "    setupSearch();\n",
+            "    setupSearch();\n"
+            '    setTimeout(() => document.querySelector("main")'
+            '.prepend(make("p", { textContent: "Late" })), 100);\n',
+        ),  # the text moves after load
     ),
 }
 PAGE_BREAKS = {
@@ -367,7 +380,22 @@ PAGE_BREAKS = {
         "main .contents ol { list-style: decimal !important; "
         "columns: auto !important; }\n"  # markers, one column
         ".page-body .headerlink { opacity: 1; }\n"  # heading links always shown
+        ".site-header { position: static; }\n"  # a header that scrolls away
+        ".breadcrumb { display: none; }\n"
+        ".search-close { display: none !important; }\n"
+        ".search-keys { display: none !important; }\n"
     ),
+    "templates/page.html": replace('<p class="back-to-top"><a href="#top">Back to top</a></p>', ""),
+    "templates/partials/search-form.html": edits(
+        replace(
+            '<div class="search-form" role="search">',
+            '<form class="search-form" role="search" action="search.html">',
+        ),
+        replace("</p>\n</div>", "</p>\n</form>"),
+    ),  # without script, Enter leaves the page and the query
+    "templates/404.html": replace(
+        "{% set GUIDE_ROOT = GUIDE_SITE_PATH %}", ""
+    ),  # its script by a relative path
     "templates/partials/header.html": replace(' popovertarget="sidebar"', ""),  # a menu that opens nothing
     "init.js": replace(
         'if(t=="light"||t=="dark")document.documentElement.dataset.theme=t', ""
@@ -382,8 +410,13 @@ def broken_script_site(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def broken_page_site(tmp_path_factory):
-    with serve(build_long_guide(tmp_path_factory.mktemp("page-broken"), PAGE_BREAKS).output) as url:
+def broken_page_root(tmp_path_factory):
+    return build_long_guide(tmp_path_factory.mktemp("page-broken"), PAGE_BREAKS).output
+
+
+@pytest.fixture(scope="module")
+def broken_page_site(broken_page_root):
+    with serve(broken_page_root) as url:
         yield url
 
 
@@ -472,6 +505,96 @@ LONG_CASES = {
         lambda seen, url: bc.drawer_keyboard_problems(seen.page),
         "Enter on the menu button does not open the drawer",
     ),
+    "a header that scrolls away": (
+        "page",
+        LONG_PAGE,
+        390,
+        lambda seen, url: wf.header_problems(seen.page, 390),
+        "the header is at",
+    ),
+    "no way back to the top": (
+        "page",
+        LONG_PAGE,
+        bc.DESKTOP,
+        lambda seen, url: wf.back_to_top_problems(seen.page),
+        "0 'Back to top' links",
+    ),
+    "the breadcrumb hidden": (
+        "page",
+        LONG_PAGE,
+        bc.DESKTOP,
+        lambda seen, url: wf.breadcrumb_problems(seen.page, ["Code Examples", "Example 1.0", "Example 1.50"]),
+        "no breadcrumb in view",
+    ),
+    "no close button on phones": (
+        "page",
+        LONG_PAGE,
+        390,
+        lambda seen, url: wf.close_button_problems(seen.page),
+        "no close button in view",
+    ),
+    "no keys in the header's field": (
+        "page",
+        LONG_PAGE,
+        bc.DESKTOP,
+        lambda seen, url: wf.shortcut_hint_problems(seen.page),
+        "shows no keys",
+    ),
+    "the drawer lets focus out": (
+        "script",
+        LONG_PAGE,
+        390,
+        lambda seen, url: wf.drawer_trap_problems(seen.page),
+        "Tab takes focus out of the open drawer",
+    ),
+    "results without their sections": (
+        "script",
+        LONG_PAGE,
+        bc.DESKTOP,
+        lambda seen, url: (
+            wf.dialog_query(seen.page, "bare metal") and wf.result_structure_problems(seen.page)
+        ),
+        "no result lists its matching sections",
+    ),
+    "results out of reach": (
+        "script",
+        LONG_PAGE,
+        bc.DESKTOP,
+        lambda seen, url: (
+            wf.dialog_query(seen.page, "bare metal") and wf.reach_every_result_problems(seen.page)
+        ),
+        "but the list reaches 40 results",
+    ),
+    "excerpts of results not on screen": (
+        "script",
+        LONG_PAGE,
+        bc.DESKTOP,
+        lambda seen, url: wf.search_cost_problems(seen.page, "bare metal"),
+        "requests from the first key",
+    ),
+    "a search at every key": (
+        "script",
+        LONG_PAGE,
+        bc.DESKTOP,
+        lambda seen, url: wf.typing_fetch_problems(seen.page, "replication"),
+        "before the reader stopped",
+    ),
+    "no suggestion for a typo": (
+        "script",
+        LONG_PAGE,
+        bc.DESKTOP,
+        lambda seen, url: wf.suggestion_problems(seen.page, "gunicron", "Gunicorn"),
+        '"gunicron" offers []',
+    ),
+    "text that moves after load": (
+        "script",
+        LONG_PAGE,
+        bc.DESKTOP,
+        lambda seen, url: (
+            [f"layout shift {wf.layout_shift(seen.page)}"] if wf.layout_shift(seen.page) else []
+        ),
+        "layout shift 0.",
+    ),
     "the colour scheme applied after the first paint": (
         "page",
         LONG_PAGE,
@@ -494,3 +617,47 @@ def test_script_and_sidebar_checks_name_the_break(request, browser, site, name, 
     finally:
         context.close()
     assert any(expect in line for line in problems), problems
+
+
+@pytest.mark.browser
+def test_without_script_the_search_check_names_a_box_that_leaves_the_page(broken_page_root, browser):
+    from tools import serve
+
+    with serve(broken_page_root) as url:
+        context = browser.new_context(
+            java_script_enabled=False, viewport={"width": bc.DESKTOP, "height": 900}
+        )
+        try:
+            page = context.new_page()
+            page.goto(url + LONG_PAGE)
+            problems = wf.no_script_search_problems(page)
+        finally:
+            context.close()
+    assert any("Enter took the reader to" in line for line in problems), problems
+
+
+@pytest.mark.browser
+def test_the_404_check_names_a_script_loaded_relative_to_the_missing_address(
+    broken_page_root, new_context, tmp_path
+):
+    from test_nginx import running_nginx
+
+    with running_nginx(broken_page_root, tmp_path) as port:
+        seen = bc.visit(new_context(), f"http://127.0.0.1:{port}/a/b/c/missing")
+        problems = wf.not_found_problems(seen)
+    assert any("the 404 page's script did not run" in line for line in problems), problems
+
+
+@pytest.mark.browser
+def test_the_label_check_names_a_label_broken_inside_a_word(tmp_path_factory, new_context):
+    from test_reader_wayfinding import LONG_LABELS, labels_site
+    from tools import serve
+
+    site = labels_site(
+        tmp_path_factory.mktemp("labels-broken"),
+        {"css/50-broken.css": lambda _: ".sidebar a { word-break: break-all; }"},
+    )
+    with serve(site) as url:
+        page = bc.visit(new_context(bc.DESKTOP), url + "p3.html").page
+        problems = wf.label_break_problems(page, f"{wf.SIDEBAR} li > a")
+    assert any("breaks inside a word" in line for line in problems), (problems, LONG_LABELS[0])

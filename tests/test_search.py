@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 import browser_checks as bc
 import pytest
+import wayfinding_checks as wf
 from conftest import PUBLISHCONF, PUBLISHED_SITEURL, SEED_CONTENT, SYNTHETIC_PAGES, UNIQUE_WORD, run_build
 from reader import record
 from tools import REPO, free_port, serve
@@ -48,24 +49,22 @@ def test_bare_metal_lists_the_servers_page_first(new_context, servers_url):
     record("search 'bare metal' on the Servers site (s)", round(seconds, 2))
     assert bc.first_result_problems(results, QUERY, "/servers.html") == []
     assert results[0]["title"] == "Servers"
-    assert results[0]["sub"] == "Bare metal servers"  # the heading of the part that matches
+    assert "Bare metal servers" in results[0]["sections"]  # the heading of a part that matches
+    assert results[0]["href"].endswith("/servers.html")  # the page's top
     assert seen.page.locator("#search-page-q").input_value() == QUERY  # its one box, filled
     assert seen.page.locator('input[type="search"]').count() == 1
 
 
-def test_without_script_the_header_form_sends_the_words_to_the_search_page(browser, servers_url, new_context):
-    context = browser.new_context(java_script_enabled=False)
+@pytest.mark.parametrize("width", [bc.PHONE, bc.DESKTOP])
+@pytest.mark.parametrize("name", ["servers.html", "search.html"])
+def test_without_script_search_says_so_and_keeps_the_query(browser, servers_url, width, name):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": width, "height": 800})
     try:
         page = context.new_page()
-        page.goto(servers_url + "servers.html")
-        page.get_by_role("search").get_by_label("Search").first.fill(QUERY)
-        page.get_by_role("search").get_by_role("button").click()
-        page.wait_for_url("**/search.html?q=bare+metal")
-        sent = page.url
+        page.goto(servers_url + name)
+        assert wf.no_script_search_problems(page) == []
     finally:
         context.close()
-    page = bc.visit(new_context(), sent).page  # the same address, where script runs
-    assert bc.first_result_problems(bc.search_results(page), QUERY, "/servers.html") == []
 
 
 def test_with_script_the_header_field_opens_the_dialog_as_the_reader_types(new_context, servers_url):
@@ -74,8 +73,8 @@ def test_with_script_the_header_field_opens_the_dialog_as_the_reader_types(new_c
     assert seen.page.evaluate(f"document.querySelector('{bc.DIALOG}').open")
     seen.page.keyboard.type(QUERY)
     assert bc.first_result_problems(bc.search_results(seen.page, bc.DIALOG), QUERY, "/servers.html") == []
-    seen.page.keyboard.press("Enter")  # follows the first result
-    seen.page.wait_for_url("**/servers.html#bare-metal-servers")
+    seen.page.keyboard.press("Enter")  # follows the first result, to the page's top
+    seen.page.wait_for_url("**/servers.html")
     assert bc.csp_problems(seen) == []
 
 
@@ -154,10 +153,12 @@ def test_a_word_of_one_page_finds_that_page_first_among_1000(new_context, thousa
 
 @pytest.mark.slow
 def test_shared_words_list_many_of_the_1000_pages(new_context, thousand_url):
-    """Every page holds the Servers text: the page says how many match and lists a first ten."""
+    """Every page holds the Servers text: the page says how many match and lists a first five,
+    each with its excerpt (one fragment file each), and a control for more."""
     seen, results, seconds = timed_search(new_context(), thousand_url, QUERY)
     record(f"search 'bare metal' among {SYNTHETIC_PAGES} pages (s)", round(seconds, 2))
-    assert len(results) == 10 and all(result["title"] and result["excerpt"] for result in results)
+    assert len(results) == 5 and all(result["title"] and result["excerpt"] for result in results)
+    assert seen.page.locator(".search-more").inner_text() == f"More results ({SYNTHETIC_PAGES - 5})"
     assert bc.search_status(seen.page) == f"{SYNTHETIC_PAGES} results for {QUERY}"
 
 
@@ -179,7 +180,7 @@ def test_search_works_under_a_sub_path(tmp_path, new_context):
         outside = [url for url in seen.requests if not urlsplit(url).path.startswith("/sub/")]
         assert outside == []
         seen.page.locator(".search-results a").first.click()
-        seen.page.wait_for_url(site + "/servers.html#bare-metal-servers")
+        seen.page.wait_for_url(site + "/servers.html")
         assert seen.page.locator("h1").inner_text() == "Servers"
 
 
@@ -217,7 +218,7 @@ SCRIPT_TAG = '<script src="{{ GUIDE_ROOT }}/theme/guide.js" defer></script>'
 
 
 def inline_guide_js(text: str) -> str:
-    script = (REPO / "theme" / "static" / "guide.js").read_text(encoding="utf-8")
+    script = (REPO / "theme" / "js" / "guide.js").read_text(encoding="utf-8")
     return replace(SCRIPT_TAG, "<script>\n" + script + "\n</script>")(text)
 
 
@@ -259,11 +260,7 @@ def test_the_results_check_names_a_search_page_that_ignores_the_query(guide, tmp
     site = search_guide(
         guide,
         tmp_path,
-        {
-            "static/guide.js": replace(
-                'field.value = new URLSearchParams(location.search).get("q") || "";', ""
-            )
-        },
+        {"js/guide.js": replace('field.value = new URLSearchParams(location.search).get("q") || "";', "")},
     )
     with serve(site.output) as url:
         seen = bc.visit(new_context(), search_url(url, QUERY))

@@ -88,7 +88,7 @@ def test_a_body_edit_reads_one_page_and_gives_a_cold_builds_bytes_and_report(war
     )
     result = rebuild_and_compare(warm, tmp_path, read=1)
     # The page, its two redirects (aliases) and its Markdown; the three HTML files checked.
-    assert "4 files rendered, 42 reused, 3 checked" in result.summary
+    assert "4 files rendered, 43 reused, 3 checked" in result.summary
     assert any("/nowhere.html is not a page of this site" in line for line in result.stderr.splitlines())
     assert any(
         "img/none.png" in line for line in result.warning_lines

@@ -415,6 +415,10 @@ def main(argv: list[str] | None = None) -> None:
         from .search_reader import report as reader_report
 
         print(reader_report(compare(1000, args.keep)), flush=True)
+    if args.only in (None, "reader") and not args.no_reader:
+        from .search_finding import run as finding
+
+        print("\n".join(finding(args.pages, args.real, args.keep)), flush=True)
     if args.only is None and args.real:
         print(real_guide(args.real, args.rounds, args.keep))
     if args.only in (None, "linkcheck"):

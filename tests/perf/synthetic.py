@@ -116,6 +116,45 @@ TOPICS = [
 ]
 
 
+# The first pages of the chapters (after each chapter's toc page) are each about one
+# topic, titled by it as the real guide's are ("Gunicorn", "PostgreSQL"); chapter 50's
+# pages are code examples whose titles name a section's library and a topic
+# ("flask.redis Example 1.3"), as the real guide's "flask.app Flask Example Code": so a
+# search for a topic has a page titled by it to find first among pages that mention it.
+TOPIC_TITLES = {topic: topic.capitalize() for topic in TOPICS} | {
+    "uwsgi": "uWSGI",
+    "haproxy": "HAProxy",
+    "postgresql": "PostgreSQL",
+    "mysql": "MySQL",
+    "sqlite": "SQLite",
+    "rabbitmq": "RabbitMQ",
+    "dns": "DNS",
+    "cdn": "CDN",
+    "tls": "TLS",
+    "aws": "AWS",
+    "gcp": "GCP",
+    "wsgi": "WSGI",
+    "asgi": "ASGI",
+    "ssh": "SSH",
+    "s3": "S3",
+    "fastapi": "FastAPI",
+    "digitalocean": "DigitalOcean",
+    "pythonanywhere": "PythonAnywhere",
+    "letsencrypt": "Let's Encrypt",
+}
+LIBRARIES = ("django", "flask", "sqlalchemy", "pandas")  # chapter 50's sections, in turn
+
+
+def topic_pages(pages: int) -> dict[str, str]:
+    """{topic: the slug of the page titled by it} in a guide of `pages` pages."""
+    slots = [
+        f"c{chapter}-page-{position}"
+        for chapter, _, position, toc in plan(pages)
+        if chapter not in (7, 50) and not toc
+    ]
+    return dict(zip(TOPICS, slots, strict=False))
+
+
 def topic_paragraph(rng: random.Random) -> str:
     words = rng.choices(TOPICS, weights=[1 / rank for rank in range(1, len(TOPICS) + 1)], k=12)
     return "On this page: " + ", ".join(words) + ".\n"
@@ -151,15 +190,22 @@ def write_guide(content: Path, pages: int, seed: int = 4) -> dict[tuple[int, int
     body = servers_body()
     rng = random.Random(seed)
     counts: dict[tuple[int, int], int] = {}
+    topics = {slug: topic for topic, slug in topic_pages(pages).items()}
     for index, (chapter, section, position, toc) in enumerate(plan(pages)):
         counts[(chapter, section)] = counts.get((chapter, section), 0) + 1
+        about = ""
         if chapter == 50:
             slug, order = f"s{section}-example-{position}", f"50{section:03d}{position:04d}"
-            title = f"Example {section}.{position}"
+            label = f"Example {section}.{position}"
+            library = LIBRARIES[(section - 1) % len(LIBRARIES)]
+            title = f"{library}.{rng.choice(TOPICS)} {label}"
         else:
             slug, order = f"c{chapter}-page-{position}", f"{chapter:02d}{position:02d}"
-            title = f"Servers {chapter}.{position}"
-        label = f"{chapter}. Chapter {chapter}" if toc and chapter != 7 else title
+            title = TOPIC_TITLES[topics[slug]] if slug in topics else f"Servers {chapter}.{position}"
+            label = title
+            if slug in topics:
+                about = f"{title} is the topic of this page: what {title} does, and how to run {title}.\n\n"
+        label = f"{chapter}. Chapter {chapter}" if toc and chapter != 7 else label
         lines = [
             f"title: {title}",
             f"slug: {slug}",
@@ -171,7 +217,7 @@ def write_guide(content: Path, pages: int, seed: int = 4) -> dict[tuple[int, int
             lines.append(f"meta: {title}, a page of the synthetic guide.")
         folder = content / "pages" / f"ch{chapter:02d}"
         folder.mkdir(parents=True, exist_ok=True)
-        text = topic_paragraph(rng) + "\n" + body + (EXAMPLE if chapter == 50 else "")
+        text = about + topic_paragraph(rng) + "\n" + body + (EXAMPLE if chapter == 50 else "")
         name = f"{rng.randrange(16**6):06x}-{index:05d}.markdown"
         (folder / name).write_text("\n".join(lines) + "\n\n" + text, encoding="utf-8")
     return counts

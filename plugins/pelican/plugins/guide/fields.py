@@ -21,6 +21,8 @@ GUIDE_FIELDS = ("title", "slug", "sortorder", "toc", "sidebartitle", "meta", "al
 PELICAN_FIELDS = ("category", "status", "date", "modified", "lang", "summary", "author", "authors", "tags")
 OVERRIDE_FIELDS = ("save_as", "url", "template")  # only with GUIDE_METADATA_OVERRIDES
 REQUIRED_FIELDS = ("title", "slug", "sortorder")
+HOME_SLUG = "index"  # the home page: written at index.html, before the chapters
+HOME_TEMPLATE = "home"
 
 _KEY_LINE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)$")
 _MORE_LINE = re.compile(r"^[ ]{4,}(?P<value>.*)$")
@@ -174,6 +176,21 @@ def parse_sortorder(value: str | None, section_digits: dict[int, int]) -> SortOr
         )
     section = int(text[2 : 2 + digits]) if digits else 0
     return SortOrder(chapter, section, int(text[2 + digits :]))
+
+
+def is_home_slug(value: str | None) -> bool:
+    return _plain(value or "") == HOME_SLUG
+
+
+def parse_home_sortorder(value: str | None) -> SortOrder:
+    """The home page's place: before every chapter; it takes no sortorder."""
+    if value is not None:
+        raise FieldError(
+            "sortorder",
+            value,
+            f"is not for the home page (slug {HOME_SLUG}), which stands before the chapters; remove it",
+        )
+    return SortOrder(0, 0, 0)
 
 
 def parse_toc(value: str | None) -> bool:

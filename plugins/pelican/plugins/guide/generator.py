@@ -15,10 +15,13 @@ from urllib.parse import quote
 from pelican.generators import Generator
 
 from .digests import digest
+from .fields import HOME_TEMPLATE
 from .reading import published_body, reader_for
 from .run import run_of
+from .theme import script_file
 
 SEARCH_PAGE = "search.html"
+HOME_PAGE = "index.html"  # the page with slug `index`, or else the theme's own home
 LLMS_TXT = "llms.txt"
 PRINT_SUMMARY = "every page in reading order, to print or to save as PDF"
 # What Markdown reads as syntax inside a line: emphasis, code, links, images, autolinks.
@@ -99,6 +102,11 @@ class GuideGenerator(Generator):
                     page=page,
                     relative_urls=relative,
                 )
+        writer.write_data(*script_file(self.settings["THEME"]))
+        if pages.guide.home is None:
+            writer.write_file(
+                HOME_PAGE, self.get_template(HOME_TEMPLATE), self.context, relative_urls=relative
+            )
         if run.config.search:
             writer.write_file(SEARCH_PAGE, self.get_template("search"), self.context, relative_urls=relative)
         if run.config.llms_txt:

@@ -36,6 +36,7 @@ from urllib.parse import unquote, urlsplit
 from . import report
 from .body import outside_code_spans
 from .digests import digest
+from .images import sized
 
 # A start tag with its attributes; `<` inside code is always escaped, so these are real.
 _TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
@@ -56,11 +57,6 @@ class Settled:
     key: tuple  # what it was settled from: body, address, the build's files
     edits: tuple  # (start, end, new text) in the body as read, in order
     notes: tuple  # (level, message, target)
-
-    @functools.cached_property
-    def body(self) -> str:
-        """A digest of the settled body: the body as read and the edits made to it."""
-        return hashlib.blake2b(repr((self.key[0], self.edits)).encode("utf-8"), digest_size=16).hexdigest()
 
     def apply(self, body: str) -> str:
         parts, position = [], 0
@@ -87,8 +83,16 @@ def settle(pages, plan, config, known: dict[str, Settled], content_folder: str) 
         settled[page.source_path] = done = settler.settle(
             page, content_relative(page.source_path, content_folder), known.get(page.source_path)
         )
-        page._content = done.apply(page._content)
-        page.body_digest = done.body  # what the keys of its files are made from (writer.py)
+        # Image sizes are read on every build: an image may change while its page does not.
+        page._content, unread = sized(done.apply(page._content), page.url, content_folder)
+        for address in unread:
+            if address and not address.startswith((*_ELSEWHERE, "data:")):
+                report.warning(
+                    page.source_path,
+                    f"image {address}: its width and height cannot be read, so the text moves as it loads",
+                )
+        # What the keys of its files are made from (writer.py): the body as it is written.
+        page.body_digest = hashlib.blake2b(page._content.encode("utf-8"), digest_size=16).hexdigest()
         for level, message, target in done.notes:
             if level == "info":  # configured behaviour, not a problem: listed with -v only
                 report.sent(page.source_path, message)

@@ -2,10 +2,16 @@
 
 The rule, for the current page P: for each chapter, by number, its `toc: true` pages by
 position (or, when it has none, one unlinked heading from GUIDE_CHAPTERS, else
-"Chapter N"); in P's chapter, under its first entry, its other pages by position. In a
-chapter with sections (GUIDE_SECTIONS), those are the sections, each a link to its first
-page, and under P's own section that section's other pages. Labels are sidebartitles,
-verbatim. Pages sharing a sortorder are ordered by slug.
+"Chapter N", a link to the chapter's place on the contents page); in P's chapter, under
+its first entry, its other pages by position. In a chapter with sections (GUIDE_SECTIONS),
+those are the sections, each a link to its first page, and under P's own section that
+section's other pages. Labels are sidebartitles, verbatim. Pages sharing a sortorder are
+ordered by slug.
+
+The home page (the page whose slug is `index`, written at index.html) stands before the
+chapters: first in the reading order, in no chapter of the sidebar. It lists each chapter
+with a line (its first page's description). Every other page has a breadcrumb: its
+chapter's first entry, then its section's first page when it is in a section.
 
 A line with lines under it is a group the theme can fold: it is open exactly when it holds
 the current page (for a hidden page, the chapter and section it belongs to); the table of
@@ -20,15 +26,43 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Any
 
+from .fields import HOME_SLUG  # the home page's slug: Pelican writes it at index.html
+
+CONTENTS = "table-of-contents.html"
+
+
+def chapter_anchor(number: int) -> str:
+    """The id of a chapter's heading on the contents page."""
+    return f"chapter-{number}"
+
+
+def is_home(page) -> bool:
+    return page.slug == HOME_SLUG
+
 
 @dataclass(eq=False)
 class Entry:
-    """One line of the navigation: a page's link, or a chapter's heading (url None)."""
+    """One line of the navigation: a page's link, or a chapter's heading (url None), which
+    links to the chapter's place on the contents page (`chapter`)."""
 
     label: str
     url: str | None
     page: Any = None
     children: list[Entry] = field(default_factory=list)
+    chapter: int | None = None
+
+    @property
+    def href(self) -> str:
+        """Where the line leads, from the site's root."""
+        return self.url if self.url is not None else f"{CONTENTS}#{chapter_anchor(self.chapter)}"
+
+
+@dataclass(frozen=True, eq=False)
+class ChapterLine:
+    """A chapter as the home page lists it: its first line, and a line of text."""
+
+    entry: Entry
+    text: str
 
 
 @dataclass(frozen=True, eq=False)
@@ -39,6 +73,7 @@ class Item:
     current: bool
     children: tuple[Item, ...] = ()
     open: bool = False
+    anchor: str | None = None  # on the contents page: the id of a chapter's first line
 
 
 @dataclass(eq=False)
@@ -57,6 +92,7 @@ class PageNav:
     previous: Entry | None
     next: Entry | None
     digest: str  # everything above, for the incremental writer
+    breadcrumb: tuple[Entry, ...] = ()  # the page's chapter, and its section, above its title
 
 
 def _digest(*parts) -> str:
@@ -69,18 +105,20 @@ def order_key(page):
 
 
 def _lines(entries) -> list:
-    return [(entry.label, entry.url) for entry in entries]
+    return [(entry.label, entry.href) for entry in entries]
 
 
 class Guide:
     def __init__(self, pages, chapter_titles: Mapping[int, str], sections: Mapping[int, int]):
-        ordered = sorted(pages, key=order_key)
+        homes = [page for page in pages if is_home(page)]
+        self.home: Entry | None = Entry(homes[0].sidebartitle, homes[0].url, homes[0]) if homes else None
+        ordered = sorted((page for page in pages if not is_home(page)), key=order_key)
         self.chapters: list[Chapter] = []
         for number, members in groupby(ordered, key=lambda page: page.sortorder.chapter):
             members = list(members)
             tocs = [Entry(page.sidebartitle, page.url, page) for page in members if page.toc]
             others = [page for page in members if not page.toc]
-            heading = [Entry(chapter_titles.get(number, f"Chapter {number}"), None)]
+            heading = [Entry(chapter_titles.get(number, f"Chapter {number}"), None, chapter=number)]
             if number in sections:
                 under = []
                 for _, in_section in groupby(others, key=lambda page: page.sortorder.section):
@@ -97,15 +135,32 @@ class Guide:
                 under = [Entry(page.sidebartitle, page.url, page) for page in others]
             self.chapters.append(Chapter(number, tocs or heading, under, number in sections))
         self.reading_order: list[Entry] = [
-            entry
-            for chapter in self.chapters
-            for entry in self.chapter_lines(chapter)
-            if entry.page is not None
+            *([self.home] if self.home else []),
+            *(
+                entry
+                for chapter in self.chapters
+                for entry in self.chapter_lines(chapter)
+                if entry.page is not None
+            ),
         ]
         self._tops = _digest([_lines(chapter.entries) for chapter in self.chapters])
         self._views: dict[tuple, tuple] = {}
         self._opened: dict[tuple, tuple] = {}
-        self.digest = _digest(self._tops, [_lines(self.chapter_lines(chapter)) for chapter in self.chapters])
+        self.chapter_summary = tuple(
+            ChapterLine(chapter.entries[0], _chapter_text(chapter)) for chapter in self.chapters
+        )
+        self.start = next((entry for entry in self.reading_order if entry is not self.home), None)
+        # The home page's (or the theme's own home's) chapter lines are in it too.
+        self.summary_digest = _digest(
+            [(line.entry.label, line.entry.href, line.text) for line in self.chapter_summary],
+            self.start and self.start.url,
+        )
+        self.digest = _digest(
+            self._tops,
+            [_lines(self.chapter_lines(chapter)) for chapter in self.chapters],
+            self.summary_digest,
+            self.home and self.home.url,
+        )
 
     @staticmethod
     def chapter_lines(chapter: Chapter) -> list[Entry]:
@@ -120,7 +175,12 @@ class Guide:
             return Item(entry, False, tuple(item(child) for child in entry.children))
 
         return tuple(
-            Item(entry, False, tuple(item(child) for child in chapter.under) if index == 0 else ())
+            Item(
+                entry,
+                False,
+                tuple(item(child) for child in chapter.under) if index == 0 else (),
+                anchor=chapter_anchor(chapter.number) if index == 0 else None,
+            )
             for chapter in self.chapters
             for index, entry in enumerate(chapter.entries)
         )
@@ -169,6 +229,29 @@ class Guide:
             self._opened[key] = tuple(_opened(item) for item in items)
         return self._opened[key]
 
+    def summarised(self, page) -> bool:
+        """Whether the home page lists `page`'s description as its chapter's line."""
+        return any(line.entry.page is page for line in self.chapter_summary)
+
+    def breadcrumb(self, page) -> tuple[Entry, ...]:
+        """The lines above `page`: its chapter's first entry, then its section's first page
+        (when the page is in a section and not that page); none for a line of its own at
+        the top of the sidebar, or the home page."""
+        if self.home is not None and page is self.home.page:
+            return ()
+        chapter = next((c for c in self.chapters if c.number == page.sortorder.chapter), None)
+        if chapter is None or any(entry.page is page for entry in chapter.entries):
+            return ()
+        crumbs = [chapter.entries[0]]
+        if chapter.sectioned:
+            section = next(
+                (line for line in chapter.under if line.page.sortorder.section == page.sortorder.section),
+                None,
+            )
+            if section is not None and section.page is not page:
+                crumbs.append(section)
+        return tuple(crumbs)
+
     def page_nav(self, page, position: int | None) -> PageNav:
         """The sidebar and pager of a page at `position` in the reading order (None: hidden)."""
         previous = self.reading_order[position - 1] if position else None
@@ -177,13 +260,33 @@ class Guide:
             if position is not None and position + 1 < len(self.reading_order)
             else None
         )
-        view_digest = self._view(page.sortorder.chapter, page.sortorder.section)[2]
+        home = self.home is not None and page is self.home.page
+        view_digest = self._view(None, None)[2] if home else self._view(*_place(page))[2]
+        crumbs = self.breadcrumb(page)
         digest = _digest(
             view_digest,
             page.url,
             [(entry.label, entry.url) if entry else None for entry in (previous, following)],
+            _lines(crumbs),
+            self.summary_digest if home else None,
         )
-        return PageNav(self.sidebar(page), previous, following, digest)
+        sidebar = self.sidebar(None) if home else self.sidebar(page)
+        return PageNav(sidebar, previous, following, digest, crumbs)
+
+
+def _place(page) -> tuple[int, int]:
+    return page.sortorder.chapter, page.sortorder.section
+
+
+def _chapter_text(chapter: Chapter) -> str:
+    """A chapter's line on the home page: its first page's description, or how many pages
+    (and sections) it holds."""
+    first = chapter.entries[0].page
+    if first is not None:
+        return first.description
+    pages = sum(1 + len(line.children) for line in chapter.under)
+    sections = f" in {len(chapter.under)} sections" if chapter.sectioned else ""
+    return f"{pages} page{'s' if pages != 1 else ''}{sections}."
 
 
 def _marked(items: tuple[Item, ...], path: tuple) -> tuple[Item, ...]:
@@ -206,7 +309,7 @@ def _opened(item: Item) -> Item:
 
 
 def ties(pages) -> list[list]:
-    """Groups of pages that share a sortorder, each ordered by slug."""
-    ordered = sorted(pages, key=order_key)
+    """Groups of pages that share a sortorder, each ordered by slug (the home page has none)."""
+    ordered = sorted((page for page in pages if not is_home(page)), key=order_key)
     groups = [list(group) for _, group in groupby(ordered, key=lambda page: page.sortorder)]
     return [group for group in groups if len(group) > 1]

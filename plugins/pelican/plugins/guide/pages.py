@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from . import pagecache, report
 from .generator import markdown_copy
-from .navigation import Guide, ties
+from .navigation import Guide, is_home, ties
 from .reader import NOTES
 
 PELICAN_LISTS = ("pages", "hidden_pages", "draft_pages")
@@ -124,7 +124,7 @@ def order_rules(settings, config, pages, settings_file: str | None) -> None:
             f"shares its place ({group[0].sortorder}) with {others}; they are ordered by slug "
             f"({', '.join(page.slug for page in group)}): give each its own sortorder",
         )
-    for number in sorted({page.sortorder.chapter for page in pages}):
+    for number in sorted({page.sortorder.chapter for page in pages if not is_home(page)}):
         members = [page for page in pages if page.sortorder.chapter == number]
         if not any(page.toc for page in members) and number not in config.chapters:
             report.warning(
@@ -139,7 +139,7 @@ def unused_chapters(config, pages, settings_file: str | None) -> None:
     """A GUIDE_CHAPTERS title for a chapter with no page is shown nowhere: a mistyped
     number, or a chapter since removed. When the site carries part of a complete guide
     (GUIDE_MISSING_PAGES_BASE), the other chapters are that guide's: one line with -v."""
-    present = {page.sortorder.chapter for page in pages}
+    present = {page.sortorder.chapter for page in pages if not is_home(page)}
     unused = [number for number in config.chapters if number not in present]
     if not unused or not pages:
         return

@@ -8,10 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import editions, report
+from .fields import HOME_TEMPLATE
 from .files import STAMP
-from .generator import LLMS_TXT, SEARCH_PAGE, alias_save_as
+from .generator import HOME_PAGE, LLMS_TXT, SEARCH_PAGE, alias_save_as
 from .links import content_relative
 from .search import FOLDER as SEARCH_FOLDER
+from .theme import SCRIPT, SCRIPT_SOURCE
 
 PUBLISHING_FILES = ("sitemap.xml", "robots.txt")
 
@@ -62,6 +64,9 @@ def plan(settings, config, pages, generators) -> Plan:
     theme = settings["THEME"]
     for name in settings["DIRECT_TEMPLATES"]:
         planned.add(settings.get(f"{name.upper()}_SAVE_AS", f"{name}.html"), f"{theme}/templates/{name}.html")
+    planned.add(SCRIPT, f"{theme}/{SCRIPT_SOURCE}")
+    if pages.guide.home is None:  # the theme's own home page (generator.py)
+        planned.add(HOME_PAGE, f"{theme}/templates/{HOME_TEMPLATE}.html")
     if config.search:
         planned.add(SEARCH_PAGE, f"{theme}/templates/search.html")
         planned.add(SEARCH_FOLDER + "/", "the search index")

@@ -31,7 +31,7 @@ from pelican.contents import Page
 from . import editions, lastbuild, links, pagecache, pages, plan, report, sitesettings, staticfiles
 from .check import CONTENTS_PAGES
 from .errors import GuideBuildFailed, GuideSettingsError
-from .generator import GuideGenerator
+from .generator import HOME_PAGE, GuideGenerator
 from .gitdates import page_dates
 from .publish import precompress, write_publishing_files
 from .reader import EXTENSIONS as READER_EXTENSIONS
@@ -39,7 +39,7 @@ from .reader import GuideMarkdownReader
 from .reading import page_files, read_changed
 from .run import SETTINGS_FILE, begin, end, run_of
 from .settings import guide_config
-from .theme import Stylesheets, configure_environment
+from .theme import Stylesheets, configure_environment, site_path
 from .writer import GuideWriter, stamp_site
 from .written import write_site
 
@@ -108,6 +108,7 @@ def configure_generator(generator) -> None:
         GUIDE_STYLES=run.styles,
         GUIDE_PUBLIC_URL=run.config.public_url,
         GUIDE_SEARCH=run.config.search,
+        GUIDE_SITE_PATH=site_path(run.config.siteurl),
         GUIDE_DOWNLOADS=None,  # the editions', once made
     )
 
@@ -200,7 +201,7 @@ def finish(pelican) -> None:
         checks = write_site(run, output)
         stop_on_problems(run, "the site was not swapped in")
         if config.publish:
-            contents = [path for path in CONTENTS_PAGES if path in run.plan.theme_pages]
+            contents = [path for path in (*CONTENTS_PAGES, HOME_PAGE) if path in run.plan.theme_pages]
             contents += [path for path in editions.planned(config) if path.endswith(".epub")]
             run.timings.counts["sitemap"] = write_publishing_files(
                 output, config.public_url, run.pages.listed, contents

@@ -126,7 +126,11 @@ def _read_page(path: str, root: str, markdown: Markdown, config, reserved_ids) -
     for key, close in fields.unknown_fields(given, (*allowed, *fields.OVERRIDE_FIELDS)):
         hint = f"; did you mean {close}?" if close else "; it is ignored"
         notes.append(Note("warning", f"metadata key {key!r} is unknown{hint}"))
-    missing = [name for name in fields.REQUIRED_FIELDS if name not in given]
+    # The home page (slug `index`, written at index.html) stands before the chapters: no sortorder.
+    home = fields.is_home_slug(given.get("slug"))
+    missing = [
+        name for name in fields.REQUIRED_FIELDS if name not in given and not (home and name == "sortorder")
+    ]
     if missing:
         what = "has no metadata" if not given else f"lacks {', '.join(missing)}"
         return fail(
@@ -138,7 +142,11 @@ def _read_page(path: str, root: str, markdown: Markdown, config, reserved_ids) -
     try:
         metadata["title"] = fields.parse_title(given["title"])
         metadata["slug"] = fields.parse_slug(given["slug"])
-        metadata["sortorder"] = fields.parse_sortorder(given["sortorder"], config.sections)
+        metadata["sortorder"] = (
+            fields.parse_home_sortorder(given.get("sortorder"))
+            if home
+            else (fields.parse_sortorder(given["sortorder"], config.sections))
+        )
         metadata["toc"] = fields.parse_toc(given.get("toc"))
         metadata["sidebartitle"] = fields.parse_sidebartitle(given.get("sidebartitle"), metadata["title"])
         metadata["aliases"] = fields.parse_aliases(given.get("aliases"), metadata["slug"])
@@ -166,6 +174,8 @@ def _read_page(path: str, root: str, markdown: Markdown, config, reserved_ids) -
     for name in ("status", "summary", *fields.OVERRIDE_FIELDS):
         if given.get(name) and name in allowed:
             metadata[name] = given[name]
+    if home:
+        metadata["template"] = fields.HOME_TEMPLATE
     for name in ("date", "modified"):
         if given.get(name):
             try:

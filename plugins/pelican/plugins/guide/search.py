@@ -19,6 +19,13 @@ keys: the reader's script searches the first and merges the others (Pagefind's
 mergeIndex), and the next build reads the keys. The theme's own pages, the redirects
 and hidden pages are never indexed.
 
+Each shard's folder also holds `pages.json`: each page's title and sidebar label
+(`data-pagefind-meta="label:..."` where it differs from the title), by Pagefind's id of
+the page, read from the shard's fragments once it is indexed; the manifest carries
+all of them. With it the reader's script tells how closely a page's title is the query
+(which Pagefind's ranking, counting title words as matches, cannot), and offers the
+closest titles to a query that found little, without loading any page's fragment.
+
 A published site has one shard (publishconf.py: GUIDE_SEARCH_SHARD_PAGES = None): each
 shard adds requests to a reader's first search, and Pagefind ranks a shard's pages by
 that shard's own word statistics (BM25's idf), so near ties among shards can come out in
@@ -30,6 +37,7 @@ read from the previous site until they are linked), and checks the site meanwhil
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import math
@@ -51,6 +59,10 @@ from .writer import article_key
 
 FOLDER = "pagefind"
 MANIFEST = "shards.json"  # in FOLDER
+PAGES = "pages.json"  # in each shard's folder: {Pagefind's id: [title, label?]}
+_FRAGMENT_START = b"pagefind_dcd"  # what Pagefind writes before a fragment's JSON
+_WORD = re.compile(r"\w+")
+_INDEX_FORMAT = "pages.json: title, label"  # in the shard keys: another format indexes again
 # Set by the devserver: a build keeps the previous shards and the devserver indexes the
 # stale ones after the reload, so a save is not held up by indexing.
 INDEX_LATER = "guide_index_later"
@@ -61,7 +73,7 @@ EXCLUDED = "div.highlight, .headerlink"
 # What a shard keeps of what Pagefind writes: its index; and shard 0, which the theme's
 # script loads first, Pagefind's API too (its script, worker and WebAssembly). The other
 # shards are merged into it, and Pagefind's own UI files are not used (the theme has its own).
-_INDEX_FILES = re.compile(r"^(pagefind-entry\.json|.*\.pf_meta|index|fragment|filter)$")
+_INDEX_FILES = re.compile(r"^(pagefind-entry\.json|.*\.pf_meta|index|fragment|filter|pages\.json)$")
 _API_FILES = re.compile(r"^(pagefind\.js|pagefind-worker\.js|wasm\..*\.pagefind)$")
 _BODY = re.compile(r"<(\w+)\b[^>]*\sdata-pagefind-body[\s>=]")
 _LANG = re.compile(r"<html\b[^>]*\slang=\"([^\"]*)\"")
@@ -100,7 +112,7 @@ def plan(pages: dict[str, str], shard_pages: int | None) -> list[Shard]:
     return [
         Shard(
             str(number),
-            digest(_pagefind_version(), EXCLUDED, [(path, pages[path]) for path in paths]),
+            digest(_pagefind_version(), EXCLUDED, _INDEX_FORMAT, [(path, pages[path]) for path in paths]),
             tuple(paths),
         )
         for number, paths in enumerate(members)
@@ -129,12 +141,40 @@ def read_manifest(site: str) -> dict[str, str]:
         return {}
 
 
+def shard_pages(folder: str) -> dict[str, list[str]]:
+    """Each page of an indexed shard, by Pagefind's id (less its language prefix): its
+    title, and its label when that has words the title lacks; read from Pagefind's
+    fragments (gzip, then JSON). No addresses: a reader's first search loads this whole,
+    and a page's address comes with its fragment when the page is shown."""
+    pages = {}
+    fragments = os.path.join(folder, "fragment")
+    for name in sorted(os.listdir(fragments)):
+        with open(os.path.join(fragments, name), "rb") as stored:
+            data = gzip.decompress(stored.read())
+        meta = json.loads(data.removeprefix(_FRAGMENT_START)).get("meta", {})
+        page = [meta.get("title", "")]
+        label = meta.get("label")
+        if label and not set(_WORD.findall(label.lower())) <= set(_WORD.findall(page[0].lower())):
+            page.append(label)
+        pages[name.split(".", 1)[0].rsplit("_", 1)[-1]] = page
+    return pages
+
+
 def write_manifest(site: str, shards: list[Shard], keys: dict[str, str] | None = None) -> None:
-    """pagefind/shards.json, written whole (a temporary file, then a rename). `keys`
-    overrides a shard's key (the devserver's stale shards, until they are indexed)."""
+    """pagefind/shards.json, written whole (a temporary file, then a rename), with every
+    shard's pages (its pages.json). `keys` overrides a shard's key (the devserver's stale
+    shards, until they are indexed)."""
     keys = keys or {}
+    pages: dict[str, list[str]] = {}
+    for shard in shards:
+        try:
+            with open(os.path.join(site, FOLDER, shard.name, PAGES), encoding="utf-8") as stored:
+                pages.update(json.load(stored))
+        except (OSError, ValueError):
+            pass  # a shard indexed before pages.json existed: its pages are not listed
     data = {
-        "shards": [{"path": f"{shard.name}/", "key": keys.get(shard.name, shard.key)} for shard in shards]
+        "shards": [{"path": f"{shard.name}/", "key": keys.get(shard.name, shard.key)} for shard in shards],
+        "pages": pages,
     }
     path = os.path.join(site, FOLDER, MANIFEST)
     os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -228,6 +268,8 @@ def index_shard(sites: tuple[str, ...], shard: Shard, into: str, scratch: str, l
         for name in os.listdir(into):
             if not (_INDEX_FILES.match(name) or (shard.name == "0" and _API_FILES.match(name))):
                 os.unlink(os.path.join(into, name))
+        with open(os.path.join(into, PAGES), "w", encoding="utf-8") as written:
+            json.dump(shard_pages(into), written, ensure_ascii=False, separators=(",", ":"))
         return None
     finally:
         shutil.rmtree(source, ignore_errors=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from pygments.util import ClassNotFound
@@ -16,83 +17,228 @@ from pygments.util import ClassNotFound
 from .errors import GuideSettingsError
 from .markdown_ext import style_by_name
 
-DEFAULTS = {
-    # Headings of chapters that have no `toc: true` page: {50: "Code Examples"}.
-    "GUIDE_CHAPTERS": {},
-    # Chapters whose sortorders carry a section number, and its digits: {50: 3}.
-    "GUIDE_SECTIONS": {},
-    # Turn every warning into an error (`make html STRICT=1`), as `mkdocs build --strict`.
-    "GUIDE_STRICT": False,
-    # Links to pages this site lacks go to this complete guide; None makes them errors.
-    "GUIDE_MISSING_PAGES_BASE": None,
-    # The absolute address the site is published at: canonical and Open Graph URLs.
-    # Empty: SITEURL when it is absolute, else no canonical link.
-    "GUIDE_PUBLIC_URL": "",
-    # "Edit this page" links: the source folder's address, e.g. .../blob/main/content/.
-    "GUIDE_SOURCE_URL": None,
-    # Hosts that page images may come from (added to the CSP's img-src).
-    "GUIDE_IMAGE_HOSTS": (),
-    # Allow `save_as`, `url` and `template` in page metadata.
-    "GUIDE_METADATA_OVERRIDES": False,
-    # Pagefind search index and search.html.
-    "GUIDE_SEARCH": True,
-    # Pages per shard of the search index: an edit indexes its shard again, and a reader's
-    # first search loads a few small files of each shard (search.py). None: one index, as
-    # publishconf.py builds it for readers.
-    "GUIDE_SEARCH_SHARD_PAGES": 100,
-    # llms.txt and a Markdown copy beside each page.
-    "GUIDE_LLMS_TXT": True,
-    # Publishing files: sitemap.xml, robots.txt, .gz and .br copies (publishconf.py).
-    "GUIDE_PUBLISH": False,
-    "GUIDE_PRECOMPRESS": (".html", ".css", ".xml", ".svg", ".txt", ".js", ".json", ".md"),
-    # The whole guide to read offline, built with the site: "epub" (GUIDE_EDITION_NAME.epub)
-    # and "print" (print.html, one page to print or save as PDF). `make epub` and `make
-    # publish` ask for them; `make html` and the devserver build neither.
-    "GUIDE_EDITIONS": (),
-    # The EPUB's file name, without ".epub"; None: SITENAME as a slug, "full-stack-python".
-    "GUIDE_EDITION_NAME": None,
-    # The EPUB's identifier (dc:identifier), by which a reader's library knows a new copy of
-    # the book; None: a UUID made from the public address (or SITENAME), the same every build.
-    "GUIDE_EDITION_IDENTIFIER": None,
-    # Keep what was read, rendered and checked in CACHE_PATH, so a rebuild redoes only what
-    # changed: the pages in Pelican's content cache (the guide sets CACHE_CONTENT to this,
-    # at the generator layer: pagecache.py), the rest in the guide's (lastbuild.py).
-    # LOAD_CONTENT_CACHE = False (pelican --ignore-cache) starts afresh.
-    "GUIDE_CACHE": True,
-    # Processes that read and render; None is one per core, 1 keeps the build in one process.
-    "GUIDE_WORKERS": None,
-    # Highlighting styles for light and dark (from accessible-pygments: WCAG AA contrast).
-    "GUIDE_PYGMENTS_STYLES": ("a11y-light", "a11y-dark"),
-    # Inline scripts the CSP allows, as sha256 digests in base64; only the devserver sets one.
-    "GUIDE_DEV_SCRIPT_HASHES": (),
-    # `make linkcheck` (guide-linkcheck) only; the build never asks another host anything.
-    # URLs never checked: regular expressions searched in each URL. The default skips
-    # examples a guide shows but nobody can check: this machine, private networks, and the
-    # example domains (RFC 2606). Setting it replaces these.
-    "GUIDE_LINKCHECK_IGNORE": (
-        r"^https?://(localhost|127\.[\d.]+|0\.0\.0\.0|\[::1?\])(:\d+)?([/?#]|$)",
-        r"^https?://(10|192\.168|172\.(1[6-9]|2\d|3[01]))\.[\d.]+(:\d+)?([/?#]|$)",
-        r"^https?://([^/?#]+\.)?example\.(com|net|org)(:\d+)?([/?#]|$)",
+
+@dataclass(frozen=True)
+class Setting:
+    """One GUIDE_* setting: its default, its type as an author writes it, and what it does
+    (the manual's settings reference is made from these: reference.py)."""
+
+    group: str
+    default: Any
+    kind: str
+    meaning: str
+
+
+_IGNORED_BY_DEFAULT = (
+    r"^https?://(localhost|127\.[\d.]+|0\.0\.0\.0|\[::1?\])(:\d+)?([/?#]|$)",
+    r"^https?://(10|192\.168|172\.(1[6-9]|2\d|3[01]))\.[\d.]+(:\d+)?([/?#]|$)",
+    r"^https?://([^/?#]+\.)?example\.(com|net|org)(:\d+)?([/?#]|$)",
+)
+
+# The one table of the guide's settings, in the order the reference lists them.
+SETTINGS: dict[str, Setting] = {
+    "GUIDE_CHAPTERS": Setting(
+        "Navigation",
+        {},
+        "dict[int, str]",
+        'Headings of chapters that have no `toc: true` page, by chapter number: `{50: "Code Examples"}`. '
+        'A chapter with neither is headed "Chapter N", with a warning.',
     ),
-    # Status codes that count as fine from some hosts: {r"(www\.)?example\.com": (403,)},
-    # each key a regular expression matching the whole host name.
-    "GUIDE_LINKCHECK_ACCEPT": {},
-    # Seconds one request may take, and how many times a timeout, a 5xx or a dropped
-    # connection is tried again, waiting RETRY_WAIT seconds, then twice that, and so on.
-    "GUIDE_LINKCHECK_TIMEOUT": 10,
-    "GUIDE_LINKCHECK_RETRIES": 2,
-    "GUIDE_LINKCHECK_RETRY_WAIT": 1,
-    # The longest a 429's Retry-After is waited for (s); a host asking for more is reported
-    # as rate-limited and asked again on the next run.
-    "GUIDE_LINKCHECK_MAX_RETRY_AFTER": 120,
-    # Requests in flight to one host, and in all.
-    "GUIDE_LINKCHECK_PER_HOST": 2,
-    "GUIDE_LINKCHECK_PARALLEL": 32,
-    # A URL that answered OK this many days ago or less is not asked again (0: always ask).
-    "GUIDE_LINKCHECK_CACHE_DAYS": 7,
-    # Check each #fragment against the ids (and <a name>) of the HTML page it points into.
-    "GUIDE_LINKCHECK_ANCHORS": True,
+    "GUIDE_SECTIONS": Setting(
+        "Navigation",
+        {},
+        "dict[int, int]",
+        "Chapters whose sortorders carry a section number, and its digits: `{50: 3}` reads "
+        "`500010020` as chapter 50, section 1, position 20.",
+    ),
+    "GUIDE_MISSING_PAGES_BASE": Setting(
+        "Navigation",
+        None,
+        "str | None",
+        "Where links to pages this site lacks go: the complete guide's address (each link an info "
+        "line with `-v`). None makes such a link an error.",
+    ),
+    "GUIDE_STRICT": Setting(
+        "Build",
+        False,
+        "bool",
+        "Every warning is an error, as `mkdocs build --strict`; `make html STRICT=1` and "
+        "`guide-build --strict` set it.",
+    ),
+    "GUIDE_CACHE": Setting(
+        "Build",
+        True,
+        "bool",
+        "Keep what was read, rendered and checked in `CACHE_PATH`, so a rebuild redoes only what "
+        "changed: the pages in Pelican's content cache (the guide sets `CACHE_CONTENT` to this), "
+        "the rest in the guide's. `LOAD_CONTENT_CACHE = False` (`--ignore-cache`) starts afresh.",
+    ),
+    "GUIDE_WORKERS": Setting(
+        "Build",
+        None,
+        "int | None",
+        "Processes that read, render and check; None is one per core, 1 keeps the build in one process.",
+    ),
+    "GUIDE_METADATA_OVERRIDES": Setting(
+        "Pages",
+        False,
+        "bool",
+        "Allow `save_as`, `url` and `template` in a page's metadata; without it the guide places "
+        "every page itself and refuses them.",
+    ),
+    "GUIDE_IMAGE_HOSTS": Setting(
+        "Pages",
+        (),
+        "list[str]",
+        "Hosts page images may come from, added to the Content-Security-Policy's `img-src`: "
+        '`["images.example.org"]`, optionally with a scheme and a port.',
+    ),
+    "GUIDE_SOURCE_URL": Setting(
+        "Pages",
+        None,
+        "str | None",
+        'The address of the source folder, for each page\'s "Edit this page" link: '
+        "`https://github.com/OWNER/REPO/blob/main/`. None: no edit links.",
+    ),
+    "GUIDE_PUBLIC_URL": Setting(
+        "Publishing",
+        "",
+        "str",
+        "The absolute address the site is published at, for canonical links, Open Graph URLs and "
+        "the sitemap. Empty: `SITEURL` when it is absolute, else no canonical link.",
+    ),
+    "GUIDE_PUBLISH": Setting(
+        "Publishing",
+        False,
+        "bool",
+        "Write the publishing files: `sitemap.xml`, `robots.txt`, and the compressed copies "
+        "(`publishconf.py` sets it).",
+    ),
+    "GUIDE_PRECOMPRESS": Setting(
+        "Publishing",
+        (".html", ".css", ".xml", ".svg", ".txt", ".js", ".json", ".md"),
+        "list[str]",
+        "When publishing, the file extensions that get a `.gz` and a `.br` copy beside each file, "
+        "each kept only when smaller.",
+    ),
+    "GUIDE_LLMS_TXT": Setting(
+        "Publishing",
+        True,
+        "bool",
+        "Write `llms.txt` and a Markdown copy beside each listed page.",
+    ),
+    "GUIDE_SEARCH": Setting(
+        "Search",
+        True,
+        "bool",
+        "The Pagefind search index, `search.html` and the header's search field.",
+    ),
+    "GUIDE_SEARCH_SHARD_PAGES": Setting(
+        "Search",
+        100,
+        "int | None",
+        "Pages per shard of the search index: an edit indexes its shard again. None: one index, "
+        "as `publishconf.py` builds it for readers.",
+    ),
+    "GUIDE_EDITIONS": Setting(
+        "Editions",
+        (),
+        "list[str]",
+        '`"epub"` (`GUIDE_EDITION_NAME.epub`) and `"print"` (`print.html`): the whole guide to read '
+        "offline. `make epub` and `make publish` ask for them; `make html` and the devserver build neither.",
+    ),
+    "GUIDE_EDITION_NAME": Setting(
+        "Editions",
+        None,
+        "str | None",
+        "The EPUB's file name, without `.epub`. None: `SITENAME` as a slug.",
+    ),
+    "GUIDE_EDITION_IDENTIFIER": Setting(
+        "Editions",
+        None,
+        "str | None",
+        "The EPUB's `dc:identifier`, by which a reader's library knows a new copy of the book. None: "
+        "a UUID made from the public address (or `SITENAME`), the same every build.",
+    ),
+    "GUIDE_PYGMENTS_STYLES": Setting(
+        "Theme",
+        ("a11y-light", "a11y-dark"),
+        "tuple[str, str]",
+        "The Pygments styles of highlighted code, light then dark (accessible-pygments' keep WCAG AA "
+        "contrast).",
+    ),
+    "GUIDE_DEV_SCRIPT_HASHES": Setting(
+        "Theme",
+        (),
+        "list[str]",
+        "Inline scripts the Content-Security-Policy allows, as sha256 digests in base64; only the "
+        "devserver sets one (its live-reload script).",
+    ),
+    "GUIDE_LINKCHECK_IGNORE": Setting(
+        "Link checker",
+        _IGNORED_BY_DEFAULT,
+        "list[str]",
+        "URLs `make linkcheck` never asks: regular expressions searched in each URL. The default skips "
+        "this machine, private networks and the example domains (RFC 2606); setting it replaces them.",
+    ),
+    "GUIDE_LINKCHECK_ACCEPT": Setting(
+        "Link checker",
+        {},
+        "dict[str, list[int]]",
+        'Status codes that count as fine from some hosts: `{r"(www\\.)?linkedin\\.com": (999,)}`, each '
+        "key a regular expression matching the whole host name.",
+    ),
+    "GUIDE_LINKCHECK_TIMEOUT": Setting(
+        "Link checker",
+        10,
+        "float",
+        "Seconds to connect, and for each wait for data.",
+    ),
+    "GUIDE_LINKCHECK_RETRIES": Setting(
+        "Link checker",
+        2,
+        "int",
+        "More tries after a timeout, a 5xx, a dropped connection or a 429.",
+    ),
+    "GUIDE_LINKCHECK_RETRY_WAIT": Setting(
+        "Link checker",
+        1,
+        "float",
+        "Seconds before the first retry, doubled for each next.",
+    ),
+    "GUIDE_LINKCHECK_MAX_RETRY_AFTER": Setting(
+        "Link checker",
+        120,
+        "float",
+        "The longest a 429's `Retry-After` is waited for, in seconds; a host asking for more is "
+        "reported rate-limited and asked again on the next run.",
+    ),
+    "GUIDE_LINKCHECK_PER_HOST": Setting(
+        "Link checker",
+        2,
+        "int",
+        "Requests in flight to one host.",
+    ),
+    "GUIDE_LINKCHECK_PARALLEL": Setting(
+        "Link checker",
+        32,
+        "int",
+        "Requests in flight in all.",
+    ),
+    "GUIDE_LINKCHECK_CACHE_DAYS": Setting(
+        "Link checker",
+        7,
+        "float",
+        "A URL that answered OK this many days ago or less is not asked again; 0 asks every time.",
+    ),
+    "GUIDE_LINKCHECK_ANCHORS": Setting(
+        "Link checker",
+        True,
+        "bool",
+        "Check each `#fragment` against the ids (and `<a name>`) of the HTML page it points into.",
+    ),
 }
+DEFAULTS = {name: entry.default for name, entry in SETTINGS.items()}
 
 # Hosts reserved for examples (RFC 2606, RFC 6761): an address there is a placeholder.
 _PLACEHOLDER_HOSTS = re.compile(r"(^|\.)(example\.(com|net|org)|invalid|localhost|test)$")

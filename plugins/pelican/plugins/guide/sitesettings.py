@@ -69,8 +69,11 @@ def guide_values() -> dict:
         "PAGE_URL": "{slug}.html",
         "PAGE_SAVE_AS": "{slug}.html",
         "ARTICLE_PATHS": [],
-        "DIRECT_TEMPLATES": ["index", "table-of-contents", "404"],
+        # index.html is the home page: the page with slug `index`, else the theme's own.
+        "DIRECT_TEMPLATES": ["table-of-contents", "404"],
         "STATIC_PATHS": [""],
+        # The theme's script is written by the guide (theme.script_file), compacted.
+        "THEME_STATIC_PATHS": [],
         "MARKDOWN": {"extension_configs": copy.deepcopy(MARKDOWN_EXTENSIONS), "output_format": "html5"},
         # No blog: no feeds of articles, which would be empty files (and Pelican warns of
         # feeds made without an absolute SITEURL).
@@ -220,6 +223,12 @@ def apply(settings) -> list[str]:
             "and its theme has no template for blog articles"
         )
     templates = os.path.join(settings["THEME"], "templates")
+    if "index" in settings["DIRECT_TEMPLATES"]:
+        raise GuideSettingsError(
+            f"DIRECT_TEMPLATES {settings['DIRECT_TEMPLATES']!r} names 'index', but the guide writes "
+            "index.html itself: the page with slug index, or the theme's home page; remove 'index' "
+            f"(the guide's are {ours['DIRECT_TEMPLATES']!r})"
+        )
     for name in settings["DIRECT_TEMPLATES"]:
         if not os.path.isfile(os.path.join(templates, f"{name}.html")):
             raise GuideSettingsError(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
+import json
 import marshal
 import os
 import pickle
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 from types import CodeType
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from jinja2 import FileSystemBytecodeCache
 from jinja2.bccache import Bucket, bc_magic
@@ -35,6 +36,8 @@ from .markdown_ext import style_by_name
 CODE_BLOCK = '<div class="highlight">'  # what codehilite wraps each block in
 ENTRY_TEMPLATE = "partials/nav-entry.html"
 INIT_SCRIPT = "init.js"  # in the theme folder: inlined into every page's head
+SCRIPT_SOURCE = "js/guide.js"  # in the theme folder: the theme's one script...
+SCRIPT = "theme/guide.js"  # ...served here, without its comments and indentation
 EDITION_CSS = "editions/print.css"  # in the theme folder: inlined into print.html after the rest
 _RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 _HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{3,8}")
@@ -129,10 +132,26 @@ def content_security_policy(css: str, image_hosts=(), script_hashes=()) -> str:
     )
 
 
+def compact_script(text: str) -> str:
+    """A script as served: its lines without their indentation, without blank lines and
+    `//` comment lines (the theme's scripts keep no other comments, and no line inside a
+    string), so a reader loads about a fifth less."""
+    lines = (line.strip() for line in text.splitlines())
+    return "\n".join(line for line in lines if line and not line.startswith("//"))
+
+
 def inline_script(path: Path) -> str:
-    """A script to inline: its lines, without the `//` comment lines."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return "\n".join(line for line in lines if not line.lstrip().startswith("//")).strip()
+    """A script to inline: compact_script of the file."""
+    return compact_script(path.read_text(encoding="utf-8"))
+
+
+def script_file(theme: str) -> tuple[str, str, object]:
+    """The theme's script as the site serves it: its name, what it is made from, and how
+    to make it (writer.write_data)."""
+    source = Path(theme) / SCRIPT_SOURCE
+    text = source.read_text(encoding="utf-8") if source.exists() else ""
+    served = compact_script(text).encode("utf-8") + b"\n"
+    return SCRIPT, hashlib.sha256(served).hexdigest(), lambda: served
 
 
 class Stylesheets:
@@ -201,6 +220,43 @@ def theme_files(folder: str) -> tuple:
             info = os.stat(os.path.join(directory, name))
             found.append((os.path.join(directory, name), info.st_size, info.st_mtime_ns, info.st_ino))
     return tuple(sorted(found))
+
+
+# Where a label may wrap: after a dot or an underscore, and between the words of a
+# camelCase identifier ("HttpResponse|Permanent|Redirect"), never inside a word.
+_BREAK_AFTER = re.compile(r"(?<=[._])(?=\w)|(?<=[a-z0-9])(?=[A-Z][a-z])")
+
+
+def breakable(text) -> Markup:
+    """Text with `<wbr>` where a long identifier may wrap; the theme's CSS never breaks a
+    word elsewhere (overflow-wrap: normal on labels)."""
+    parts = _BREAK_AFTER.split(str(text))
+    return Markup("<wbr>").join(Markup.escape(part) for part in parts)
+
+
+def site_path(siteurl: str) -> str:
+    """The path of the site's root from the server's root ("" or "/docs"): the 404 page,
+    served at any path, loads and links everything by it."""
+    return urlsplit(siteurl).path.rstrip("/") if siteurl else ""
+
+
+def breadcrumb_json(crumbs, title: str, url: str, public_url: str) -> Markup:
+    """schema.org BreadcrumbList, as JSON-LD: each of `crumbs` (navigation entries: a label,
+    and an address from the site's root), then the page itself. Addresses are absolute when
+    the site's public address is known. `<` is escaped, so no text can end the <script>
+    element that holds it."""
+
+    items = [*((entry.label, entry.href) for entry in crumbs), (title, url)]
+    data = {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": number, "name": name, "item": (public_url or "") + path}
+            for number, (name, path) in enumerate(items, start=1)
+        ],
+    }
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
 def theme_ids(theme: str) -> frozenset[str]:
@@ -310,6 +366,8 @@ def configure_environment(env, settings, cache: bool, caches=None) -> None:
                 "compiling every template",
             )
     env.globals["nav"] = NavLines(env)
+    env.filters["breakable"] = breakable
+    env.globals["breadcrumb_json"] = breadcrumb_json
 
 
 def theme_digest(theme: str) -> str:

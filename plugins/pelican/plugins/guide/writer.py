@@ -78,6 +78,7 @@ def article_key(base: str, page) -> str:
         body_digest(page),
         page.url,
         page.title,
+        page.sidebartitle,  # the article's data-pagefind-meta label
         page.headings,
         str(getattr(page, "updated", None)),
         getattr(page, "edit_url", None),

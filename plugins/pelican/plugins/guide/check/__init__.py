@@ -26,7 +26,8 @@ from . import page as checks
 from .editions import PRINT_PAGE, EditionFacts
 from .expected import Expected, Facts
 
-CONTENTS_PAGES = ("table-of-contents.html", "index.html")
+CONTENTS_PAGES = ("table-of-contents.html",)
+HOME_PAGE = "index.html"  # the page with slug `index`, or the theme's own home
 
 
 def facts_of(page, listed: bool) -> Facts:
@@ -104,6 +105,8 @@ class SiteCheck:
                 facts,
                 rows,
                 self.expected.neighbours(facts),
+                self.expected.breadcrumb(facts),
+                self._home(path),
                 self.sitename,
                 self.siteurl,
                 self.public_url,
@@ -114,10 +117,14 @@ class SiteCheck:
             path,
             self.expected.sidebar(None)[1],
             contents,
+            self._home(path),
             self.redirects.get(path),
             self.siteurl,
             self.public_url,
         )
+
+    def _home(self, path: str):
+        return (self.expected.home_lines, self.expected.start) if path == HOME_PAGE else None
 
     def _check(self, path: str) -> tuple[list[str], list[tuple]]:
         """The problems of one file, and the links whose files are not known in advance."""
@@ -134,6 +141,10 @@ class SiteCheck:
             problems += checks.check_guide_page(
                 root, facts, self.siteurl, self.sitename, rows, self.expected.neighbours(facts)
             )
+            problems += checks.check_images(root, path, self.siteurl, self.output)
+            problems += checks.check_breadcrumb(
+                root, path, self.siteurl, facts, self.expected.breadcrumb(facts), self.public_url
+            )
             sidebar_urls = {row.url for row in rows}
         elif path in self.redirects:
             target = checks.redirect_target(root, path, self.siteurl)
@@ -148,6 +159,10 @@ class SiteCheck:
                 sidebar_urls |= {row.url for row in self.expected.contents}
         elif path == PRINT_PAGE and self.editions is not None and self.editions.printed:
             problems += edition_checks.check_print(root, self.expected)
+        if path == HOME_PAGE and (facts is not None or path in self.theme_pages):
+            problems += checks.check_home(
+                root, path, self.siteurl, self.expected.home_lines, self.expected.start
+            )
         if self.public_url and (facts is not None or path in self.theme_pages):
             problems += checks.check_canonical(root, path, self.public_url)
         # Links to pages the expectations list are proven by the comparisons above.

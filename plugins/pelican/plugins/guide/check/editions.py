@@ -61,7 +61,7 @@ def list_rows(ordered_list, url_of, depth: int = 0) -> list[Row]:
 def order_problems(found: list[str], expected: Expected, where: str) -> list[str]:
     """`found`, the addresses of the pages in the order an edition gives them, against the
     guide's reading order: each listed page once, in order, and nothing else."""
-    wanted = expected.reading_order
+    wanted = expected.chapters_order
     if found == wanted:
         return []
     problems = [f"{where} lacks {url}" for url in wanted if url not in found][:5]
@@ -138,7 +138,7 @@ def _book_problems(book: zipfile.ZipFile, expected: Expected, facts: EditionFact
         return [*problems, 'nav.xhtml has no single <nav epub:type="toc"> with its list']
     nav_folder = posixpath.dirname(nav_href)  # hrefs in the package are relative to its folder
     rows = list_rows(lists[0], lambda href: _book_url(href, nav_folder))
-    problems += compare_rows(rows, expected.contents, "its contents (nav.xhtml)")
+    problems += compare_rows(rows, expected.edition_contents, "its contents (nav.xhtml)")
 
     spine = [itemref.get("idref") for itemref in package.iter(f"{_OPF}itemref")]
     order = [
@@ -163,7 +163,7 @@ def check_print(root, expected: Expected) -> list[str]:
     lists = navs[0].xpath("./ol") if len(navs) == 1 else []
     if len(lists) != 1:
         return ['has no single <nav aria-label="Contents"> with its list']
-    problems += compare_rows(list_rows(lists[0], _print_url), expected.contents, "its contents")
+    problems += compare_rows(list_rows(lists[0], _print_url), expected.edition_contents, "its contents")
 
     articles = root.xpath("//article[@id]")
     problems += order_problems(

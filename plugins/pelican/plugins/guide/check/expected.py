@@ -10,6 +10,9 @@ from __future__ import annotations
 import hashlib
 from typing import NamedTuple
 
+HOME = "index"  # the home page's slug (it is written at index.html, before the chapters)
+CONTENTS = "table-of-contents.html"
+
 
 class Facts(NamedTuple):
     """A page as its metadata says, plus where Pelican writes it."""
@@ -33,7 +36,15 @@ class Facts(NamedTuple):
 class Row(NamedTuple):
     depth: int  # 0 a chapter's line, 1 a page or section under it, 2 a page of a section
     label: str
-    url: str | None  # None for a chapter heading
+    url: str | None  # a chapter heading's: its place on the contents page (CONTENTS#chapter-N)
+
+
+class HomeLine(NamedTuple):
+    """A chapter as the home page lists it."""
+
+    label: str
+    url: str
+    text: str
 
 
 def folds(rows: tuple[Row, ...], current: str | None, listed: bool = True) -> tuple[bool | None, ...]:
@@ -60,19 +71,66 @@ class Expected:
         self.titles = chapter_titles
         self.sections = sections
         self.chapters: dict[int, list[Facts]] = {}
+        self.home = next((f for f in pages if f.slug == HOME and f.listed), None)
         for facts in sorted(pages, key=lambda f: (f.chapter, f.section, f.position, f.slug)):
-            if facts.listed:
+            if facts.listed and facts.slug != HOME:
                 self.chapters.setdefault(facts.chapter, []).append(facts)
         self._views: dict[tuple, tuple[tuple[Row, ...], str]] = {}
         self.contents = self.rows(None, None, everything=True)
-        self.reading_order = [row.url for row in self.contents if row.url is not None]
+        pages_in_order = [row.url for row in self.contents if not row.url.startswith(CONTENTS + "#")]
+        self.reading_order = ([self.home.url] if self.home else []) + pages_in_order
+        self.chapters_order = pages_in_order  # the editions': the chapters' pages, no home page
+        # The editions' contents: as the contents page's, a chapter heading unlinked.
+        self.edition_contents = tuple(
+            Row(row.depth, row.label, None) if row.url.startswith(CONTENTS + "#") else row
+            for row in self.contents
+        )
         self._position = {url: index for index, url in enumerate(self.reading_order)}
+        self.start = pages_in_order[0] if pages_in_order else None
+        self.home_lines = tuple(self._home_line(number, members) for number, members in self.chapters.items())
+
+    def _home_line(self, number: int, members: list[Facts]) -> HomeLine:
+        first = self.rows(number, None)
+        tocs = [f for f in members if f.toc]
+        if tocs:
+            return HomeLine(tocs[0].sidebartitle, tocs[0].url, tocs[0].description)
+        sections = {f.section for f in members} if number in self.sections else set()
+        count = len(members)
+        text = f"{count} page{'s' if count != 1 else ''}" + (
+            f" in {len(sections)} sections" if sections else ""
+        )
+        heading = next(row for row in first if row.depth == 0 and row.url.endswith(f"#chapter-{number}"))
+        return HomeLine(heading.label, heading.url, text + ".")
+
+    def breadcrumb(self, page: Facts) -> tuple[Row, ...]:
+        """The lines above a page: its chapter's first line, then its section's first page
+        when it is in a section and not that page; none for a top line or the home page."""
+        members = self.chapters.get(page.chapter, [])
+        if page.slug == HOME or not members or (page.toc and page.listed):
+            return ()
+        tocs = [f for f in members if f.toc]
+        first = (
+            Row(0, tocs[0].sidebartitle, tocs[0].url)
+            if tocs
+            else Row(
+                0,
+                self.titles.get(page.chapter, f"Chapter {page.chapter}"),
+                f"{CONTENTS}#chapter-{page.chapter}",
+            )
+        )
+        crumbs = [first]
+        if page.chapter in self.sections:
+            section = [f for f in members if not f.toc and f.section == page.section]
+            if section and section[0].url != page.url:
+                crumbs.append(Row(1, section[0].sidebartitle, section[0].url))
+        return tuple(crumbs)
 
     def rows(self, chapter: int | None, section: int | None, everything: bool = False) -> tuple[Row, ...]:
         rows = []
         for number, members in self.chapters.items():
             tocs = [Row(0, f.sidebartitle, f.url) for f in members if f.toc]
-            firsts = tocs or [Row(0, self.titles.get(number, f"Chapter {number}"), None)]
+            heading = Row(0, self.titles.get(number, f"Chapter {number}"), f"{CONTENTS}#chapter-{number}")
+            firsts = tocs or [heading]
             rows.append(firsts[0])
             if everything or number == chapter:
                 others = [f for f in members if not f.toc]
@@ -92,7 +150,7 @@ class Expected:
     def sidebar(self, page: Facts | None) -> tuple[tuple[Row, ...], str]:
         """The rows of the page's sidebar (the current one is the row with the page's URL),
         and a digest of them; pages of one chapter and section share the rows."""
-        key = (page.chapter, page.section) if page is not None else (None, None)
+        key = (page.chapter, page.section) if page is not None and page.slug != HOME else (None, None)
         if key not in self._views:
             rows = self.rows(*key)
             self._views[key] = (rows, hashlib.blake2b(repr(rows).encode(), digest_size=16).hexdigest())

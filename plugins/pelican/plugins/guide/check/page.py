@@ -3,6 +3,8 @@ the check worked out from the metadata (expected.py). Pure functions, no Pelican
 
 from __future__ import annotations
 
+import json
+import os
 import posixpath
 import re
 from functools import lru_cache
@@ -12,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 
 from ..body import CODE_START, outside_code
-from .expected import Facts, Row, folds
+from .expected import CONTENTS, HOME, Facts, HomeLine, Row, folds
 
 SIDEBAR = "Table of contents"
 _LIBXML_HINT = re.compile(r",? (use|try) XML_PARSE_HUGE.*")  # the option huge_tree already sets
@@ -50,11 +52,12 @@ def parse(html: str):
 
 
 def text_of(element) -> str:
+    """An element's text as a reader sees it (a <wbr> inside a word adds no space)."""
     if element is None:
         return ""
     if len(element) == 0:
         return " ".join((element.text or "").split())
-    return " ".join(" ".join(element.itertext()).split())
+    return " ".join("".join(element.itertext()).split())
 
 
 def resolve(href: str, page_path: str, siteurl: str) -> str | None:
@@ -64,6 +67,16 @@ def resolve(href: str, page_path: str, siteurl: str) -> str | None:
     return _resolve(href, posixpath.dirname(page_path), siteurl)
 
 
+def target_of(href: str | None, path: str, siteurl: str) -> str | None:
+    """Where a navigation link leads: its site path, and its #fragment when it has one
+    (a chapter heading leads to its place on the contents page)."""
+    if href is None:
+        return None
+    fragment = urlsplit(href).fragment
+    place = path if not href or href[0] in "#?" else _resolve(href, posixpath.dirname(path), siteurl)
+    return f"{place}#{fragment}" if place and fragment else place
+
+
 @lru_cache(maxsize=65536)
 def _resolve(href: str, folder: str, siteurl: str) -> str | None:
     """resolve() for a page in `folder`: every page of a folder shares the answers, and
@@ -71,6 +84,10 @@ def _resolve(href: str, folder: str, siteurl: str) -> str | None:
     base = siteurl.rstrip("/")
     if base and (href == base or href.startswith(base + "/")):
         href = href[len(base) :] or "/"
+    # A link from the server's root into a site at a sub-path (the 404 page's): /docs/x.html.
+    root = urlsplit(base).path
+    if root and (href == root or href.startswith(root + "/")):
+        href = href[len(root) :] or "/"
     parts = urlsplit(href)
     if parts.scheme or parts.netloc or href.startswith("//"):
         return None
@@ -92,16 +109,12 @@ def nav_rows(ordered_list, path: str, siteurl: str, depth: int = 0) -> list[tupl
             outer = outer.getparent()
         depths[inner] = depths.get(outer, depth) + 1
     rows = []
-    folder = posixpath.dirname(path)
     for line in ordered_list.xpath(".//li/*[self::a or self::span][1]"):
         holder = line.getparent()
         group = next(holder.iterchildren("details"), None)
         fold = None if group is None else group.get("open") is not None
-        href = line.get("href")
-        url = (
-            None if href is None else path if not href or href[0] in "#?" else _resolve(href, folder, siteurl)
-        )
-        label = " ".join((line.text or "").split()) if len(line) == 0 else text_of(line)
+        url = target_of(line.get("href"), path, siteurl)
+        label = text_of(line)
         rows.append((Row(depths[holder.getparent()], label, url), line.get("aria-current") == "page", fold))
     return rows
 
@@ -232,8 +245,9 @@ def check_guide_page(root, facts: Facts, siteurl: str, sitename: str, rows, neig
             else "is not marked for the search index (no data-pagefind-body)"
         )
     title = text_of(next(root.iter("title"), None))
-    if title != f"{facts.title} - {sitename}":
-        problems.append(f'<title> is "{title}", expected "{facts.title} - {sitename}"')
+    wanted = sitename if facts.slug == HOME and facts.title == sitename else f"{facts.title} - {sitename}"
+    if title != wanted:
+        problems.append(f'<title> is "{title}", expected "{wanted}"')
     heading = next(root.iter("h1"), None)
     if text_of(heading) != facts.title:
         problems.append(f'first <h1> is "{text_of(heading)}", expected "{facts.title}"')
@@ -269,18 +283,13 @@ def check_contents(root, path: str, siteurl: str, rows: tuple[Row, ...]) -> list
     if not holders:
         return ['has no <div class="contents"> inside <main>']
     found = []
-    folder = posixpath.dirname(path)
+    anchors = {}
     for child in holders[0]:
         if child.tag == "h2":
             line = next(iter(child.xpath("./*[self::a or self::span][1]")), child)
-            href = line.get("href")
-            found.append(
-                (
-                    Row(0, text_of(line), None if href is None else _resolve(href, folder, siteurl)),
-                    False,
-                    None,
-                )
-            )
+            found.append((Row(0, text_of(line), target_of(line.get("href"), path, siteurl)), False, None))
+            if child.get("id"):
+                anchors[child.get("id")] = found[-1][0]
         elif child.tag == "ol":
             found += nav_rows(child, path, siteurl, depth=1)
     problems = compare_rows([row for row, _, _ in found], rows, "contents")
@@ -289,6 +298,14 @@ def check_contents(root, path: str, siteurl: str, rows: tuple[Row, ...]) -> list
             None if row.depth == 0 else want for row, want in zip(rows, folds(rows, None), strict=False)
         )
         problems += fold_problems(found, wanted, "contents")
+    # Each chapter heading of the sidebars leads here: to the heading of its chapter.
+    for row in rows:
+        if row.depth == 0 and row.url.startswith(CONTENTS + "#"):
+            anchor = row.url.split("#", 1)[1]
+            if anchor not in anchors:
+                problems.append(f'the sidebars lead "{row.label}" to #{anchor}, which is no heading here')
+            elif anchors[anchor].label != row.label:
+                problems.append(f'#{anchor} is the heading "{anchors[anchor].label}", not "{row.label}"')
     return problems
 
 
@@ -308,3 +325,91 @@ def redirect_target(root, path: str, siteurl: str) -> str | None:
     refresh = next(iter(root.xpath('//meta[@http-equiv="refresh"]/@content')), "")
     _, _, url = refresh.partition("url=")
     return resolve(url.strip(), path, siteurl) if url else None
+
+
+def check_breadcrumb(
+    root, path: str, siteurl: str, facts: Facts, crumbs: tuple[Row, ...], public_url: str
+) -> list[str]:
+    """The breadcrumb above the title: the expected lines, then the page itself; and the
+    same lines as schema.org BreadcrumbList data."""
+    navs = root.xpath('//nav[@aria-label="Breadcrumb"]')
+    if not crumbs:
+        return ["has a breadcrumb, though it is a top line of its chapter"] if navs else []
+    if len(navs) != 1:
+        return [f'has {len(navs)} <nav aria-label="Breadcrumb">, expected one']
+    items = navs[0].xpath(".//li")
+    found = [
+        (text_of(link), target_of(link.get("href"), path, siteurl))
+        for item in items
+        for link in item.xpath("./a")
+    ]
+    wanted = [(row.label, row.url) for row in crumbs]
+    problems = []
+    if found != wanted:
+        problems.append(f"breadcrumb reads {found}, expected {wanted}")
+    last = items[-1].xpath("./*[@aria-current='page']") if items else []
+    if not last or text_of(last[0]) != facts.sidebartitle:
+        problems.append(f'breadcrumb does not end with the page, "{facts.sidebartitle}" (aria-current)')
+    blocks = root.xpath('//script[@type="application/ld+json"]')
+    try:
+        data = json.loads(blocks[0].text or "") if blocks else None
+    except ValueError:
+        data = None
+    if not isinstance(data, dict) or data.get("@type") != "BreadcrumbList":
+        return [*problems, "has no BreadcrumbList data (JSON-LD)"]
+    listed = [(item.get("name"), item.get("item")) for item in data.get("itemListElement", [])]
+    expected = [
+        (label, (public_url or "") + url) for label, url in [*wanted, (facts.sidebartitle, facts.url)]
+    ]
+    if listed != expected:
+        problems.append(f"BreadcrumbList data lists {listed}, expected {expected}")
+    return problems
+
+
+def check_home(root, path: str, siteurl: str, lines: tuple[HomeLine, ...], start: str | None) -> list[str]:
+    """The home page: where to start (the guide's first page), and each chapter with its line."""
+    problems = []
+    section = root.xpath("//main//section[@class='home-chapters']")
+    if not section:
+        return ["has no chapters (section.home-chapters)"]
+    found = [
+        (
+            text_of(link),
+            target_of(link.get("href"), path, siteurl),
+            text_of(next(iter(item.xpath("./span")), None)),
+        )
+        for item in section[0].xpath(".//li")
+        for link in item.xpath("./a[1]")
+    ]
+    wanted = [(line.label, line.url, line.text) for line in lines]
+    if found != wanted:
+        problems.append(
+            f"lists the chapters {found[:3]}..., expected {wanted[:3]}... ({len(found)} of {len(wanted)})"
+        )
+    starts = [
+        target_of(link.get("href"), path, siteurl) for link in root.xpath("//main//p[@class='home-start']/a")
+    ]
+    if start and starts != [start]:
+        problems.append(f'its "Start reading" link goes to {starts}, expected {start}')
+    return problems
+
+
+def check_images(root, path: str, siteurl: str, output: str) -> list[str]:
+    """Every image of the page's text whose file the site holds, and whose size can be
+    read from it, carries its width and height (so the text does not move as it loads)."""
+    import imagesize
+
+    problems = []
+    for image in root.iterfind(".//div[@class='page-body']//img"):
+        if image.get("width") and image.get("height"):
+            continue
+        target = resolve(image.get("src") or "", path, siteurl)
+        file = os.path.join(output, target) if target else None
+        if file and os.path.isfile(file):
+            try:
+                width, _ = imagesize.get(file)
+            except (OSError, ValueError):
+                width = -1
+            if width > 0:
+                problems.append(f"image {image.get('src')} has no width and height; its file says them")
+    return problems

@@ -145,7 +145,7 @@ def make(
     `image_file(site path)`: an image's source file; `render(template, **values)`: a theme
     template rendered as a page at the site's root; `reported`: the (page's file, site
     path) pairs the site has warned about already."""
-    pages = [entry.page for entry in guide.reading_order]
+    pages = [entry.page for entry in guide.reading_order if entry is not guide.home]  # the chapters'
     site = Site(frozenset(page.url for page in pages), frozenset(files), config.public_url)
     date = edition_date(pages)
     language = settings.get("DEFAULT_LANG") or "en"

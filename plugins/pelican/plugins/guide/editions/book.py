@@ -68,7 +68,7 @@ def contents(guide) -> list:
 
 def reading_order(guide) -> list:
     """The guide's pages in reading order: the book's spine after its contents."""
-    return [entry.page for entry in guide.reading_order]
+    return [entry.page for entry in guide.reading_order if entry is not guide.home]
 
 
 class _FixedDateZip(zipfile.ZipFile):
