@@ -211,8 +211,8 @@ def test_plugins_guide_loads_after_each_install(mode, project, dists, base_venv,
         assert theme == module.parent / "theme"
 
     assert (
-        "guide: 3 pages" in built.stdout and "0 warnings, 0 errors" in built.stdout
-    )  # the check ran and passed
+        "guide: 2 pages" in built.stdout and "0 warnings, 0 errors" in built.stdout
+    )  # the check ran and passed (A_SITE has no home page of its own: the theme's)
     page = (site / "out" / "start.html").read_text()  # the guide's PAGE_URL, not pages/start.html
     assert 'aria-current="page"' in page and 'href="next.html"' in page
     assert 'class="admonition note"' in page and 'class="headerlink"' in page  # its Markdown extensions
