@@ -34,6 +34,9 @@ def keep(generator, previous: str, known: dict[str, tuple]) -> dict[str, tuple]:
     kept, stamps = [], {}
     staged = os.path.realpath(previous) != os.path.realpath(generator.output_path)
     for static in generator.staticfiles:
+        # Pelican works a file's address out of the settings on every use, as a page's
+        # (pages.fix_address): worked out once here, for the plan, the links and the copy.
+        static.override_url, static.override_save_as = static.url, static.save_as
         real = os.path.realpath(static.source_path)
         if os.path.commonpath([real, root]) != root or not os.path.exists(real):
             what = (
