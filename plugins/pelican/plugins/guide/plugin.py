@@ -138,6 +138,7 @@ def order_pages(generator) -> None:
     run.timings.lap("pages")  # Pelican's own work on each page, its content cache's included
     run.timings.counts["pages read"] = len(run.reads)
     run.pages = pages.collect(generator, run.reads, run.config, run.styles, run.settings.get(SETTINGS_FILE))
+    run.reads = {}  # the pages hold what was read: a cold build does not hold the guide twice
     pagecache.record(run.cache, run.settings)  # Pelican has saved its content cache by now
     run.timings.lap("navigation")
     stop_on_problems(run, "nothing was written", warnings_too=False)  # strict: once all are seen
