@@ -69,6 +69,51 @@ def run_build(
     return BuildResult(done.returncode, done.stdout, done.stderr, output)
 
 
+def repo_git(*args: str) -> bytes:
+    """git in this checkout. It may belong to another user (a CI container job's checkout
+    is the runner's, and the tests run as root): the tests run this checkout's code already,
+    so trusting its git settings here (safe.directory) adds no risk."""
+    command = ["git", "-c", f"safe.directory={REPO}", "-C", str(REPO), *args]
+    return subprocess.run(command, capture_output=True, check=True).stdout
+
+
+def project_files() -> list[str]:
+    """This checkout's files as a commit of it now would hold them: tracked, and untracked
+    but not ignored (uncommitted changes count)."""
+    listed = repo_git("ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    return [name for name in listed.decode().split("\0") if name and (REPO / name).is_file()]
+
+
+def untracked() -> set[str]:
+    """Files in this checkout that git neither tracks nor ignores."""
+    listed = repo_git("ls-files", "-z", "--others", "--exclude-standard")
+    return {name for name in listed.decode().split("\0") if name}
+
+
+UNTRACKED_BEFORE = pytest.StashKey[set]()
+
+
+def pytest_sessionstart(session) -> None:
+    if not hasattr(session.config, "workerinput"):  # once, in the process that runs the session
+        session.config.stash[UNTRACKED_BEFORE] = untracked()
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    """Everything the tests write lands where git ignores it (tmp, .venv/, tests/artifacts/):
+    a file they leave in the checkout for git to see fails the run, named."""
+    before = session.config.stash.get(UNTRACKED_BEFORE, None)
+    if before is None:
+        return
+    left = sorted(untracked() - before)
+    if left:
+        sys.stderr.write(
+            "error: the tests left files in the repository that git does not ignore: "
+            + ", ".join(left)
+            + "\n"
+        )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 def page_source(body: str = "Some text about the page.\n", **metadata: str) -> str:
     """A Markdown page: metadata lines (in the order given), a blank line, the body."""
     lines = [f"{key}: {value}" for key, value in metadata.items()]
@@ -166,6 +211,26 @@ def published_site(tmp_path_factory) -> BuildResult:
     root = tmp_path_factory.mktemp("published-site")
     result = run_build(
         SEED_CONTENT, root / "output", conffile=PUBLISHCONF, env={"SITEURL": PUBLISHED_SITEURL}
+    )
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+DOCS = REPO / "docs"
+
+
+@pytest.fixture(scope="session")
+def published_docs(tmp_path_factory) -> BuildResult:
+    """The manual (docs/), as the Pages workflow publishes it under SITEURL/docs/ (an example
+    address, so not strict: publishing to it is a warning, which the manual's strict mode
+    would make an error)."""
+    root = tmp_path_factory.mktemp("published-docs")
+    result = run_build(
+        DOCS / "content",
+        root / "docs",
+        conffile=DOCS / "publishconf.py",
+        env={"SITEURL": PUBLISHED_SITEURL},
+        settings={"GUIDE_STRICT": "false"},
     )
     assert result.returncode == 0, result.stderr
     return result

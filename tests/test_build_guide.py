@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
+import re
 import subprocess
 
 import markdown
@@ -292,22 +294,36 @@ def test_make_html_builds_any_guide_folder_whatever_its_name(tmp_path):
 
 
 def test_make_clean_removes_only_what_the_build_made(tmp_path):
+    """With another CONFFILE, whose CACHE_PATH points elsewhere, the build keeps its caches in
+    CACHEDIR all the same, and `make clean` removes them there; a file the build did not make
+    stays, in the sites and in the cache folder alike, and is named."""
     output, dev, cache = tmp_path / "out", tmp_path / "dev", tmp_path / "cache"
+    conffile = tmp_path / "otherconf.py"
+    conffile.write_text(f"from pelicanconf import *  # noqa\nCACHE_PATH = {str(tmp_path / 'elsewhere')!r}\n")
     make = ["make", "--no-print-directory", f"OUTPUTDIR={output}", f"DEVOUTPUTDIR={dev}", f"CACHEDIR={cache}"]
     built = subprocess.run(
-        [*make, "html", f"PELICANOPTS=--cache-path {cache}"],
+        [*make, "html", f"CONFFILE={conffile}"],
         cwd=REPO,
         capture_output=True,
         text=True,
         timeout=300,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
     )
     assert built.returncode == 0, built.stderr
+    assert list(cache.glob("guide-*")) and not (tmp_path / "elsewhere").exists()
     dev.mkdir()
     (dev / "mine.txt").write_text("not the build's")
     cleaned = subprocess.run([*make, "clean"], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert cleaned.returncode == 0, cleaned.stderr
     assert not output.exists() and not cache.exists()
-    assert (dev / "mine.txt").exists() and "not removing" in cleaned.stdout
+    assert (dev / "mine.txt").exists() and f"not removing {dev}" in cleaned.stdout
+
+    cache.mkdir()
+    (cache / "notes.txt").write_text("mine")
+    (cache / "guide-timings.json").write_text("{}")
+    cleaned = subprocess.run([*make, "clean"], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert sorted(path.name for path in cache.iterdir()) == ["notes.txt"]
+    assert f"not removing {cache}: it holds files the build did not make" in cleaned.stdout
 
 
 def test_make_help_lists_every_target_and_variable():
@@ -342,3 +358,38 @@ def test_a_page_titled_like_the_site_keeps_the_site_name_in_its_title(guide):
     result = guide.build()
     assert result.returncode == 0, result.stderr
     assert result.soup("a.html").title.get_text() == "Full Stack Python - Full Stack Python"
+
+
+def test_a_settings_file_saved_again_within_the_second_is_read_afresh(guide):
+    """Python keeps a compiled settings file in __pycache__ and trusts it while the source
+    has the same size and modification second: two saves within a second, as an editor or a
+    script makes them, must still give the second file's settings."""
+    guide.page("a.md", title="A", slug="a", sortorder="0100", toc="True")
+    conffile = guide.settings(SITENAME="Guide AAA")
+    writes_bytecode = {"PYTHONDONTWRITEBYTECODE": ""}  # as Python runs by default
+    first = guide.build(conffile=conffile, env=writes_bytecode)
+    assert first.returncode == 0, first.stderr
+    stamp = conffile.stat().st_mtime_ns
+    guide.settings(SITENAME="Guide BBB")  # the same size
+    os.utime(conffile, ns=(stamp, stamp))  # and the same modification time
+    second = guide.build(conffile=conffile, env=writes_bytecode)
+    assert second.returncode == 0, second.stderr
+    assert "Guide BBB" in second.html("a.html")
+    assert "Guide AAA" not in second.html("a.html")
+    assert not (conffile.parent / "__pycache__").exists()  # nothing written beside the settings
+
+
+def test_every_build_the_makefiles_run_keeps_its_caches_in_cachedir():
+    """Whatever CONFFILE's CACHE_PATH says, the Makefile's cache folder is the one each build
+    uses (make clean removes that one): each line that builds passes --cache-path."""
+    starter = REPO / "plugins" / "pelican" / "plugins" / "guide" / "new-guide" / "Makefile"
+    for makefile in (REPO / "Makefile", starter):
+        text = makefile.read_text(encoding="utf-8").replace("\\\n", " ")
+        builds = [
+            line
+            for line in text.splitlines()
+            if line.startswith("\t") and re.search(r"guide-(build|devserver|linkcheck)\b.* -o ", line)
+        ]
+        assert builds, makefile
+        for line in builds:
+            assert "--cache-path" in line, f"{makefile.name}: {line.strip()}"

@@ -4,6 +4,12 @@ prints no warning at all (Pelican's own included)."""
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
 from conftest import REPO, run_build
 
 DOCS = REPO / "docs"
@@ -40,3 +46,20 @@ def test_every_setting_has_a_type_and_a_meaning_and_one_without_is_named():
     assert set(DEFAULTS) == set(SETTINGS)
     broken = {**SETTINGS, "GUIDE_NEW": Setting("Build", 1, "int", " ")}
     assert undescribed(broken) == ["GUIDE_NEW"]
+
+
+@pytest.mark.parametrize("command", ["guide-build", "guide-devserver", "guide-linkcheck", "guide-quickstart"])
+def test_every_commands_help_names_the_manuals_page_that_explains_it(command):
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / command), "--help"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    named = re.findall(r"docs/([a-z0-9-]+)\.html", " ".join(done.stdout.split()))
+    assert named, f"{command} --help names no page of the manual"
+    slugs = {
+        line.split(":", 1)[1].strip()
+        for path in (DOCS / "content" / "pages").rglob("*.md")
+        for line in path.read_text(encoding="utf-8").splitlines()[:8]
+        if line.startswith("slug:")
+    }
+    assert set(named) <= slugs, f"{command} --help names {named}, not all pages of the manual"

@@ -10,6 +10,7 @@ import pickle
 import shutil
 import signal
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -390,48 +391,60 @@ def test_pelicans_content_cache_damaged_is_one_warning_and_every_page_read_again
 # A read-only file system -----------------------------------------------------------------
 
 
-def test_an_output_folder_on_a_read_only_file_system_is_one_line(guide, tmp_path):
-    """A read-only mount, in a mount namespace of the test's own (no root needed where
-    user namespaces are allowed); skipped with the reason where the kernel refuses."""
-    good_guide(guide)
-    readonly = tmp_path / "readonly"
-    readonly.mkdir()
-    probe = subprocess.run(
-        ["unshare", "-rm", "sh", "-c", f"mount -t tmpfs -o ro tmpfs {readonly}"],
-        capture_output=True,
-        text=True,
-    )
-    if probe.returncode != 0:
-        pytest.skip(f"no read-only mount here: {probe.stderr.strip()}")
-    output = readonly / "site"
-    command = [
-        str(GUIDE_BUILD),
-        str(guide.content),
-        "-o",
-        str(output),
-        "-s",
-        str(REPO / "pelicanconf.py"),
-        "--cache-path",
-        str(tmp_path / "cache"),
-    ]
-    script = f'mount -t tmpfs -o ro tmpfs "{readonly}" && exec "$@"'
-    done = subprocess.run(
-        ["unshare", "-rm", "sh", "-c", script, "sh", *command],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 1, done.stdout + done.stderr
-    assert "Traceback" not in done.stderr
-    staging = f"{readonly / '.site.staging-'}"
-    assert (
-        len(done.stderr.splitlines()) == 1
-        and done.stderr.startswith(
-            f"error: cannot write beside OUTPUTDIR {output}: Read-only file system ({staging}"
-        )
-        and done.stderr.endswith("); nothing was touched\n")
-    )
+NOBODY = 65534
+
+
+def test_an_output_folder_the_build_may_not_write_is_one_line():
+    """A folder the build may not write beside: as root (CI), the build runs as nobody
+    (setpriv); as anyone else, the folder is read-only to its owner. Either way the kernel
+    refuses, as a read-only file system would, with no namespace or mount needed.
+    (test_a_lock_that_cannot_be_made_is_one_line gives the same path Read-only file system.)"""
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        root.chmod(0o755)  # nobody reads the guide and the settings
+        guide = good_guide(Guide(root / "guide"))
+        locked = root / "locked"
+        locked.mkdir(mode=0o755)
+        cache = root / "cache"
+        cache.mkdir()
+        cache.chmod(0o777)  # nobody keeps its lock and caches there
+        output = locked / "site"
+        command = [
+            str(GUIDE_BUILD),
+            str(guide.content),
+            "-o",
+            str(output),
+            "-s",
+            str(REPO / "pelicanconf.py"),
+            "--cache-path",
+            str(cache),
+        ]
+        if os.geteuid() == 0:
+            command = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *command]
+        else:
+            locked.chmod(0o555)
+        try:
+            done = subprocess.run(
+                command,
+                cwd=REPO,
+                env={**os.environ, "XDG_CACHE_HOME": str(cache), "HOME": str(cache)},
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
+        finally:
+            locked.chmod(0o755)
+        assert done.returncode == 1, done.stdout + done.stderr
+        assert "Traceback" not in done.stderr
+        staging = f"{locked / '.site.staging-'}"
+        assert (
+            len(done.stderr.splitlines()) == 1
+            and done.stderr.startswith(
+                f"error: cannot write beside OUTPUTDIR {output}: Permission denied ({staging}"
+            )
+            and done.stderr.endswith("); nothing was touched\n")
+        ), done.stderr
+        assert os.listdir(locked) == []
 
 
 def test_a_lock_that_cannot_be_made_is_one_line(guide, monkeypatch, capsys):
@@ -490,8 +503,37 @@ def big_guide(tmp_path_factory):
     return root
 
 
+def html_files(folder: Path) -> int:
+    try:
+        return sum(1 for entry in os.scandir(folder) if entry.name.endswith(".html"))
+    except OSError:
+        return 0
+
+
+# Moments of a build, each seen in its staging folder: made (the build reads its pages),
+# 300 pages written, the search index begun.
+MOMENTS = {
+    "reading": lambda staging: True,
+    "writing": lambda staging: html_files(staging) >= 300,
+    "indexing": lambda staging: (staging / "pagefind").exists(),
+}
+
+
+def stop_at(build: subprocess.Popen, output: Path, moment: str) -> bool:
+    """Stop (SIGSTOP) the build at `moment`, whatever the machine's speed; True if it was
+    caught there, before it finished."""
+    deadline = time.monotonic() + 600  # a bound for a failure, not a timing
+    while build.poll() is None and time.monotonic() < deadline:
+        staging = next(output.parent.glob(f".{output.name}.staging-*"), None)
+        if staging is not None and MOMENTS[moment](staging):
+            build.send_signal(signal.SIGSTOP)
+            return build.poll() is None
+        time.sleep(0.01)
+    return False
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("moment", [0.8, 2.5, 4.5])
+@pytest.mark.parametrize("moment", list(MOMENTS))
 def test_a_build_killed_with_sigkill_leaves_no_process_and_the_next_build_succeeds(big_guide, moment):
     output = big_guide / "output"
     before = snapshot(output)
@@ -506,16 +548,15 @@ def test_a_build_killed_with_sigkill_leaves_no_process_and_the_next_build_succee
         str(big_guide / ".cache"),
     ]
     build = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(moment)
-    finished = build.poll() is not None
+    caught = stop_at(build, output, moment)
     build.send_signal(signal.SIGKILL)
     build.wait()
-    deadline = time.monotonic() + 5
+    assert caught, f"the build finished before the {moment} moment was seen"
+    deadline = time.monotonic() + 60  # a bound for a failure: they go at once
     while processes_mentioning(str(big_guide)) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert processes_mentioning(str(big_guide)) == []
-    if not finished:
-        assert snapshot(output) == before  # the old site, or none, never half of one
+    assert snapshot(output) == before  # the old site, or none, never half of one
     result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
     assert len(list(output.glob("*.html"))) > 1000

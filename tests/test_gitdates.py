@@ -71,25 +71,58 @@ def test_a_shallow_clone_leaves_the_dates_out_with_one_warning(repository, tmp_p
     ]
 
 
-def test_a_repository_git_refuses_to_read_leaves_the_dates_out_with_one_warning_saying_why(
-    repository, tmp_path
-):
+RUNNER_UID = 1001  # the GitHub runner's user, who owns a container job's checkout
+
+
+@pytest.fixture
+def theirs(repository, tmp_path):
+    """The repository, given to another user: a CI checkout that root builds, as GitHub's
+    container jobs do."""
     if os.geteuid() != 0:
         pytest.skip("needs root, to give the repository to another user")
     other = tmp_path / "theirs"
     shutil.copytree(repository.root, other, symlinks=True)
     for folder, names, files in os.walk(other):
         for name in (*names, *files):
-            os.lchown(os.path.join(folder, name), 12345, 12345)
-    os.chown(other, 12345, 12345)
-    result = Guide(other).build(env={"GIT_CONFIG_GLOBAL": os.devnull})  # no safe.directory of this machine's
+            os.lchown(os.path.join(folder, name), RUNNER_UID, RUNNER_UID)
+    os.chown(other, RUNNER_UID, RUNNER_UID)
+    return other
+
+
+def refusal(other) -> str:
+    return (
+        f'{other / "content"}: "Last updated" dates are left out: git refuses to read the repository '
+        f"{other}: it belongs to uid {RUNNER_UID}, not to you (uid 0), and its settings could run commands "
+        f"as you. If you trust it: git config --global --add safe.directory {other}"
+    )
+
+
+def test_another_users_repository_leaves_the_dates_out_with_one_warning_naming_the_fix(theirs):
+    result = Guide(theirs).build(env={"GIT_CONFIG_GLOBAL": os.devnull})  # no safe.directory of this machine's
     assert result.returncode == 0, result.stderr
     assert dates(result) == {f"p{n}": None for n in range(len(NAMES))}
-    assert len(result.warning_lines) == 1, result.stderr
-    assert result.warning_lines[0].startswith(
-        f'warning: {other / "content"}: "Last updated" dates are left out: git cannot read the repository: '
-    )
-    assert "dubious ownership" in result.warning_lines[0] and "safe.directory" in result.warning_lines[0]
+    assert result.warning_lines == [f"warning: {refusal(theirs)}"]
+
+
+def test_strict_mode_stops_on_it_and_names_the_fix(theirs):
+    result = Guide(theirs).build(env={"GIT_CONFIG_GLOBAL": os.devnull}, options=("--strict",))
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"warning: {refusal(theirs)}",
+        "error: strict mode: 1 warning count as errors; nothing was written; "
+        f"{theirs / 'output'} was left as it was",
+    ]
+
+
+def test_once_trusted_another_users_repository_gives_the_owners_dates(repository, theirs, tmp_path):
+    """The fix the warning names, as the Pages workflow takes it: the same dates as the owner's."""
+    trusted = tmp_path / "gitconfig"
+    trusted.write_text(f"[safe]\n\tdirectory = {theirs}\n")
+    owners = repository.build()
+    result = Guide(theirs).build(env={"GIT_CONFIG_GLOBAL": str(trusted)}, options=("--strict",))
+    assert result.returncode == 0, result.stderr
+    expected = {f"p{n}": moment.replace("Z", "+00:00") for n, moment in enumerate(NAMES.values())}
+    assert dates(result) == dates(owners) == expected
 
 
 def test_the_log_is_read_as_git_writes_it_with_z():

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_make
+from conftest import REPO, project_files, run_make
 from ruamel.yaml import YAML
 
 WORKFLOW = REPO / ".github" / "workflows" / "pages.yml"
@@ -34,23 +34,11 @@ def git(*args: str, cwd: Path) -> str:
 def project_clone(tmp_path) -> Path:
     """This project's files, uncommitted changes included, as a fresh repository with an
     `origin` that is a local bare repository: `make github` can push there and nowhere else."""
-    listed = (
-        subprocess.run(
-            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-            cwd=REPO,
-            capture_output=True,
-            check=True,
-        )
-        .stdout.decode()
-        .split("\0")
-    )
     project = tmp_path / "project"
-    for name in filter(None, listed):
-        source = REPO / name
-        if source.is_file():
-            target = project / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)  # keeps mtimes: the venv stamps stay valid
+    for name in project_files():
+        target = project / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO / name, target)  # keeps mtimes: the venv stamps stay valid
     git("init", "-q", "-b", "main", cwd=project)
     git("add", "-A", cwd=project)
     git("commit", "-q", "-m", "The project", cwd=project)
@@ -92,6 +80,7 @@ def test_workflow_tests_then_publishes_then_deploys_with_the_official_actions():
         next(i for i, r in enumerate(runs) if "bash .ci/run" in r),  # make test
         next(i for i, r in enumerate(runs) if r.startswith("actions/configure-pages@")),
         next(i for i, r in enumerate(runs) if "make publish" in r),
+        next(i for i, r in enumerate(runs) if "make docs-publish" in r),  # into output/docs/
         next(i for i, r in enumerate(runs) if r.startswith("actions/upload-pages-artifact@")),
     ]
     assert order == sorted(order)
@@ -103,6 +92,9 @@ def publish_problems(workflow: dict) -> list[str]:
     """The build job publishes once, with `make publish STRICT=1`: every warning stops it."""
     runs = [step.get("run", "") for step in workflow["jobs"]["build"]["steps"]]
     publishing = [run for run in runs if "make publish" in run]
+    manual = [run for run in runs if "make docs-publish" in run]
+    if [run.split() for run in manual] != [["make", "docs-publish", "STRICT=1"]]:
+        return [f"the manual is published by {manual}, expected one step 'make docs-publish STRICT=1'"]
     if len(publishing) != 1:
         return [f"{len(publishing)} steps run make publish, expected 1"]
     if publishing[0].split() != ["make", "publish", "STRICT=1"]:
@@ -112,6 +104,13 @@ def publish_problems(workflow: dict) -> list[str]:
 
 def test_workflow_publishes_in_strict_mode():
     assert publish_problems(load_workflow()) == []
+
+
+def test_the_publish_check_names_a_workflow_that_publishes_the_manual_leniently():
+    text = WORKFLOW.read_text().replace("run: make docs-publish STRICT=1\n", "run: make docs-publish\n")
+    assert publish_problems(YAML(typ="safe").load(text)) == [
+        "the manual is published by ['make docs-publish'], expected one step 'make docs-publish STRICT=1'"
+    ]
 
 
 def test_the_publish_check_names_a_workflow_without_strict_mode():
@@ -191,6 +190,25 @@ def test_zizmor_names_an_unsafe_workflow(tmp_path, old, new, audit):
     assert audit in done.stdout
 
 
+def test_the_jobs_own_steps_install_everything_and_trust_the_checkout():
+    """No setup-* action: what the tests need comes from the job's run: steps, so they pass in
+    any Debian 12 root (make ci-debian). The checkout is the runner's user's; the job trusts
+    it before the tests and the publish read its history."""
+    for workflow in (load_workflow(), YAML(typ="safe").load(LINKCHECK_WORKFLOW.read_text(encoding="utf-8"))):
+        (job, *_) = workflow["jobs"].values()
+        assert job["container"] == "debian:12"
+        steps = job["steps"]
+        assert not [step["uses"] for step in steps if "/setup-" in step.get("uses", "")]
+        runs = [step.get("run", "") for step in steps]
+        trust = runs.index('git config --global --add safe.directory "$GITHUB_WORKSPACE"')
+        checkout = next(
+            i for i, step in enumerate(steps) if step.get("uses", "").startswith("actions/checkout@")
+        )
+        first_make = next(i for i, run in enumerate(runs) if run.startswith(("make ", "bash .ci/run")))
+        assert checkout < trust < first_make
+        assert "python3-venv" in runs[0] and "git" in runs[0].split()
+
+
 def test_the_checkout_fetches_the_whole_history():
     """A shallow clone knows one commit, whose date every page would carry as its "Last
     updated": the build leaves the dates out then, with a warning, which strict mode stops."""
@@ -214,7 +232,17 @@ def test_linkcheck_workflow_runs_weekly_and_on_demand_keeps_the_report_and_opens
     assert job["permissions"] == {"contents": "read"}  # no issues: write, so it cannot open one
     steps = job["steps"]
     runs = [step.get("run", "") for step in steps]
-    assert [run for run in runs if run.startswith("make ")] == ["make linkcheck JSON=linkcheck.json"]
+    assert [run for run in runs if run.startswith("make ")] == [
+        "make html",
+        "make linkcheck JSON=linkcheck.json",
+    ]
+    # make ci-debian runs the build half: every step before the one that leaves the machine.
+    assert (
+        next(step for step in steps if step.get("id") == "check")["run"]
+        == "make linkcheck JSON=linkcheck.json"
+    )
+    checkout = next(step for step in steps if step.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0  # each page's date is its last commit's
     upload = next(step for step in steps if step.get("uses", "").startswith("actions/upload-artifact@"))
     assert (
         upload["with"]["path"] == "linkcheck.json" and upload["if"] == "${{ !cancelled() }}"

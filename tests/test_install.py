@@ -13,6 +13,7 @@ setup.py, its layout), not pip's isolation, which would fetch setuptools for eve
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -25,7 +26,8 @@ from email.parser import Parser
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, project_files
+from tools import missing
 
 TOOLS = Path(sys.executable).parent  # build and twine, from requirements-test.txt
 SITE_PACKAGES = Path("lib") / f"python{sys.version_info.major}.{sys.version_info.minor}" / "site-packages"
@@ -54,19 +56,9 @@ def run(
 def project(tmp_path_factory) -> Path:
     """This project's files as they are (uncommitted changes too), committed to a new git
     repository outside this one: what `pip install path` and `git+file://` are given."""
-    listed = (
-        subprocess.run(
-            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-            cwd=REPO,
-            capture_output=True,
-            check=True,
-        )
-        .stdout.decode()
-        .split("\0")
-    )
     copy = tmp_path_factory.mktemp("install") / "pelican-guide"
-    for name in filter(None, listed):
-        if (REPO / name).is_file() and not name.startswith(("tests/", "content/")):
+    for name in project_files():
+        if not name.startswith(("tests/", "content/")):
             (copy / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(REPO / name, copy / name)
     for command in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "The package"]):
@@ -212,7 +204,7 @@ def test_plugins_guide_loads_after_each_install(mode, project, dists, base_venv,
 
     assert (
         "guide: 2 pages" in built.stdout and "0 warnings, 0 errors" in built.stdout
-    )  # the check ran and passed (A_SITE has no home page of its own: the theme's)
+    )  # the check ran and passed
     page = (site / "out" / "start.html").read_text()  # the guide's PAGE_URL, not pages/start.html
     assert 'aria-current="page"' in page and 'href="next.html"' in page
     assert 'class="admonition note"' in page and 'class="headerlink"' in page  # its Markdown extensions
@@ -279,5 +271,64 @@ def test_the_readmes_new_guide_steps_as_a_new_user_takes_them(dists, base_venv, 
     built = run(["make", "html"], cwd=folder, env={"PATH": "/usr/bin:/bin"})
     assert built.returncode == 0, built.stdout + built.stderr
     assert built.stdout.startswith(".venv/bin/guide-build content -o output -s pelicanconf.py")
+    assert "guide: 3 pages" in built.stdout and "0 warnings, 0 errors" in built.stdout
+    assert (folder / "output" / "welcome.html").exists()
+
+
+def wheelhouse() -> Path:
+    """The wheels of requirements.txt (and setuptools), which `make test` downloads."""
+    folder = Path(os.environ.get("WHEELHOUSE") or REPO / ".venv" / "wheelhouse")
+    if not (folder / ".complete").is_file():
+        missing(f"{folder} is missing: `make test` downloads the pinned wheels there")
+    return folder
+
+
+@pytest.mark.parametrize("mode", ["wheel", "git"])
+def test_a_new_guide_installs_the_pelican_guide_that_wrote_it_without_a_package_index(
+    mode, project, dists, base_venv, tmp_path
+):
+    """guide-quickstart, run from a wheel or from a git commit, writes a requirements.txt that
+    installs that same pelican-guide; a new user's empty venv installs it with pip, offline
+    (no package index, only the wheels `make test` downloaded), then `make html` builds."""
+    writer = fresh_venv(tmp_path, base_venv, "writer")
+    source = str(dists["wheel"]) if mode == "wheel" else f"git+file://{project}"
+    assert pip_install(writer, source).returncode == 0
+    folder = tmp_path / "my-guide"
+    written = run([str(writer / "bin" / "guide-quickstart"), str(folder), "--yes"], cwd=tmp_path)
+    assert written.returncode == 0, written.stderr
+    line = (folder / "requirements.txt").read_text().splitlines()[-1]
+    if mode == "wheel":
+        digest = hashlib.sha256(dists["wheel"].read_bytes()).hexdigest()
+        plain = f"pelican-guide @ {dists['wheel'].as_uri()}"
+        assert line in (plain, f"{plain}#sha256={digest}")  # with its hash where pip recorded one
+    else:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=project, capture_output=True, text=True)
+        assert line == f"pelican-guide @ git+file://localhost{project}@{commit.stdout.strip()}"
+    assert "the Pages workflow cannot reach it there" in written.stdout  # a place on this machine
+
+    venv = folder / ".venv"
+    assert run([sys.executable, "-m", "venv", "--without-pip", str(venv)], cwd=folder).returncode == 0
+    installed = run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--isolated",  # no pip settings of this machine: no index it names, no other wheels
+            "--python",
+            str(venv / "bin" / "python"),
+            "install",
+            "--quiet",
+            "--no-index",
+            "--find-links",
+            str(wheelhouse()),
+            "-r",
+            "requirements.txt",
+        ],
+        cwd=folder,
+        env={"PIP_CONFIG_FILE": os.devnull},
+    )
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    built = run(["make", "html"], cwd=folder, env={"PATH": "/usr/bin:/bin"})
+    assert built.returncode == 0, built.stdout + built.stderr
     assert "guide: 3 pages" in built.stdout and "0 warnings, 0 errors" in built.stdout
     assert (folder / "output" / "welcome.html").exists()

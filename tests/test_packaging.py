@@ -47,7 +47,7 @@ def plain_pelican(site: Path, *options: str) -> subprocess.CompletedProcess:
         capture_output=True,
         text=True,
         timeout=300,
-        env={**os.environ, "COLUMNS": "250"},
+        env={**os.environ, "COLUMNS": "2000"},  # a long checkout path makes a long line
     )
 
 

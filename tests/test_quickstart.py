@@ -18,7 +18,13 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 from pelican.plugins.guide import quickstart as quickstart_module
-from pelican.plugins.guide.quickstart import DEFAULTS, render, starter_files
+from pelican.plugins.guide.quickstart import (
+    DEFAULTS,
+    package_requirement,
+    render,
+    requirement_from,
+    starter_files,
+)
 from ruamel.yaml import YAML
 from test_github import check_jsonschema, zizmor
 from tools import free_port
@@ -146,7 +152,48 @@ def test_the_new_guides_workflow_passes_githubs_schema_and_zizmor(tmp_path):
     steps = YAML(typ="safe").load(workflow.read_text())["jobs"]["build"]["steps"]
     assert steps[0]["with"]["fetch-depth"] == 0  # each page's date is its last commit's
     assert any(step.get("run") == "make publish STRICT=1" for step in steps)
-    assert (tmp_path / "requirements.txt").read_text().splitlines()[-1].startswith("pelican-guide==")
+    assert (tmp_path / "requirements.txt").read_text().splitlines()[-1] == package_requirement()
+
+
+@pytest.mark.parametrize(
+    ("direct_url", "line"),
+    [
+        (None, "pelican-guide==2.0.0"),  # from a package index
+        ({"url": "file:///src/pelican-guide", "dir_info": {}}, "pelican-guide @ file:///src/pelican-guide"),
+        (
+            {"url": "file:///src/pelican-guide", "dir_info": {"editable": True}},
+            "pelican-guide @ file:///src/pelican-guide",
+        ),
+        (
+            {
+                "url": "https://github.com/o/pelican-guide.git",
+                "vcs_info": {"vcs": "git", "requested_revision": "main", "commit_id": "0123abc"},
+            },
+            "pelican-guide @ git+https://github.com/o/pelican-guide.git@0123abc",
+        ),
+        (
+            {"url": "file:///src/pelican-guide", "vcs_info": {"vcs": "git", "commit_id": "0123abc"}},
+            "pelican-guide @ git+file://localhost/src/pelican-guide@0123abc",
+        ),
+        (
+            {
+                "url": "file:///w/pelican_guide-2.0.0-py3-none-any.whl",
+                "archive_info": {"hash": "sha256=ab12", "hashes": {"sha256": "ab12"}},
+            },
+            "pelican-guide @ file:///w/pelican_guide-2.0.0-py3-none-any.whl#sha256=ab12",
+        ),
+        (
+            {"url": "https://e.org/pelican_guide-2.0.0.tar.gz", "archive_info": {"hash": "sha256=cd34"}},
+            "pelican-guide @ https://e.org/pelican_guide-2.0.0.tar.gz#sha256=cd34",
+        ),
+        (
+            {"url": "https://e.org/g.zip", "archive_info": {}, "subdirectory": "pkg"},
+            "pelican-guide @ https://e.org/g.zip#subdirectory=pkg",
+        ),
+    ],
+)
+def test_the_requirement_installs_the_pelican_guide_that_ran_it(direct_url, line):
+    assert requirement_from(direct_url, "2.0.0") == line
 
 
 MANUAL_PAGE = REPO / "docs" / "content" / "pages" / "01-start" / "new-guide.md"

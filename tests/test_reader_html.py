@@ -48,8 +48,9 @@ def test_the_page_list_follows_the_settings_and_leaves_out_redirects(guide):
     assert site_pages(conffile) != built_pages(result.output)
 
 
-def test_nu_html_checker_finds_no_error(servers_site):
-    files = sorted(servers_site.output.glob("**/*.html"))
+def test_nu_html_checker_finds_no_error(servers_site, published_docs):
+    """Every page of the Servers site and of the published manual, in one run of the checker."""
+    files = sorted(servers_site.output.glob("**/*.html")) + sorted(published_docs.output.glob("**/*.html"))
     errors = vnu_errors(vnu_command(), files)
     record("vnu errors", sum(map(len, errors.values())))
     assert errors == {}

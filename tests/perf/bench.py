@@ -12,8 +12,10 @@ from a save to its reload message, to the page served and to the search index br
 up to date; a reader's first search is timed in Chromium on a throttled connection
 (search_reader.py, on 1,000 pages); and Hugo (if installed, requirements-bench.txt)
 builds the same guide cold. `--real PATH` does the same on a real guide's content
-folder. Last, `make linkcheck`'s checker on 5,000 URLs (linkcheck_bench.py; `--only linkcheck`
-runs just that). Prints medians, ratios and each target's verdict.
+folder. Then `make linkcheck`'s checker on 5,000 URLs (linkcheck_bench.py; `--only linkcheck`
+runs just that). Last, Lighthouse's performance score of the published Servers page, the
+median of the rounds (lighthouse_bench.py; `--only lighthouse`). Prints medians, ratios and
+each target's verdict.
 """
 
 from __future__ import annotations
@@ -405,7 +407,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--keep", type=Path, help="build under this folder and keep it")
     parser.add_argument("--no-reader", action="store_true", help="leave out the reader's first search")
     parser.add_argument(
-        "--only", choices=["linkcheck", "reader"], help="run only this row (make bench ONLY=linkcheck)"
+        "--only",
+        choices=["linkcheck", "reader", "lighthouse"],
+        help="run only this row (make bench ONLY=linkcheck)",
     )
     args = parser.parse_args(argv)
     if args.only is None:
@@ -423,6 +427,11 @@ def main(argv: list[str] | None = None) -> None:
         print(real_guide(args.real, args.rounds, args.keep))
     if args.only in (None, "linkcheck"):
         print(linkcheck_row(), flush=True)
+    if args.only in (None, "lighthouse"):
+        from .lighthouse_bench import measure
+        from .lighthouse_bench import row as lighthouse_row
+
+        print(lighthouse_row(measure(args.rounds)), flush=True)
 
 
 def linkcheck_row() -> str:

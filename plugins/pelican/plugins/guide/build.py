@@ -11,10 +11,12 @@ rename or not at all, and every problem is one line, never a traceback (`-D` sho
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
 import sysconfig
+import tempfile
 import traceback
 
 from jinja2 import TemplateError, TemplateSyntaxError
@@ -89,6 +91,28 @@ def settings_file_of(argv: list[str]) -> str | None:
     return "pelicanconf.py" if os.path.isfile("pelicanconf.py") else None
 
 
+@contextlib.contextmanager
+def read_afresh():
+    """Settings files run from their source on every read. Python would otherwise take a
+    compiled copy from __pycache__ whose source had the same size and modification second
+    (two saves within a second), and keep a settings module another imports (publishconf's
+    `from pelicanconf import *`) from an earlier read in the same process (the devserver).
+    Nothing is written beside them either."""
+    before = set(sys.modules)
+    saved = sys.dont_write_bytecode, sys.pycache_prefix
+    with tempfile.TemporaryDirectory(prefix="guide-settings-") as nowhere:
+        sys.dont_write_bytecode, sys.pycache_prefix = True, nowhere
+        try:
+            yield
+        finally:
+            sys.dont_write_bytecode, sys.pycache_prefix = saved
+            libraries = tuple(os.path.join(folder, "") for folder in {sys.prefix, sys.base_prefix})
+            for name in set(sys.modules) - before:
+                path = getattr(sys.modules[name], "__file__", None) or ""
+                if "." not in name and path.endswith(".py") and not path.startswith(libraries):
+                    del sys.modules[name]  # a settings file of the site's: read again next time
+
+
 def load_settings(argv: list[str], strict: bool = False):
     """Pelican's own arguments and settings file, as `pelican` reads them."""
     from pelican import get_config, parse_arguments
@@ -99,7 +123,8 @@ def load_settings(argv: list[str], strict: bool = False):
         raise GuideError(f"the content folder {args.path} does not exist")
     settings_file = args.settings or ("pelicanconf.py" if os.path.isfile("pelicanconf.py") else None)
     try:
-        settings = read_settings(settings_file, override=get_config(args))
+        with read_afresh():
+            settings = read_settings(settings_file, override=get_config(args))
     except Exception as error:
         raise SettingsFileError(in_settings(error, settings_file)) from error
     if strict:

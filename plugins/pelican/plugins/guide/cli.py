@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 
 # Pelican's options that these commands do themselves, or not at all: option -> (arguments, instead).
 _REFUSED = {
@@ -26,7 +27,21 @@ _SERVING = {
 }
 
 
+class WholeWords(argparse.HelpFormatter):
+    """--help wrapped between words only: a file name such as docs/getting-started.html
+    stays whole."""
+
+    def _fill_text(self, text, width, indent):
+        text = " ".join(text.split())
+        return textwrap.fill(
+            text, width, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False
+        )
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, formatter_class=WholeWords, **kwargs)
+
     def error(self, message: str):
         self.exit(2, f"error: {self.prog}: {message} ({self.prog} --help lists the options)\n")
 
@@ -96,12 +111,18 @@ def _pelican_options(parser) -> None:
     )
 
 
+def manual(slug: str, title: str) -> str:
+    """Where pelican-guide's manual (docs/, built by `make docs`) explains a command."""
+    return f'The manual explains it: "{title}", docs/{slug}.html.'
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="guide-build",
         description="Build the guide into a staging folder, check every written page, and swap it in whole; "
         "nothing is written when there is an error.",
-        epilog="make html runs: guide-build content -o output -s pelicanconf.py",
+        epilog="make html runs: guide-build content -o output -s pelicanconf.py. "
+        + manual("getting-started", "Getting started"),
     )
     _build_options(parser)
     _pelican_options(parser)
@@ -115,7 +136,8 @@ def devserver_parser() -> argparse.ArgumentParser:
         description="Build the guide, serve it on the loopback with live reload, and rebuild it on every "
         "save to the content, the theme or the settings.",
         epilog="make devserver runs: "
-        "guide-devserver content -o .devserver -s pelicanconf.py -b 127.0.0.1 -p 8000",
+        "guide-devserver content -o .devserver -s pelicanconf.py -b 127.0.0.1 -p 8000. "
+        + manual("getting-started", "Getting started"),
     )
     serving = parser.add_argument_group("serving")
     mode = serving.add_mutually_exclusive_group()
@@ -142,7 +164,8 @@ def linkcheck_parser() -> argparse.ArgumentParser:
         prog="guide-linkcheck",
         description="Check every external link of the site guide-build wrote into the output folder, and "
         "report each problem under its source file and line.",
-        epilog="make linkcheck runs: make html, then guide-linkcheck content -o output -s pelicanconf.py",
+        epilog="make linkcheck runs: make html, then guide-linkcheck content -o output -s pelicanconf.py. "
+        + manual("linkcheck", "Checking external links"),
     )
     own = parser.add_argument_group("the link check")
     own.add_argument(

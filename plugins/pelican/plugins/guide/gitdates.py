@@ -4,13 +4,22 @@ The answer depends only on the commit checked out, so the next build takes it fr
 last one's values (lastbuild.py) while the commit is the same. Outside a git repository
 there are no dates. Where git cannot give right dates, there are none either, and
 `Repository.problem` says why, once: a shallow clone (every file would carry the date of
-its one commit) or a repository git refuses to read (another user's, without
-`safe.directory`).
+its one commit) or a repository git refuses to read.
+
+git refuses a repository that belongs to another user (a CI checkout made by the runner's
+user while the steps run as root, a colleague's folder): its settings can make git run
+commands, as whoever runs git. Trusting it is the user's choice, so the build never
+overrides it (no `-c safe.directory`): it leaves the dates out with one warning that names
+the fix, and strict mode stops on it. A CI job that runs the checkout's own code trusts it
+with one step, `git config --global --add safe.directory "$GITHUB_WORKSPACE"`, and then
+gets the dates the owner gets.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import shlex
 import subprocess
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -54,7 +63,10 @@ def repository(folder: str) -> Repository:
     if not ok or len(lines) != 3:
         if "HEAD" in complaint or "unknown revision" in complaint:
             return Repository()  # a repository with no commit yet: nothing has a date
-        return Repository(problem=f"git cannot read the repository: {complaint or 'it gave no reason'}")
+        return Repository(
+            problem=_refused(complaint)
+            or f"git cannot read the repository: {complaint or 'it gave no reason'}"
+        )
     top, shallow, head = lines
     if shallow == "true":
         return Repository(
@@ -64,6 +76,23 @@ def repository(folder: str) -> Repository:
             "(fetch the whole history: git fetch --unshallow, or fetch-depth: 0 in actions/checkout)",
         )
     return Repository(top, head)
+
+
+def _refused(complaint: str) -> str | None:
+    """git's "dubious ownership" refusal, said with whose the repository is and the fix."""
+    found = re.search(r"dubious ownership in repository at '(.+?)'", complaint)
+    if found is None:
+        return None
+    top = found.group(1)
+    try:
+        owner = f"uid {os.stat(top).st_uid}"
+    except OSError:
+        owner = "another user"
+    return (
+        f"git refuses to read the repository {top}: it belongs to {owner}, not to you (uid {os.geteuid()}), "
+        f"and its settings could run commands as you. If you trust it: "
+        f"git config --global --add safe.directory {shlex.quote(top)}"
+    )
 
 
 def parse_log(out: bytes) -> dict[str, int]:

@@ -1,9 +1,11 @@
 """`guide-quickstart DIR`: a new guide that builds as it is, as `sphinx-quickstart` and
 `mkdocs new` write one.
 
-It writes the files under `new-guide/`, the one source of what a new guide holds (the README
+It writes the files under `new-guide/`, the one source of what a new guide holds (the manual
 shows them, and a test keeps the two the same), with the guide's title, its public address
-and this package's version filled in. It asks for the title and the address unless
+and the requirement that installs this very pelican-guide filled in: where pip installed it
+from (PEP 610's direct_url.json: a folder, a git commit, a wheel or sdist), or its version
+when it came from a package index. It asks for the title and the address unless
 `--yes` is given, and it never overwrites a file: one that exists is left as it is.
 
 What it is given is checked the same way at the prompt and on the command line. Each file
@@ -22,10 +24,11 @@ import json
 import os
 import sys
 import unicodedata
-from importlib.metadata import PackageNotFoundError, version
+from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .cli import WholeWords, manual
 from .files import write_atomically, write_new
 
 STARTER = Path(__file__).parent / "new-guide"
@@ -43,17 +46,57 @@ def starter_files() -> list[str]:
     )
 
 
-def package_version() -> str:
+NAME = "pelican-guide"
+CHECKOUT = Path(__file__).resolve().parents[4]  # plugins/pelican/plugins/guide/ in a checkout
+
+
+def requirement_from(direct_url: dict | None, version: str) -> str:
+    """The requirement that installs the same pelican-guide again, from its PEP 610 record
+    (None: it came from a package index)."""
+    if direct_url is None:
+        return f"{NAME}=={version}"
+    url = direct_url["url"]
+    fragment = ""
+    if "vcs_info" in direct_url:  # the commit pip checked out, whatever branch was asked
+        vcs = direct_url["vcs_info"]
+        if url.startswith("file:///"):  # pip before 23.3 refuses git+file:/// (no host)
+            url = "file://localhost/" + url.removeprefix("file:///")
+        url = f"{vcs['vcs']}+{url}@{vcs['commit_id']}"
+    elif "archive_info" in direct_url:  # a wheel or sdist, checked by its hash when pip kept one
+        archive = direct_url["archive_info"]
+        algorithm, _, value = archive.get("hash", "").partition("=")  # the older form: "sha256=..."
+        sha256 = (archive.get("hashes") or {}).get("sha256") or (value if algorithm == "sha256" else None)
+        fragment = f"sha256={sha256}" if sha256 else ""
+    if direct_url.get("subdirectory"):
+        fragment = "&".join(filter(None, [fragment, f"subdirectory={direct_url['subdirectory']}"]))
+    return f"{NAME} @ {url}" + (f"#{fragment}" if fragment else "")
+
+
+def package_requirement() -> str:
+    """The requirement for the pelican-guide running now."""
     try:
-        return version("pelican-guide")
+        installed = distribution(NAME)
     except PackageNotFoundError:  # imported from a checkout that was never installed
-        return "0"
+        if (CHECKOUT / "pyproject.toml").is_file():
+            return f"{NAME} @ {CHECKOUT.as_uri()}"
+        return NAME
+    recorded = installed.read_text("direct_url.json")
+    return requirement_from(json.loads(recorded) if recorded else None, installed.version)
+
+
+def local_source(requirement: str) -> str | None:
+    """The place on this machine a requirement installs from, which a CI runner cannot reach."""
+    url = requirement.partition(" @ ")[2]
+    for prefix in ("file://", "git+file://"):
+        if url.startswith(prefix):
+            return url
+    return None
 
 
 def render(relative: str, values: dict[str, str]) -> str:
     """One file of the new guide. The values go into Python strings (escaped as such)."""
     text = (STARTER / relative).read_text(encoding="utf-8")
-    for key, value in {**values, "version": package_version()}.items():
+    for key, value in {**values, "requirement": package_requirement()}.items():
         text = text.replace("{{" + key + "}}", json.dumps(value)[1:-1])
     return text
 
@@ -173,9 +216,11 @@ def write(folder: Path, values: dict[str, str], progress: Progress) -> None:
 def parser() -> argparse.ArgumentParser:
     made = argparse.ArgumentParser(
         prog="guide-quickstart",
+        formatter_class=WholeWords,
         description="Write a new guide into DIR: settings, a Makefile, two example chapters, a .gitignore "
         "and a GitHub Pages workflow. A file that exists is left as it is.",
-        epilog="Then: cd DIR && make html (make help lists the rest).",
+        epilog="Then: cd DIR && make html (make help lists the rest). "
+        + manual("new-guide", "Start a new guide"),
     )
     made.add_argument("folder", metavar="DIR", help="the new guide's folder (made if missing)")
     made.add_argument(
@@ -249,6 +294,12 @@ def run(options, folder: Path, progress: Progress) -> None:
         )
     for relative in progress.kept:
         print(f"kept {os.path.join(options.folder, relative)}: it exists, and is left as it is")
+    if "requirements.txt" in progress.written and local_source(package_requirement()):
+        print(
+            f"note: requirements.txt installs pelican-guide from {local_source(package_requirement())}, "
+            "on this machine; the Pages workflow cannot reach it there: point that line at a git URL "
+            "or a release before you push"
+        )
     print(f"Next: cd {options.folder} && make html  (make help lists the rest)")
 
 

@@ -1,6 +1,6 @@
 """The content folder's other files (images, downloads), as Pelican's static generator
-found them: none copied from outside the content folder, the ones that look like pages but
-are not read as pages named, and each unchanged file taken from the previous site.
+found them: none copied from outside the content folder, no page source (articles.py), and
+each unchanged file taken from the previous site.
 
 A staged build writes into an empty folder, so Pelican would copy every file again. The
 guide links each file whose source is the very file it was when the previous site's copy
@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import os
 
-from . import report
+from . import articles, report
 from .files import link_or_copy
-from .reader import EXTENSIONS
 
 
 def stamp(path: str) -> tuple[int, int, int] | None:
@@ -47,14 +46,10 @@ def keep(generator, previous: str, known: dict[str, tuple]) -> dict[str, tuple]:
             report.error(static.source_path, f"{what}; it is not copied")
             generator.context["static_content"].pop(static.get_relative_source_path(), None)
             continue
-        if static.source_path.lower().endswith(tuple(f".{ext}" for ext in EXTENSIONS)):
-            extension = os.path.splitext(static.source_path)[1]
-            where = (
-                "its extension has capitals"
-                if extension != extension.lower()
-                else "it is outside PAGE_PATHS (pages/)"
-            )
-            report.warning(static.source_path, f"looks like a page but is copied as a file: {where}")
+        refused = articles.refusal(static.get_relative_source_path(), generator.settings["PAGE_PATHS"])
+        if refused:  # a page source: it would be published as it is (articles.py)
+            report.error(static.source_path, refused)
+            continue
         kept.append(static)
         stamps[static.save_as] = found = stamp(static.source_path)
         if staged and found is not None and known.get(static.save_as) == found:

@@ -200,15 +200,20 @@ class NavLines:
 
     def __init__(self, env):
         self._template = env.get_template(ENTRY_TEMPLATE)
-        self._lines: dict[tuple, Markup] = {}
+        self._lines: dict[tuple, tuple[object, Markup]] = {}
 
     def entry(self, entry, current: bool, siteurl: str) -> Markup:
+        # By identity, and the entry kept with its line: an entry made for one page and then
+        # let go would otherwise leave its id to a new one, which would get its line.
         key = (id(entry), current, siteurl)
-        line = self._lines.get(key)
-        if line is None:
-            line = Markup(self._template.render(entry=entry, current=current, SITEURL=siteurl).strip())
-            self._lines[key] = line
-        return line
+        kept = self._lines.get(key)
+        if kept is None or kept[0] is not entry:
+            kept = (
+                entry,
+                Markup(self._template.render(entry=entry, current=current, SITEURL=siteurl).strip()),
+            )
+            self._lines[key] = kept
+        return kept[1]
 
 
 def theme_files(folder: str) -> tuple:
