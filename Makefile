@@ -198,7 +198,7 @@ serve: $(INSTALLED)
 	"$(VENV)/bin/guide-devserver" --no-build "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" --cache-path "$(CACHEDIR)" -b "$(BIND)" -p "$(PORT)"
 
 # Only what a build made: the sites that carry its .guide-site stamp, and in the cache
-# folders the files the build writes there (guide-*, jinja/); a folder left holding
+# folders the files the build writes there (guide-*, jinja/, Pelican's content cache); a folder left holding
 # anything else stays, and is named.
 clean:
 	@for dir in "$(OUTPUTDIR)" "$(DEVOUTPUTDIR)" "$(DOCSOUTPUTDIR)"; do \
@@ -207,7 +207,7 @@ clean:
 	done
 	@for dir in "$(DOCSCACHEDIR)" "$(CACHEDIR)"; do \
 	  if [ -d "$$dir" ] && [ ! -L "$$dir" ]; then \
-	    rm -rf "$$dir"/guide-* "$$dir/jinja"; \
+	    rm -rf "$$dir"/guide-* "$$dir/jinja" "$$dir/PagesGenerator" "$$dir/ArticlesGenerator"; \
 	    rmdir "$$dir" 2>/dev/null || echo "not removing $$dir: it holds files the build did not make"; \
 	  fi; \
 	done
