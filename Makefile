@@ -198,8 +198,8 @@ serve: $(INSTALLED)
 	"$(VENV)/bin/guide-devserver" --no-build "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" --cache-path "$(CACHEDIR)" -b "$(BIND)" -p "$(PORT)"
 
 # Only what a build made: the sites that carry its .guide-site stamp, and in the cache
-# folders the files the build writes there (guide-*, jinja/, Pelican's content cache); a folder left holding
-# anything else stays, and is named.
+# folders the files the build writes there (guide-*, jinja/, Pelican's content cache,
+# PagesGenerator and ArticlesGenerator); a folder left holding anything else stays, and is named.
 clean:
 	@for dir in "$(OUTPUTDIR)" "$(DEVOUTPUTDIR)" "$(DOCSOUTPUTDIR)"; do \
 	  if [ -f "$$dir/.guide-site" ]; then rm -rf "$$dir"; \
