@@ -5,6 +5,7 @@ it writes (its page's blocks are compared with the package's own files)."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -249,10 +250,18 @@ def test_ctrl_c_at_the_prompt_is_one_line_and_a_non_zero_exit(tmp_path):
             chunk = os.read(process.stdout.fileno(), 4096)  # the prompt ends with no line end
             assert chunk, process.stderr.read()
             asked += chunk
-        process.send_signal(signal.SIGINT)
-        _, err = process.communicate(timeout=30)
+        # Its input stays open: closed, the prompt could read its end before the signal and
+        # answer that instead. A signal that comes between the prompt's write and its read
+        # waits for the read to end, as in a terminal: Ctrl-C again, as a person would.
+        for _ in range(150):
+            process.send_signal(signal.SIGINT)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=0.2)
+                break
+        err = process.stderr.read()
     finally:
         process.kill()
+        process.stdin.close()
     assert process.returncode == 130
     assert err.decode().splitlines() == ["error: interrupted; nothing was written"]
     assert not folder.exists()
