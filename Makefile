@@ -64,7 +64,7 @@ PINS = $(VENV)/pins
 # installs a new guide into a fresh venv from them with pip --no-index, asking no registry.
 WHEELHOUSE = $(VENV)/wheelhouse
 
-.PHONY: help html epub print docs docs-publish clean regenerate serve devserver publish github test bench
+.PHONY: help html epub print docs docs-publish clean regenerate serve devserver publish github test bench fuzz
 
 help:
 	@echo 'Makefile for the guide'
@@ -81,6 +81,7 @@ help:
 	@echo '   make clean                   remove what the builds made: the sites, the caches in CACHEDIR (the venv stays)'
 	@echo '   make test                    install the test tools and run the tests'
 	@echo '   make bench                   time this project against plain Pelican'
+	@echo '   make fuzz SEED=7 STEPS=300   a longer random walk of edits: every warm build equals a cold one'
 	@echo '   make linkcheck               build OUTPUTDIR, then check every external link it holds'
 	@echo '   make docs                    build the manual (docs/) into DOCSOUTPUTDIR ($(DOCSOUTPUTDIR)), strict'
 	@echo '   make docs-publish            the manual as published, into OUTPUTDIR/docs (after make publish)'
@@ -197,8 +198,8 @@ serve: $(INSTALLED)
 	"$(VENV)/bin/guide-devserver" --no-build "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" --cache-path "$(CACHEDIR)" -b "$(BIND)" -p "$(PORT)"
 
 # Only what a build made: the sites that carry its .guide-site stamp, and in the cache
-# folders the files the build writes there (guide-*, jinja/); a folder left holding
-# anything else stays, and is named.
+# folders the files the build writes there (guide-*, jinja/, Pelican's content cache,
+# PagesGenerator and ArticlesGenerator); a folder left holding anything else stays, and is named.
 clean:
 	@for dir in "$(OUTPUTDIR)" "$(DEVOUTPUTDIR)" "$(DOCSOUTPUTDIR)"; do \
 	  if [ -f "$$dir/.guide-site" ]; then rm -rf "$$dir"; \
@@ -206,7 +207,7 @@ clean:
 	done
 	@for dir in "$(DOCSCACHEDIR)" "$(CACHEDIR)"; do \
 	  if [ -d "$$dir" ] && [ ! -L "$$dir" ]; then \
-	    rm -rf "$$dir"/guide-* "$$dir/jinja"; \
+	    rm -rf "$$dir"/guide-* "$$dir/jinja" "$$dir/PagesGenerator" "$$dir/ArticlesGenerator"; \
 	    rmdir "$$dir" 2>/dev/null || echo "not removing $$dir: it holds files the build did not make"; \
 	  fi; \
 	done
@@ -217,6 +218,13 @@ PYTEST = VNU_JAR="$(VNU_JAR)" LIGHTHOUSE="$(LIGHTHOUSE)" NODE="$(NODE)" PINS="$(
 # A test file per core; PYTESTOPTS adds pytest options.
 test: $(TEST_INSTALLED) $(VNU_JAR) $(LIGHTHOUSE) $(PINS)/.resolved $(WHEELHOUSE)/.complete
 	$(PYTEST) -n auto --dist loadfile $(PYTESTOPTS)
+
+# A random walk of author edits from SEED, STEPS long: after each step the warm build must
+# equal a cold build, byte for byte and line for line (tests/differential.py).
+SEED ?= 1
+STEPS ?= 200
+fuzz: $(TEST_INSTALLED)
+	GUIDE_FUZZ_SEED="$(SEED)" GUIDE_FUZZ_STEPS="$(STEPS)" $(PYTEST) -p no:xdist -x -s tests/test_differential.py
 
 # This project against plain Pelican (and Hugo) on a synthetic guide, then the devserver's
 # save-to-reload; REAL=path/to/content also times a real guide's cold build.

@@ -62,11 +62,9 @@ MARKDOWN = {
     "output_format": "html5",
 }
 
-# The guide plugin's caches (what was read, rendered and checked) live here, and are
-# loaded unless `--ignore-cache`; Pelican's own content cache stays off (the guide's
-# replaces it).
+# The caches live here (Pelican's content cache, which the guide turns on, and what the
+# last build rendered and checked), and are loaded unless `--ignore-cache`.
 CACHE_PATH = ".cache"
-CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = True
 
 PLUGINS = ["guide"]

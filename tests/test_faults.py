@@ -232,18 +232,22 @@ def test_a_damaged_cache_is_one_warning_then_a_full_build(guide):
     cache = guide.root / ".cache-output"
     assert guide.build().returncode == 0
     before = tree_bytes(guide.output)
-    for stored in cache.glob("guide-read-*.pickle"):
-        stored.write_bytes(stored.read_bytes()[:20])  # as a build killed mid-write would have
-    for snapshot in cache.glob("guide-quick-*.pickle"):
-        snapshot.unlink()  # no quick build: this one reads the guide
+    pages = cache / "PagesGenerator"  # Pelican's content cache: the pages as Pelican made them
+    pages.write_bytes(pages.read_bytes()[:20])  # as a build killed mid-write would have
     result = guide.build()
     assert result.returncode == 0, result.stderr
-    assert len(result.warning_lines) == 1 and "the reading cache cannot be read (" in result.warning_lines[0]
+    assert len(result.warning_lines) == 1
+    assert result.warning_lines[0] == (
+        f"warning: {pages}: Pelican's content cache cannot be read (it is not as Pelican left it); "
+        "reading every page again"
+    )
+    assert json.loads((cache / "guide-timings.json").read_text())["pages read"] == 2
     assert {k: v for k, v in tree_bytes(guide.output).items() if k != ".guide-site"} == {
         k: v for k, v in before.items() if k != ".guide-site"
     }
     again = guide.build()
     assert again.returncode == 0 and not again.warning_lines
+    assert json.loads((cache / "guide-timings.json").read_text())["pages read"] == 0
 
 
 def test_the_cache_is_keyed_by_what_changes_reading(guide):
@@ -270,41 +274,34 @@ def test_the_cache_is_keyed_by_what_changes_reading(guide):
     assert 'class="footnote"' in page.read_text() and "&ndash;" in page.read_text()
 
 
-def test_the_cache_is_written_whole_or_not_at_all(guide, monkeypatch):
-    from pelican.plugins.guide import reading
+def test_the_cache_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
+    from pelican.plugins.guide.caches import Cache
 
-    good_guide(guide)
-    folder = guide.root / "cache"
-    folder.mkdir()
-    target = reading.Reading.__new__(reading.Reading)
-    target.caches = reading.CacheFiles()
-    target.cache_file = str(folder / "guide-read-x.pickle")
-    target.entries = {"a": (1, "b")}
-    target.memo = {}
-    target.changed = True
+    cache = Cache(str(tmp_path))
+    assert cache.save("guide-x.pickle", "key", {"a": 1}, "record")
+    before = (tmp_path / "guide-x.pickle").read_bytes()
 
     def explode(*args, **kwargs):
-        raise KeyboardInterrupt  # killed while pickling
+        raise KeyboardInterrupt  # killed as the new file was about to replace the old
 
-    monkeypatch.setattr(pickle, "dump", explode)
+    monkeypatch.setattr(os, "replace", explode)
     with pytest.raises(KeyboardInterrupt):
-        target.save({"a"})
-    assert list(folder.iterdir()) == []  # no half file, no temporary left
+        cache.save("guide-x.pickle", "key", {"a": 2}, "record")
+    assert [path.name for path in tmp_path.iterdir()] == ["guide-x.pickle"]  # no temporary left
+    assert (tmp_path / "guide-x.pickle").read_bytes() == before  # the old file, whole
 
 
 # Every cache file the build keeps: damaged any way, one warning, a full build ------------
 
 CACHES = {  # what each file is, as the warning names it
-    "guide-read-*.pickle": "the reading cache cannot be",
-    "guide-check-*.json": "the check's records cannot be",
-    "guide-site-*.json": "the writer's list of files cannot be",
-    "guide-git-*.json": "the git dates cache cannot be",
-    "guide-quick-*.pickle": "the quick build's snapshot cannot be",
+    "guide-build-*.pickle": "the record of the last build cannot be",
+    # With Pelican's own files (PAGE_CACHE), which it vouches for: one warning for both.
+    "guide-content-cache.pickle": "the record of Pelican's content cache cannot be",
     "guide-timings.json": "the timings cannot be",  # only written
-    # Only written (make linkcheck reads it).
-    "guide-sources-*.json": "the record of each page's source cannot be",
     "jinja/*.cache": "the compiled templates cannot be",
 }
+WRITTEN_ONLY = ("guide-timings.json",)
+PAGE_CACHE = ("PagesGenerator", "ArticlesGenerator")  # Pelican's content cache
 
 
 def damage(path: Path, how: str) -> None:
@@ -316,7 +313,10 @@ def damage(path: Path, how: str) -> None:
     if how == "shape" or how == "inner shape":
         if path.suffix == ".json":
             data = b"[1, 2, 3]" if how == "shape" else b'{"a.html": 5, "build": 7, "keys": [1]}'
-        elif path.suffix == ".pickle":
+        elif path.suffix == ".pickle" and how == "inner shape":  # the guide's format and key, another value
+            form, key, _ = pickle.loads(data)
+            data = pickle.dumps((form, key, ["not", "the", "value"]))
+        elif path.suffix in (".pickle", ""):
             data = pickle.dumps([1, 2, 3] if how == "shape" else ({"a.md": "not a page"}, {}))
         else:  # Jinja's header and the template's checksum, then data that is no code
             from jinja2.bccache import bc_magic
@@ -342,7 +342,7 @@ def cached(tmp_path_factory):
     cache = guide.root / ".cache-output"
     pristine = guide.root / "pristine-cache"
     shutil.copytree(cache, pristine)
-    for pattern in CACHES:
+    for pattern in (*CACHES, *PAGE_CACHE):
         assert list(cache.glob(pattern)), pattern
     return guide, cache, pristine, tree_bytes(guide.output)
 
@@ -352,7 +352,7 @@ def test_every_cache_file_damaged_is_one_warning_and_a_full_build(cached, how):
     guide, cache, pristine, site = cached
     shutil.rmtree(cache)
     shutil.copytree(pristine, cache)
-    for pattern in CACHES:
+    for pattern in (*CACHES, *PAGE_CACHE):
         for path in cache.glob(pattern):
             damage(path, how)
     result = guide.build()
@@ -360,9 +360,9 @@ def test_every_cache_file_damaged_is_one_warning_and_a_full_build(cached, how):
     assert "Traceback" not in result.stderr
     for pattern, warning in CACHES.items():
         said = [line for line in result.warning_lines if warning in line]
-        written_only = pattern in ("guide-timings.json", "guide-sources-*.json") and how != "folder"
+        written_only = pattern in WRITTEN_ONLY and how != "folder"
         assert len(said) == (0 if written_only else 1), (pattern, result.stderr)
-    assert len(result.warning_lines) == len(CACHES) - 2 * (how != "folder")
+    assert len(result.warning_lines) == len(CACHES) - len(WRITTEN_ONLY) * (how != "folder")
     assert tree_bytes(guide.output) == site  # everything made afresh, the same bytes
     assert " 0 reused" in result.summary
     if how == "garbage":  # the build wrote the caches anew: the next one is quiet and warm
@@ -370,6 +370,22 @@ def test_every_cache_file_damaged_is_one_warning_and_a_full_build(cached, how):
         assert again.returncode == 0 and not again.warning_lines and "0 files rendered" in again.summary, (
             again.stderr
         )
+
+
+@pytest.mark.parametrize("how", ["empty", "garbage", "folder"])
+def test_pelicans_content_cache_damaged_is_one_warning_and_every_page_read_again(cached, how):
+    guide, cache, pristine, site = cached
+    shutil.rmtree(cache)
+    shutil.copytree(pristine, cache)
+    damage(cache / "PagesGenerator", how)
+    result = guide.build()
+    assert result.returncode == 0, result.stderr
+    assert result.warning_lines == [
+        f"warning: {cache / 'PagesGenerator'}: Pelican's content cache cannot be read "
+        "(it is not as Pelican left it); reading every page again"
+    ]
+    assert json.loads((cache / "guide-timings.json").read_text())["pages read"] == 3
+    assert tree_bytes(guide.output) == site
 
 
 # A read-only file system -----------------------------------------------------------------

@@ -325,9 +325,10 @@ def quiet_logging():
 
 
 def fresh_cache(guide: Guide, cache: Path) -> Path:
-    """A cache folder of its own for a run, with the build's record of each page's source."""
+    """A cache folder of its own for a run, with the build's record of each page's source
+    (what it left for the next build: lastbuild.py)."""
     cache.mkdir(parents=True, exist_ok=True)
-    for record in (guide.root / "cache").glob("guide-sources-*.json"):
+    for record in (guide.root / "cache").glob("guide-build-*.pickle"):
         shutil.copy(record, cache)
     return cache
 

@@ -38,13 +38,14 @@ def test_both_sides_build_and_a_warm_build_renders_only_the_edited_page(tiny):
     assert sides["project"]["cold"][0].timings["rendered"] > 40
     warm = sides["project"]["warm"][0].timings
     assert warm["rendered"] == 2 and warm["checked"] == 1  # the page and its Markdown copy
-    assert "quick" in warm and warm["search_shards_indexed"] == 1 and warm["search_seconds"] > 0
+    assert warm["pages read"] == 1 and warm["search_shards_indexed"] == 1 and warm["search_seconds"] > 0
 
     text = bench.report(tiny, sides, 40, 1, None, None)
     cold, plain = sides["project"]["cold"][0].seconds, sides["plain"]["cold"][0].seconds
     assert f"| cold, search included (s) | {cold:.2f} | {plain:.2f} | {cold / plain:.2f}x |" in text
     assert (
-        "| warm, one body edited, search index current (s) |" in text and "Warm builds: 1 of 1 quick" in text
+        "| warm, one body edited, search index current (s) |" in text
+        and "Warm builds: the last read 1 page(s) again, 2 files rendered" in text
     )
     assert "Search index: " in text and "Sidebar: median " in text
     assert "Hugo: not installed" in text or "Hugo, cold build" in text

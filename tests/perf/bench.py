@@ -261,7 +261,6 @@ def report(bench: Bench, sides: dict, pages: int, rounds: int, devserver, hugo) 
     )
     index = folder_bytes(bench.root / "out-project" / "pagefind")
     shards = len(list((bench.root / "out-project" / "pagefind").glob("[0-9]*")))
-    quick = sum("quick" in run.timings for run in project["warm"])
     lines = [
         f"Synthetic guide: {pages} pages (the largest section {max(bench.counts.values())} pages); "
         f"{rounds} rounds, medians.",
@@ -277,8 +276,8 @@ def report(bench: Bench, sides: dict, pages: int, rounds: int, devserver, hugo) 
         ratio_row("peak memory, whole process tree", memory, plain_memory, 1.5, "MiB"),
         f"| median page (bytes) | {median_page} | {plain_page} | {median_page / plain_page:.2f}x | |",
         "",
-        f"Warm builds: {quick} of {len(project['warm'])} quick (quick.py); "
-        f"the last: {last.get('rendered', 0)} files "
+        f"Warm builds: the last read {last.get('pages read', 0)} page(s) again, "
+        f"{last.get('rendered', 0)} files "
         f"rendered, {last.get('reused', 0)} reused, {last.get('checked', 0)} checked, "
         f"{last.get('search_shards_indexed', 0)} search shard indexed "
         f"in {last.get('search_seconds', 0):.2f} s.",

@@ -91,11 +91,28 @@ def outside_code(html: str, change, code=lambda block: block) -> str:
     `code` to each block (from its opening tags to its `</pre>`)."""
     parts = []
     position = 0
-    while (start := html.find(CODE_START, position)) >= 0 and (end := html.find("</pre>", start)) >= 0:
+    for start, end in code_blocks(html):
         parts += [change(html[position:start]), code(html[start:end])]
         position = end
     parts.append(change(html[position:]))
     return "".join(parts)
+
+
+def code_blocks(html: str):
+    """(start, end) of each highlighted code block, from its opening tags to its `</pre>`."""
+    position = 0
+    while (start := html.find(CODE_START, position)) >= 0 and (end := html.find("</pre>", start)) >= 0:
+        yield start, end
+        position = end
+
+
+def outside_code_spans(html: str):
+    """(start, end) of each stretch of `html` between its highlighted code blocks."""
+    position = 0
+    for start, end in code_blocks(html):
+        yield position, start
+        position = end
+    yield position, len(html)
 
 
 def inspect(html: str, image_hosts: tuple[str, ...] = ()) -> Body:

@@ -26,8 +26,8 @@ from .cli import pelican_argv as cli_pelican_argv
 from .errors import GuideError, GuideSettingsError
 from .files import PREVIOUS_SITE
 from .report import links_logger
+from .run import SETTINGS_FILE
 from .sitesettings import PLUGINS_AS_WRITTEN, apply, asked_for
-from .state import SETTINGS_FILE
 
 LOGGER = "pelican.plugins.guide"
 
@@ -142,13 +142,14 @@ class SettingsFileError(GuideError):
     """The settings file could not be run; the message names it and the line."""
 
 
-def build(argv: list[str], adjust=None, out=sys.stdout) -> int:
-    """One staged build; `adjust(settings)` may change the settings first. Exit status."""
+def build(argv: list[str], adjust=None, out=sys.stdout, discard=None) -> int:
+    """One staged build; `adjust(settings)` may change the settings first; `discard(folder)`
+    deletes the old site (outputdir.swap). Exit status."""
     from pelican import Pelican
     from pelican.log import LimitFilter, console
 
-    from . import quick
-    from .outputdir import Lock, Staging, refusal, remove_stale_staging, swap
+    from .outputdir import Lock, Staging, left_to_the_guardian, refusal, remove_stale_staging, swap
+    from .run import end
 
     options = parse(build_parser(), argv)
     pelican_argv = cli_pelican_argv(options)
@@ -217,9 +218,15 @@ def build(argv: list[str], adjust=None, out=sys.stdout) -> int:
         settings["OUTPUT_PATH"] = staging.path
         settings[PREVIOUS_SITE] = output
         settings["DELETE_OUTPUT_DIRECTORY"] = False
-        if not quick.rebuild(settings, staging.path, output):  # a body edit, or a full build
+        # Pelican copies a file of the content folder only when it is newer than its copy,
+        # which the guide takes from the previous site when unchanged (staticfiles.py).
+        settings["STATIC_CHECK_IF_MODIFIED"] = True
+        try:
             Pelican(settings).run()
-        swap(staging.path, output, retained)
+        finally:
+            end(settings)  # what the build found is said, whether it finished or stopped
+        swap(staging.path, output, retained, discard or left_to_the_guardian(staging))
+        staging = None
         return 0
     except KeyboardInterrupt:
         return fail("interrupted; the output folder was left as it was")

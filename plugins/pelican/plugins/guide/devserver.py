@@ -5,8 +5,9 @@
 (`guide-devserver --help` lists the options: cli.py.)
 
 - Default (`make devserver`): build, serve the output folder with live reload, and on
-  every save to the content, the theme or the settings file run the same staged build as
-  `make html` in this process, its caches warm in memory; then reload the open pages.
+  every save to the content, the theme or the settings file (however the editor saves:
+  the folders are watched) run the same staged build as `make html` in this process, its
+  caches warm in memory; then reload the open pages.
   Its builds go to their own folder (the Makefile's DEVOUTPUTDIR): only they allow the
   live-reload script in their Content-Security-Policy. The search index is brought up to
   date in the background after each reload.
@@ -21,6 +22,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import queue
+import shutil
 import socket
 import sys
 import threading
@@ -68,15 +71,19 @@ def port_problem(host: str, port: int) -> str | None:
     return None
 
 
-def refresh_index(output: str, pending) -> None:
+def discard(folder: str) -> None:
+    """The site a build replaced, deleted after the reload, not before it."""
+    threading.Thread(target=shutil.rmtree, args=(folder, True), daemon=True, name="discard").start()
+
+
+def refresh_index(output: str, pending: search.IndexPlan) -> None:
     """Index the search shards a build left stale, in the served site (the dev site only),
     holding the output's lock so the next build links whole shards."""
-    shards, stale, scratch, language = pending
     lock = Lock(output)
     lock.acquire(wait=True)
     try:
         started = time.perf_counter()
-        failed = search.refresh(output, shards, stale, scratch, language)
+        failed = search.refresh(output, pending.shards, pending.stale, pending.scratch, pending.language)
         if failed:
             print(f"warning: devserver: the search index could not be updated: {failed}", flush=True)
         else:
@@ -107,11 +114,52 @@ def changed_names(changes) -> str:
     return ", ".join(names[:3]) + more
 
 
-def watched_paths(settings, settings_file: str | None) -> list[str]:
-    paths = [settings["PATH"], settings["THEME"]]
+class SettingsFilter(EditorFilter):
+    """In the settings file's folder, its Python files only: the settings file and the
+    modules beside it that it may import (publishconf.py imports pelicanconf.py)."""
+
+    def __call__(self, change, path: str) -> bool:
+        return path.endswith(".py") and super().__call__(change, path)
+
+
+def watches(settings, settings_file: str | None) -> list[tuple[list[str], bool, DefaultFilter]]:
+    """What the devserver watches: (folders, whether what is under them too, the filter).
+    Folders, never files: an editor that saves by rename (vim, Emacs, `sed -i`) or by
+    delete-and-create leaves a watch on the file watching a file that is gone. The settings
+    file's folder alone, not what is under it (the site, the cache, the venv)."""
+    found = [
+        (
+            [path for path in (settings["PATH"], settings["THEME"]) if os.path.isdir(path)],
+            True,
+            EditorFilter(),
+        )
+    ]
     if settings_file:
-        paths.append(os.path.abspath(settings_file))
-    return [path for path in paths if os.path.exists(path)]
+        found.append(([os.path.dirname(os.path.abspath(settings_file))], False, SettingsFilter()))
+    return found
+
+
+def saves(settings, settings_file: str | None):
+    """Each batch of saves to the content, the theme or the settings, as they come: inotify
+    sees a save within milliseconds; what arrives while one batch is built is the next."""
+    from watchfiles import watch
+
+    arrived: queue.Queue = queue.Queue()
+
+    def pump(folders: list[str], recursive: bool, chosen) -> None:
+        for changes in watch(
+            *folders, watch_filter=chosen, debounce=50, step=20, rust_timeout=0, recursive=recursive
+        ):
+            arrived.put(changes)
+
+    for folders, recursive, chosen in watches(settings, settings_file):
+        threading.Thread(target=pump, args=(folders, recursive, chosen), daemon=True, name="watch").start()
+    while True:
+        changes = set(arrived.get())
+        with contextlib.suppress(queue.Empty):
+            while True:  # one build for all that arrived together
+                changes |= arrived.get_nowait()
+        yield changes
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -132,7 +180,7 @@ def main(argv: list[str] | None = None) -> None:
         return serve_folder(output, options.bind, options.port)
 
     adjust = DevSettings(serving=not options.no_serve)
-    status = build(build_argv, adjust)
+    status = build(build_argv, adjust, discard=discard)
     holder: dict = {"reload": lambda: None}  # the server's reload, once it runs
 
     def after_build() -> None:
@@ -144,18 +192,9 @@ def main(argv: list[str] | None = None) -> None:
         after_build()
 
     def rebuild_on_change() -> None:
-        from watchfiles import watch
-
-        # inotify: a save is seen within milliseconds. One build per batch of changes.
-        for changes in watch(
-            *watched_paths(settings, settings_file),
-            watch_filter=EditorFilter(),
-            debounce=50,
-            step=20,
-            rust_timeout=0,
-        ):
+        for changes in saves(settings, settings_file):
             started = time.perf_counter()
-            if build(build_argv, adjust) == 0:
+            if build(build_argv, adjust, discard=discard) == 0:
                 holder["reload"]()
                 print(
                     f"devserver: rebuilt after {changed_names(changes)} "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from functools import cache
@@ -16,6 +17,7 @@ NOT_IN_OUTPUT = frozenset(
         "CACHE_CONTENT",
         "LOAD_CONTENT_CACHE",
         "CHECK_MODIFIED_METHOD",
+        "STATIC_CHECK_IF_MODIFIED",
         "CONTENT_CACHING_LAYER",
         "GZIP_CACHE",
         "GUIDE_WORKERS",
@@ -49,6 +51,13 @@ def stable(value) -> str:
 
 def digest(*parts) -> str:
     return hashlib.blake2b(stable(parts).encode("utf-8"), digest_size=16).hexdigest()
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def key_digest(*parts) -> str:
+    """digest() of hashable parts, remembered: a file's key is worked out on every build from
+    what it is made from, and the devserver's builds find most of them already worked out."""
+    return digest(*parts)
 
 
 @cache

@@ -1,4 +1,4 @@
-"""How the build writes files, for the writer, the search index and quick builds: the
+"""How the build writes files, for the writer, the search index and the static files: the
 site's stamp, hard links from the previous site, atomic replacements."""
 
 from __future__ import annotations

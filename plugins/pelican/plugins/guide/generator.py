@@ -7,16 +7,17 @@ stays words and never becomes a link."""
 
 from __future__ import annotations
 
+import os
 import re
 from html import escape
-from pathlib import Path
 from urllib.parse import quote
 
 from pelican.generators import Generator
 
 from .digests import digest
 from .fields import HOME_TEMPLATE
-from .state import state_of
+from .reading import published_body, reader_for
+from .run import run_of
 from .theme import script_file
 
 SEARCH_PAGE = "search.html"
@@ -68,7 +69,7 @@ def llms_txt(settings, guide, public_url: str) -> bytes:
 def markdown_file(page, body) -> tuple[str, tuple, object]:
     """A page's Markdown copy: its name, what it is made from, and how to make it from
     `body()`, the page's text as published (reading.published_body)."""
-    info = Path(page.source_path).stat()
+    info = os.stat(page.source_path)
     source_key = (info.st_mtime_ns, info.st_size, page.title, page.description)
     return markdown_copy(page), source_key, lambda: markdown_page(page.title, page.description, body())
 
@@ -88,10 +89,11 @@ class GuideGenerator(Generator):
         pass
 
     def generate_output(self, writer):
-        state = state_of(self.settings)
+        run = run_of(self.settings)
+        pages = run.pages
         relative = self.settings["RELATIVE_URLS"]
         redirect = self.get_template("redirect")
-        for page in (*state.guide_pages, *state.hidden_pages):
+        for page in pages.every:
             for alias in page.aliases:
                 writer.write_file(
                     alias_save_as(self.settings, alias),
@@ -101,15 +103,20 @@ class GuideGenerator(Generator):
                     relative_urls=relative,
                 )
         writer.write_data(*script_file(self.settings["THEME"]))
-        if state.guide.home is None:
+        if pages.guide.home is None:
             writer.write_file(
                 HOME_PAGE, self.get_template(HOME_TEMPLATE), self.context, relative_urls=relative
             )
-        if state.config.search:
+        if run.config.search:
             writer.write_file(SEARCH_PAGE, self.get_template("search"), self.context, relative_urls=relative)
-        if state.config.llms_txt:
-            for page in state.guide_pages:  # a hidden page is listed nowhere: no copy of it either
+        if run.config.llms_txt:
+            for page in pages.listed:  # a hidden page is listed nowhere: no copy of it either
                 writer.write_data(
-                    *markdown_file(page, lambda page=page: state.reading.published_body(page.source_path))
+                    *markdown_file(
+                        page,
+                        lambda page=page: published_body(
+                            page.source_path, reader_for(self.settings, run.config).markdown
+                        ),
+                    )
                 )
-            writer.write_data(*llms_file(self.settings, state.guide, state.config.public_url))
+            writer.write_data(*llms_file(self.settings, pages.guide, run.config.public_url))

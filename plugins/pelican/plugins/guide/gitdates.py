@@ -1,10 +1,10 @@
 """When each page was last changed: one `git log` for the whole build, never one per page.
 
-The answer depends only on the commit checked out, so it is kept in the cache folder
-under that commit's id. Outside a git repository there are no dates. Where git cannot
-give right dates, there are none either, and `Repository.problem` says why, once: a
-shallow clone (every file would carry the date of its one commit) or a repository git
-refuses to read.
+The answer depends only on the commit checked out, so the next build takes it from the
+last one's values (lastbuild.py) while the commit is the same. Outside a git repository
+there are no dates. Where git cannot give right dates, there are none either, and
+`Repository.problem` says why, once: a shallow clone (every file would carry the date of
+its one commit) or a repository git refuses to read.
 
 git refuses a repository that belongs to another user (a CI checkout made by the runner's
 user while the steps run as root, a colleague's folder): its settings can make git run
@@ -23,9 +23,9 @@ import shlex
 import subprocess
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from urllib.parse import quote
 
-from .caches import CacheFiles, is_dict_of
-from .digests import digest
+from . import report
 
 
 def _git(folder: str, *args: str) -> tuple[bool, bytes, str]:
@@ -110,42 +110,74 @@ def parse_log(out: bytes) -> dict[str, int]:
     return stamps
 
 
-def last_commit_dates(
-    folder: str, where: Repository, cache_folder: str | None, caches: CacheFiles | None = None
-) -> dict[str, datetime]:
-    """Absolute path of each file under `folder` -> the date of the last commit touching it."""
+@dataclass(frozen=True)
+class Dates:
+    """What `git log` said of the content folder at one commit: each file's last change."""
+
+    folder: str
+    head: str
+    stamps: dict[str, int]  # path in the repository -> the time of the last commit touching it
+
+
+def last_commit_dates(folder: str, where: Repository, known: Dates | None = None) -> Dates | None:
+    """The last commit of each file under `folder` (`known`: the last build's, used when
+    it is of the same folder and commit); None outside a repository that gives dates."""
     if not where.top or not where.head or where.problem:
-        return {}
+        return None
     folder = os.path.realpath(folder)
-    caches = caches or CacheFiles()
-    cache = (
-        os.path.join(cache_folder, f"guide-git-{digest(folder, where.head)}.json") if cache_folder else None
+    if known is not None and (known.folder, known.head) == (folder, where.head):
+        return known
+    ok, out, _ = _git(
+        where.top,
+        "-c",
+        "core.quotePath=false",
+        "log",
+        "-z",
+        "--format=%x01%ct",
+        "--name-only",
+        "--no-renames",
+        "--",
+        os.path.relpath(folder, where.top),
     )
+    return Dates(folder, where.head, parse_log(out) if ok else {})
 
-    def valid(data):
-        return is_dict_of(data, str, lambda moment: isinstance(moment, int) and not isinstance(moment, bool))
 
-    stamps = caches.load(cache, "git dates cache", valid, "asking git again") if cache else None
-    if stamps is None:
-        ok, out, _ = _git(
-            where.top,
-            "-c",
-            "core.quotePath=false",
-            "log",
-            "-z",
-            "--format=%x01%ct",
-            "--name-only",
-            "--no-renames",
-            "--",
-            os.path.relpath(folder, where.top),
-        )
-        stamps = parse_log(out) if ok else {}
-        if cache and ok:
-            caches.save(cache, "git dates cache", stamps)
-    return {
-        os.path.join(where.top, name): datetime.fromtimestamp(moment, tz=UTC)
-        for name, moment in stamps.items()
-    }
+def page_dates(settings, config, pages, known: Dates | None) -> Dates | None:
+    """Each page's "Last updated" date (never later than SOURCE_DATE_EPOCH) and "Edit this
+    page" link; the dates, for the next build."""
+    where = repository(settings["PATH"])
+    if where.problem:
+        report.warning(settings["PATH"], f'"Last updated" dates are left out: {where.problem}')
+    dates = last_commit_dates(settings["PATH"], where, known)
+    latest = source_date_epoch()
+    top = where.top
+    folders: dict[str, str] = {}  # each folder's real path, worked out once
+    for page in pages.every:
+        real = _real_path(page.source_path, folders)
+        moment = dates.stamps.get(os.path.relpath(real, top)) if dates and top else None
+        updated = datetime.fromtimestamp(moment, tz=UTC) if moment is not None else None
+        page.updated = min(updated, latest) if updated and latest else updated
+        if config.source_url:
+            relative = os.path.relpath(real, top or os.path.realpath(settings["PATH"]))
+            page.edit_url = edit_address(config.source_url, relative)
+        else:
+            page.edit_url = None
+    return dates
+
+
+def _real_path(path: str, folders: dict[str, str]) -> str:
+    """os.path.realpath(path), its folder's worked out once for all the files in it."""
+    folder, name = os.path.split(path)
+    if folder not in folders:
+        folders[folder] = os.path.realpath(folder)
+    return os.path.realpath(path) if os.path.islink(path) else os.path.join(folders[folder], name)
+
+
+def edit_address(source_url: str, relative: str) -> str:
+    """A page's "Edit this page" address: GUIDE_SOURCE_URL and the file's path in the
+    repository, each segment percent-encoded (a `#`, `?`, `&` or space in a file name is
+    part of the name, not of the address)."""
+    return source_url + "/".join(quote(segment, safe="") for segment in relative.split(os.sep))
 
 
 def source_date_epoch() -> datetime | None:

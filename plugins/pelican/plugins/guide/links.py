@@ -2,7 +2,7 @@
 
 Pages link the way the guide writes them: `/servers.html`, `/img/logos/nginx.png`,
 `{static}/img/x.png`, `{filename}/pages/x.md`. Here every such link in a body is
-resolved against the set of files the build will write:
+resolved against the set of files the build will write (plan.py):
 - a link to a page or file of this site becomes relative to the page, so it works
   under any SITEURL, a sub-path included;
 - a link to a page this site lacks goes to GUIDE_MISSING_PAGES_BASE (counted in one line;
@@ -11,6 +11,13 @@ resolved against the set of files the build will write:
 - a missing image or file is a warning naming the source file (an error in strict mode);
 - a `{static}`, `{filename}` or `{attach}` link that leaves the content folder is an error,
   and is never read or copied.
+
+Pelican's placeholders are settled here in every attribute where Pelican would replace
+them (`PLACEHOLDER_ATTRIBUTES`, pinned by tests/test_pelican_contract.py), so that a
+missing target is named with its page, once; plain links, in the `href` and `src` of the
+tags that load or link something. What settling a page gave is kept (`Links.settled`): the
+next build settles a page the same way, without a scan, when its body, its address and
+the set of files are the same.
 """
 
 from __future__ import annotations
@@ -22,28 +29,85 @@ import os
 import posixpath
 import re
 from collections import Counter
+from dataclasses import dataclass
 from html import unescape
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from . import report
-from .body import outside_code
+from .body import outside_code_spans
 from .digests import digest
 from .images import sized
 
-# Start tags that load or link something; `<` inside code is always escaped, so these are real.
-_TAG = re.compile(
-    r"<(?:a|img|link|source|audio|video|track|area)\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.IGNORECASE
-)
-_ATTRIBUTE = re.compile(r"""(\s(?:href|src)\s*=\s*)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
+# A start tag with its attributes; `<` inside code is always escaped, so these are real.
+_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
+_ATTRIBUTE = re.compile(r"""(\s([^\s"'>/=]+)\s*=\s*)(["'])(.*?)\3""", re.DOTALL)
+# Pelican replaces its placeholders in each attribute whose name ends with one of these.
+PLACEHOLDER_ATTRIBUTES = ("href", "src", "poster", "data", "cite", "formaction", "action", "content")
+_PLACEHOLDER_ATTRIBUTE = re.compile(rf"(?:{'|'.join(PLACEHOLDER_ATTRIBUTES)})$", re.IGNORECASE)
+# The tags whose plain `href` or `src` loads or links something of the site.
+LINK_TAGS = frozenset({"a", "img", "link", "source", "audio", "video", "track", "area"})
 _ELSEWHERE = ("http://", "https://", "mailto:", "#", "//")
 _PLACEHOLDER = re.compile(r"^[{|](filename|static|attach)[}|](.*)$")
 
 
-def edit_address(source_url: str, relative: str) -> str:
-    """A page's "Edit this page" address: GUIDE_SOURCE_URL and the file's path in the
-    repository, each segment percent-encoded (a `#`, `?`, `&` or space in a file name is
-    part of the name, not of the address)."""
-    return source_url + "/".join(quote(segment, safe="") for segment in relative.split(os.sep))
+@dataclass(frozen=True)
+class Settled:
+    """What settling one page's links takes, and what was said of them."""
+
+    key: tuple  # what it was settled from: body, address, the build's files
+    edits: tuple  # (start, end, new text) in the body as read, in order
+    notes: tuple  # (level, message, target)
+
+    def apply(self, body: str) -> str:
+        parts, position = [], 0
+        for start, end, new in self.edits:
+            parts += [body[position:start], new]
+            position = end
+        parts.append(body[position:])
+        return "".join(parts)
+
+
+@dataclass(frozen=True)
+class Links:
+    settled: dict[str, Settled]  # by source path
+    reported: frozenset[tuple[str, str]]  # (page's file, site path) warned about: the check says it no more
+    sent: int  # links sent to the complete guide
+
+
+def settle(pages, plan, config, known: dict[str, Settled], content_folder: str) -> Links:
+    """Every page's body settled (`known`: the last build's, by source), and each link
+    that reaches nothing here reported, on every build."""
+    settler = LinkSettler(plan.files, plan.page_sources, config.missing_pages_base)
+    settled = {}
+    for page in pages.every:
+        settled[page.source_path] = done = settler.settle(
+            page, content_relative(page.source_path, content_folder), known.get(page.source_path)
+        )
+        # Image sizes are read on every build: an image may change while its page does not.
+        page._content, unread = sized(done.apply(page._content), page.url, content_folder)
+        for address in unread:
+            if address and not address.startswith((*_ELSEWHERE, "data:")):
+                report.warning(
+                    page.source_path,
+                    f"image {address}: its width and height cannot be read, so the text moves as it loads",
+                )
+        # What the keys of its files are made from (writer.py): the body as it is written.
+        page.body_digest = hashlib.blake2b(page._content.encode("utf-8"), digest_size=16).hexdigest()
+        for level, message, target in done.notes:
+            if level == "info":  # configured behaviour, not a problem: listed with -v only
+                report.sent(page.source_path, message)
+                settler.sent += 1
+            else:
+                getattr(report, level)(page.source_path, message)
+                settler.reported.add((page.save_as, target))
+    return Links(settled, frozenset(settler.reported), settler.sent)
+
+
+def content_relative(path: str, folder: str) -> str:
+    """A source path relative to the content folder, with "/" (Pelican's paths are inside it)."""
+    prefix = os.path.join(folder, "")
+    relative = path[len(prefix) :] if path.startswith(prefix) else os.path.relpath(path, folder)
+    return relative.replace(os.sep, "/")
 
 
 def _trigrams(text: str) -> set[str]:
@@ -86,28 +150,13 @@ def _relative(target: str, folder: str) -> str:
 class LinkSettler:
     """Rewrites one build's page bodies; `files` is every site path the build writes."""
 
-    def __init__(
-        self,
-        files: set[str],
-        page_sources: dict[str, str],
-        missing_pages_base: str | None,
-        memo: dict | None = None,
-    ):
+    def __init__(self, files, page_sources: dict[str, str], missing_pages_base: str | None):
         self.files = files
-        # What settling a page gave in earlier builds, by source: a page whose body, address
-        # and set of files are unchanged is settled the same way, without a scan.
-        self.memo = {} if memo is None else memo
         self.context_key = digest(sorted(files), sorted(page_sources.items()), missing_pages_base)
         self.page_sources = page_sources  # content path of a page's source -> its site path
         self.base = missing_pages_base
-        self.slugs = sorted(path[:-5] for path in files if path.endswith(".html"))
-        self.by_trigram: dict[str, set[str]] = {}
-        for slug in self.slugs:
-            for gram in _trigrams(slug):
-                self.by_trigram.setdefault(gram, set()).add(slug)
-        self.reported: set[tuple[str, str]] = set()  # (page's file, site path) warned about
-        self.sent_to_full_guide = 0
-        self.sent: dict[str, list[str]] = {}  # each page's links to the complete guide, by source
+        self.reported: set[tuple[str, str]] = set()
+        self.sent = 0
 
     @functools.cache  # noqa: B019 - a settler lives for one build; the cache goes with it
     def closest(self, target: str) -> str:
@@ -119,58 +168,55 @@ class LinkSettler:
         close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
         return f" (the closest page here is {close[0]}.html)" if close else ""
 
-    def settle(self, page, source: str, source_relative: str) -> None:
-        """Rewrite the links of one page's body (never inside highlighted code), and report
-        each link that reaches nothing here (again on every build, as every problem is)."""
-        body = hashlib.blake2b(page._content.encode("utf-8"), digest_size=16).hexdigest()
-        key = (body, page.url, page.save_as, source_relative, self.context_key)
-        known = self.memo.get(source)
-        if known is None or known[0] != key:
-            notes: list[tuple] = []
+    @functools.cached_property
+    def by_trigram(self) -> dict[str, set[str]]:
+        """Each three-letter piece of the site's slugs, and the slugs that hold it: made when
+        a link first needs a hint."""
+        found: dict[str, set[str]] = {}
+        for slug in sorted(path[:-5] for path in self.files if path.endswith(".html")):
+            for gram in _trigrams(slug):
+                found.setdefault(gram, set()).add(slug)
+        return found
 
-            def rewrite_tag(tag_match) -> str:
-                return _ATTRIBUTE.sub(
-                    lambda match: self._attribute(match, page, source_relative, notes), tag_match[0]
+    def settle(self, page, source_relative: str, known: Settled | None = None) -> Settled:
+        """What settling one page's links takes (never inside highlighted code), and the notes
+        on those that reach nothing here; `known` when it was settled from the same."""
+        body = page._content
+        key = (hashlib.blake2b(body.encode("utf-8"), digest_size=16).hexdigest(), page.url, page.save_as)
+        key += (source_relative, self.context_key)
+        if known is not None and known.key == key:
+            return known
+        notes: list[tuple] = []
+        edits = []
+        for start, end in outside_code_spans(body):
+            for tag in _TAG.finditer(body, start, end):
+                name = tag[1].lower()
+                if "{" not in tag[2] and "|" not in tag[2] and name not in LINK_TAGS:
+                    continue  # no placeholder, and no link of the site's to settle
+                new = _ATTRIBUTE.sub(
+                    lambda match, name=name: self._attribute(match, name, page, source_relative, notes),
+                    tag[0],
                 )
+                if new != tag[0]:
+                    edits.append((tag.start(), tag.end(), new))
+        return Settled(key, tuple(edits), tuple(notes))
 
-            known = self.memo[source] = (
-                key,
-                outside_code(page._content, lambda part: _TAG.sub(rewrite_tag, part)),
-                notes,
-            )
-        _, page._content, notes = known
-        # Sizes are read on every build (an image may change while its page does not).
-        root = (
-            source[: -len(source_relative)] if source.endswith(source_relative) else os.path.dirname(source)
-        )
-        page._content, unread = sized(page._content, page.url, root)
-        for address in unread:
-            if address and not address.startswith((*_ELSEWHERE, "data:")):
-                report.warning(
-                    source,
-                    f"image {address}: its width and height cannot be read, so the text moves as it loads",
-                    page=True,
-                )
-        for level, message, target in notes:
-            if level == "info":  # configured behaviour, not a problem: listed with -v only
-                report.links_logger.info("%s: %s", report.display_path(source), message)
-                self.sent_to_full_guide += 1
-                self.sent.setdefault(source, []).append(message)
-            else:
-                getattr(report, level)(source, message, page=True)
-                self.reported.add((page.save_as, target))
-
-    def _attribute(self, match, page, source_relative: str, notes: list) -> str:
-        if match[3].startswith(_ELSEWHERE):  # most links of a guide: no parsing needed
+    def _attribute(self, match, tag: str, page, source_relative: str, notes: list) -> str:
+        attribute = match[2].lower()
+        if match[4].startswith(_ELSEWHERE):  # most links of a guide: no parsing needed
             return match[0]
-        value = unescape(match[3]).strip()
-        parts = urlsplit(value)
+        value = unescape(match[4]).strip()
         placeholder = _PLACEHOLDER.match(value)
+        if placeholder is not None and not _PLACEHOLDER_ATTRIBUTE.search(attribute):
+            return match[0]  # Pelican leaves it as it is, and so does the guide
+        if placeholder is None and (tag not in LINK_TAGS or attribute not in ("href", "src")):
+            return match[0]
+        parts = urlsplit(value)
         if placeholder:
             kind, rest = placeholder.groups()
             parts = urlsplit(rest)
             path = content_path(parts.path, source_relative)
-            if path is None:  # never read nor copied: order_pages took it off Pelican's list
+            if path is None:  # never read nor copied: pages.collect took it off Pelican's list
                 notes.append(
                     (
                         "error",
@@ -185,19 +231,20 @@ class LinkSettler:
         else:
             target = site_path(parts.path, page.url)
         suffix = (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
+        new = f"{match[1]}{match[3]}{relative_link(target, page.url)}{suffix}{match[3]}"
         if target in self.files:
-            return f"{match[1]}{match[2]}{relative_link(target, page.url)}{suffix}{match[2]}"
+            return new
         is_page = target.endswith(".html") and not placeholder
         if is_page and self.base:
-            new = self.base + target + suffix
+            sent = self.base + target + suffix
             notes.append(
                 (
                     "info",
-                    f"{value} is not a page of this site; linking to {new}{self.closest(target)}",
+                    f"{value} is not a page of this site; linking to {sent}{self.closest(target)}",
                     target,
                 )
             )
-            return f"{match[1]}{match[2]}{new}{match[2]}"
+            return f"{match[1]}{match[3]}{sent}{match[3]}"
         if is_page:
             notes.append(
                 (
@@ -208,16 +255,14 @@ class LinkSettler:
                 )
             )
         else:
-            what = "image" if match[1].strip().lower().startswith("src") else "link"
+            what = "image" if attribute == "src" else "link"
             close = difflib.get_close_matches(
                 target, [f for f in self.files if f[:2] == target[:2]], n=1, cutoff=0.8
             )
             hint = f"; did you mean /{close[0]}?" if close else ""
             if value.startswith(("'", '"')) or ("@" in value and ":" in value):
-                hint = (
-                    "; it looks like an address of another site, "
-                    "written without https:// or with a stray quote"
-                )
+                hint = "; it looks like an address of another site, written without https:// "
+                hint += "or with a stray quote"
             notes.append(
                 (
                     "warning",
@@ -225,6 +270,4 @@ class LinkSettler:
                     target,
                 )
             )
-        if placeholder:  # Pelican would warn a second time, without naming the page
-            return f"{match[1]}{match[2]}{relative_link(target, page.url)}{suffix}{match[2]}"
-        return match[0]
+        return new if placeholder else match[0]  # Pelican would warn a second time, without naming the page

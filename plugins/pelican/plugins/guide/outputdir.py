@@ -5,10 +5,12 @@
 - `Lock` lets one build at a time write a given output folder (flock on a file in the
   user's cache folder).
 - `Staging` is a uniquely named folder beside the output: the build writes there, and
-  `swap` puts it in place in one rename (renameat2 RENAME_EXCHANGE), then deletes the old
-  site. A build that fails removes it; a build that is killed (SIGKILL included) has it
-  removed by a small guardian process, which waits for the end of a pipe only the build
-  holds; should even that fail, the next build recognises it and removes it.
+  `swap` puts it in place in one rename (renameat2 RENAME_EXCHANGE), which leaves the old
+  site at the staging folder's name. A build that fails removes its folder; a build that
+  is killed (SIGKILL included) has it removed by a small guardian process, which waits for
+  the end of a pipe only the build holds; should even that fail, the next build recognises
+  it and removes it. The guardian deletes the old site too, once `guide-build` has ended
+  (the author's command does not wait for it); the devserver deletes it after the reload.
 """
 
 from __future__ import annotations
@@ -219,8 +221,9 @@ def exchange(first: str, second: str) -> bool:
     return result == 0
 
 
-def swap(staging: str, output: str, retained=()) -> None:
-    """Put `staging` where `output` is, in one step; the old site is then deleted."""
+def swap(staging: str, output: str, retained=(), old_site=None) -> None:
+    """Put `staging` where `output` is, in one step; the old site, now at the staging
+    folder's name (or beside it), is deleted, or handed to `old_site(folder)`."""
     os.unlink(os.path.join(staging, STAGING_MARK))
     if not os.path.exists(output):
         os.rename(staging, output)
@@ -234,4 +237,20 @@ def swap(staging: str, output: str, retained=()) -> None:
         os.rename(output, old)  # the live path is missing only between these two renames
         os.rename(staging, output)
         staging = old
-    shutil.rmtree(staging, ignore_errors=True)  # the old site, at the staging folder's name
+    (old_site or delete_folder)(staging)
+
+
+def delete_folder(folder: str) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def left_to_the_guardian(staging: Staging):
+    """`old_site` for swap: the old site at the staging folder's name is the guardian's to
+    delete once the build's process ends (`guide-build` does not wait for it); at another
+    name (no renameat2), it is deleted now."""
+
+    def leave(folder: str) -> None:
+        if folder != staging.path:
+            delete_folder(folder)
+
+    return leave

@@ -1,5 +1,7 @@
-"""The guide's Markdown reader: Pelican asks it for each page; it answers from the build's
-`Reading` (reading.py) and reports that page's notes, on every build, cached or not."""
+"""The guide's Markdown reader: Pelican asks it for each page its content cache cannot
+answer; it answers with what reading.py read up front, the page's notes in its metadata
+(`guide_notes`), so that they travel with the page into Pelican's cache and are reported
+on every build (pages.py), whichever way the page came."""
 
 from __future__ import annotations
 
@@ -7,10 +9,10 @@ from typing import ClassVar
 
 from pelican.readers import BaseReader
 
-from . import report
-from .state import state_of
+from .reading import EXTENSIONS, reader_for
+from .run import run_of
 
-EXTENSIONS = ("md", "markdown", "mkd", "mdown")
+NOTES = "guide_notes"  # a page's metadata: its notes, as reading found them
 
 
 class GuideMarkdownReader(BaseReader):
@@ -21,14 +23,13 @@ class GuideMarkdownReader(BaseReader):
     file_extensions: ClassVar[list[str]] = []
 
     def read(self, source_path):
-        state = state_of(self.settings)
-        if state.reading is None:  # a Markdown file read outside the pages (never, with PAGE_PATHS)
-            from .reading import Reading
-
-            state.reading = Reading(self.settings, state.config)
-        result = state.reading.get(source_path)
-        for note in result.notes:
-            (report.error if note.level == "error" else report.warning)(source_path, note.message, page=True)
+        run = run_of(self.settings)
+        result = run.reads.get(source_path)
+        if result is None:  # a Markdown file Pelican reads besides the pages read up front
+            result = run.reads[source_path] = reader_for(self.settings, run.config).read(source_path)
         if not result.usable:
-            return "", {"status": "skip"}  # reported above; Pelican passes over it quietly
-        return result.html, dict(result.metadata)
+            return "", {"status": "skip"}  # its notes are reported with the others (pages.py)
+        return result.html, {**result.metadata, NOTES: result.notes}
+
+
+__all__ = ["EXTENSIONS", "NOTES", "GuideMarkdownReader"]

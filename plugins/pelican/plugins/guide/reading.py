@@ -1,24 +1,15 @@
-"""Reading the guide's Markdown pages: each converted once, on every core, and cached.
+"""Reading the guide's Markdown pages: each file converted and its metadata typed, the
+pages Pelican's content cache cannot answer read up front on every core.
 
-`read_page` turns one file into its HTML and typed metadata, with every problem as a
-note (error or warning) that names what is wrong. `Reading` serves those results to
-Pelican's reader: from the cache when the file's stamp is unchanged, converted up front
-on all cores for the rest. The notes are kept with the result, so a cached page reports
-its warnings on every build, and strict mode sees them.
-
-The cache is one pickle per content folder and configuration, written atomically (a
-temporary file, then a rename), so a killed build cannot leave half a file; one that
-cannot be read is treated as absent, with a warning (caches.py). Its name carries a
-digest of all that changes what reading produces: the content folder, the MARKDOWN and
-guide settings, the theme's ids, this plugin's code and the versions of Pelican,
-Markdown and Pygments.
+`read_page` turns one file into its HTML and typed metadata, with every problem as a note
+(error or warning) that names what is wrong. The notes travel with the page (reader.py),
+so a page from Pelican's content cache reports its warnings on every build too, and strict
+mode sees them.
 """
 
 from __future__ import annotations
 
-import contextlib
 import copy
-import glob
 import os
 from pathlib import Path
 from typing import NamedTuple
@@ -28,21 +19,15 @@ from pelican.utils import get_date
 
 from . import fields
 from .body import Note, inspect, text_of, unique_ids
-from .caches import CacheFiles, is_dict_of
-from .digests import code_digest, digest
 from .limits import MAX_PAGE_BYTES
 from .markdown_ext import GuideMarkdown, StyleTableOnce, without_comments
 from .theme import theme_ids
 from .watch import watched
 from .workers import forked_map
 
-CACHE_FILES_KEPT = 8  # caches of other content folders or settings, newest first
+EXTENSIONS = ("md", "markdown", "mkd", "mdown")  # the guide's pages
 _META_EXTENSIONS = ("markdown.extensions.meta", "meta")
 _CODEHILITE = ("markdown.extensions.codehilite", "codehilite")
-
-# The caches this process has loaded or written, by file: a devserver keeps its pages in
-# memory between builds instead of reading the pickle again.
-_resident: dict[str, tuple[dict, dict]] = {}
 
 
 class PageRead(NamedTuple):
@@ -233,17 +218,6 @@ def published_body(path: str, markdown: Markdown) -> str:
     return without_comments(body, markdown).lstrip("\n")
 
 
-def _valid_cache(data) -> bool:
-    entries, memo = data
-    return is_dict_of(
-        entries,
-        str,
-        lambda entry: isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[1], PageRead),
-    ) and is_dict_of(
-        memo, str, lambda entry: isinstance(entry, tuple) and len(entry) == 3 and isinstance(entry[1], str)
-    )
-
-
 def _size(path: str) -> int:
     try:
         return os.path.getsize(path)
@@ -251,113 +225,50 @@ def _size(path: str) -> int:
         return 0
 
 
-class Reading:
-    """The pages of one build: from the cache, or read now, on every core."""
+def page_files(generator) -> set[str]:
+    """The guide's page files, relative to the content folder, as Pelican's page generator finds them."""
+    settings = generator.settings
+    return generator.get_files(
+        settings["PAGE_PATHS"], exclude=settings["PAGE_EXCLUDES"], extensions=EXTENSIONS
+    )
 
-    def __init__(self, settings, config, caches: CacheFiles | None = None):
-        self.settings = settings
-        self.config = config
-        self.caches = caches or CacheFiles()
+
+def read_changed(generator, files, config) -> dict[str, PageRead]:
+    """The pages Pelican's content cache cannot answer (pagecache.py), read now on every
+    core, by absolute path; Pelican then asks the guide's reader for each (reader.py), which
+    reads any other then and there."""
+    changed = sorted(
+        os.path.abspath(os.path.join(generator.path, relative))
+        for relative in files
+        if generator.get_cached_data(relative, None) is None
+    )
+    reader = reader_for(generator.settings, config)
+    return dict(zip(changed, forked_map(reader.read, changed, config.workers, weight=_size), strict=True))
+
+
+_readers: dict[str, Reader] = {}  # the last Reader made, by what it depends on: one guide at a time
+
+
+def reader_for(settings, config) -> Reader:
+    """What reading a page takes, made once for the settings and the theme's ids (pagecache.key):
+    a devserver's builds share it, with its Markdown converter."""
+    from .pagecache import key
+
+    made_from = key(settings)
+    if made_from not in _readers:
+        _readers.clear()
+        _readers[made_from] = Reader(settings, config)
+    return _readers[made_from]
+
+
+class Reader:
+    """What reading a page takes: the Markdown converter, the theme's ids."""
+
+    def __init__(self, settings, config):
         self.root = os.path.realpath(settings["PATH"])
         self.markdown = make_markdown(settings)
+        self.config = config
         self.reserved_ids = theme_ids(settings["THEME"])
-        self.entries: dict[str, tuple] = {}
-        self.memo: dict[str, tuple] = {}  # what later steps derived from each page (links.py)
-        self.changed = False
-        self.cache_file = None
-        if config.cache and settings.get("CACHE_PATH"):
-            key = digest(
-                self.root,
-                settings.get("MARKDOWN", {}),
-                config.sections,
-                config.metadata_overrides,
-                config.image_hosts,
-                sorted(self.reserved_ids),
-                code_digest(),
-            )[:20]
-            self.cache_file = os.path.join(
-                os.path.abspath(settings["CACHE_PATH"]), f"guide-read-{key}.pickle"
-            )
-            if settings.get("LOAD_CONTENT_CACHE"):
-                self.entries, self.memo = self._load()
 
-    def _load(self) -> tuple[dict, dict]:
-        resident = _resident.get(self.cache_file)
-        if resident is not None:
-            return resident
-        valid = lambda data: isinstance(data, tuple) and len(data) == 2 and _valid_cache(data)  # noqa: E731
-        stored = self.caches.load(
-            self.cache_file, "reading cache", valid, "reading every page again", binary=True
-        )
-        return stored if stored is not None else ({}, {})
-
-    @staticmethod
-    def stamp(path: str):
-        try:
-            info = os.stat(path)
-        except OSError:
-            return None
-        return (info.st_mtime_ns, info.st_size, info.st_ino)
-
-    def _read(self, path: str) -> PageRead:
+    def read(self, path: str) -> PageRead:
         return read_page(path, self.root, self.markdown, self.config, self.reserved_ids)
-
-    def published_body(self, path: str) -> str:
-        return published_body(path, self.markdown)
-
-    def get(self, path: str) -> PageRead:
-        stamp = self.stamp(path)
-        cached = self.entries.get(path)
-        if stamp is not None and cached is not None and cached[0] == stamp:
-            return cached[1]
-        result = self._read(path)
-        if stamp is not None:
-            self.entries[path] = (stamp, result)
-            self.changed = True
-        return result
-
-    def prepare(self, paths: list[str]) -> int:
-        """Read, on every core, each page the cache cannot answer; returns how many."""
-        missing = [
-            path
-            for path in paths
-            if (entry := self.entries.get(path)) is None or entry[0] != self.stamp(path)
-        ]
-        for path, result in zip(
-            missing, forked_map(self._read, missing, self.config.workers, weight=_size), strict=False
-        ):
-            if (stamp := self.stamp(path)) is not None:
-                self.entries[path] = (stamp, result)
-                self.changed = True
-        return len(missing)
-
-    def release(self) -> None:
-        """Let go of the pages as read (the settled copies live on in the pages): a build
-        that has saved them needs them no more."""
-        self.entries = {}
-
-    def save(self, present: set[str], memo_changed: bool = False, resident: bool = False) -> None:
-        """Keep the pages still present; write the cache atomically if anything changed.
-        `resident` (the devserver) keeps it in memory for the next build too."""
-        if self.cache_file is None:
-            return
-        for path in [path for path in self.entries if path not in present]:
-            del self.entries[path]
-            self.memo.pop(path, None)
-            self.changed = True
-        _resident.clear()  # one guide in memory at a time
-        if resident:
-            _resident[self.cache_file] = (self.entries, self.memo)
-        if not (self.changed or memo_changed):
-            return
-        if self.caches.save(self.cache_file, "reading cache", (self.entries, self.memo), binary=True):
-            self.changed = False
-        folder = os.path.dirname(self.cache_file)
-        caches = sorted(
-            (path for path in glob.glob(os.path.join(folder, "guide-read-*.pickle")) if os.path.isfile(path)),
-            key=os.path.getmtime,
-            reverse=True,
-        )
-        for old in caches[CACHE_FILES_KEPT:]:
-            with contextlib.suppress(OSError):
-                os.unlink(old)

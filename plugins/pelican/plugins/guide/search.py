@@ -30,6 +30,9 @@ A published site has one shard (publishconf.py: GUIDE_SEARCH_SHARD_PAGES = None)
 shard adds requests to a reader's first search, and Pagefind ranks a shard's pages by
 that shard's own word statistics (BM25's idf), so near ties among shards can come out in
 another order than in one index. Readers get the whole index; authors, the quick one.
+
+A build starts indexing as soon as it has rendered the pages that changed (the others are
+read from the previous site until they are linked), and checks the site meanwhile.
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ from .body import CODE_START, outside_code
 from .digests import digest
 from .files import link_or_copy
 from .workers import die_with_parent
+from .writer import article_key
 
 FOLDER = "pagefind"
 MANIFEST = "shards.json"  # in FOLDER
@@ -62,7 +66,7 @@ _INDEX_FORMAT = "pages.json: title, label"  # in the shard keys: another format 
 # Set by the devserver: a build keeps the previous shards and the devserver indexes the
 # stale ones after the reload, so a save is not held up by indexing.
 INDEX_LATER = "guide_index_later"
-PENDING = "guide_search_pending"  # what a devserver build left to index: (shards, stale, scratch, language)
+PENDING = "guide_search_pending"  # what a devserver build left to index after the reload: an IndexPlan
 # Highlighted code is left out: its words drown the prose in the results, and it doubles
 # Pagefind's time on a guide of code examples. So are the headings' "#" links.
 EXCLUDED = "div.highlight, .headerlink"
@@ -73,6 +77,17 @@ _INDEX_FILES = re.compile(r"^(pagefind-entry\.json|.*\.pf_meta|index|fragment|fi
 _API_FILES = re.compile(r"^(pagefind\.js|pagefind-worker\.js|wasm\..*\.pagefind)$")
 _BODY = re.compile(r"<(\w+)\b[^>]*\sdata-pagefind-body[\s>=]")
 _LANG = re.compile(r"<html\b[^>]*\slang=\"([^\"]*)\"")
+
+
+@dataclass(frozen=True)
+class IndexPlan:
+    """One build's index: its shards, those left stale for the devserver to index after the
+    reload (shard name -> the key it was made with), and how Pagefind is run."""
+
+    shards: list
+    stale: dict[str, str]
+    scratch: str
+    language: str
 
 
 @dataclass(frozen=True)
@@ -113,11 +128,6 @@ def _pagefind_version() -> str:
 def language(settings) -> str:
     """The one language the whole guide is indexed in (index_shard)."""
     return settings.get("DEFAULT_LANG") or "en"
-
-
-def pending(state, settings) -> tuple:
-    """What a devserver's build leaves to index after the reload (PENDING)."""
-    return state.search_shards, state.search_stale, state.search_scratch, language(settings)
 
 
 def read_manifest(site: str) -> dict[str, str]:
@@ -216,7 +226,8 @@ def scratch_folder(settings, output: str) -> str:
 
 def index_shard(sites: tuple[str, ...], shard: Shard, into: str, scratch: str, language: str) -> str | None:
     """Index one shard into the folder `into`, each page read from the first of `sites`
-    that holds it (a quick build's new site holds only the pages it wrote); None when it
+    that holds it (the new site may not hold yet the pages it links from the previous one);
+    None when it
     succeeded, else what Pagefind printed. One index language for the whole guide, its
     DEFAULT_LANG: Pagefind would otherwise keep a page with `lang: fr` in a French index
     that the guide's search never loads."""
@@ -296,6 +307,18 @@ class Indexing:
     def wait(self) -> str | None:
         self._thread.join()
         return self.failure
+
+
+def start_index(settings, config, pages, base_key: str, site: str, previous: str):
+    """The index of the guide's listed pages (a hidden page is listed nowhere, the index
+    included): (its plan, the indexing under way in the background, or None)."""
+    articles = {page.save_as: article_key(base_key, page) for page in pages.listed}
+    shards = plan(articles, config.search_shard_pages)
+    scratch = scratch_folder(settings, previous)
+    indexing, stale = start(
+        site, previous, shards, scratch, language(settings), bool(settings.get(INDEX_LATER))
+    )
+    return IndexPlan(shards, stale, scratch, language(settings)), indexing
 
 
 def start(

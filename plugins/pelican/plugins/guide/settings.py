@@ -70,7 +70,8 @@ SETTINGS: dict[str, Setting] = {
         True,
         "bool",
         "Keep what was read, rendered and checked in `CACHE_PATH`, so a rebuild redoes only what "
-        "changed. `LOAD_CONTENT_CACHE = False` (`--ignore-cache`) starts afresh.",
+        "changed: the pages in Pelican's content cache (the guide sets `CACHE_CONTENT` to this), "
+        "the rest in the guide's. `LOAD_CONTENT_CACHE = False` (`--ignore-cache`) starts afresh.",
     ),
     "GUIDE_WORKERS": Setting(
         "Build",

@@ -24,8 +24,8 @@ from .errors import GuideSettingsError
 
 _HERE = Path(__file__).parent
 PLUGIN_NAMES = ("guide", "pelican.plugins.guide")
-# The site's PLUGINS as written, kept by register() (Pelican replaces the setting with the
-# loaded plugins' names before any signal); NAMED when it could not be seen.
+# The site's PLUGINS as written, kept by the guide's commands (Pelican replaces the setting
+# with the loaded plugins' names before any signal); NAMED when it could not be seen.
 PLUGINS_AS_WRITTEN = "guide_plugins_as_written"
 NAMED = ("guide",)
 NOTES = "guide_settings_notes"  # warnings about the site's own values, reported once counted
@@ -99,7 +99,7 @@ def asked_for(settings) -> bool:
     """Did the site ask for the guide? PLUGINS names it, a GUIDE_* setting is set, or THEME is
     the guide's theme. A site that did none of these (PLUGINS unset, so Pelican loaded every
     namespace plugin) gets its build as it was without the guide."""
-    plugins = settings.get(PLUGINS_AS_WRITTEN, NAMED)
+    plugins = plugins_as_written(settings)
     if plugins is not None and any(_names_guide(plugin) for plugin in plugins):
         return True
     if any(key.startswith("GUIDE_") for key in settings):
@@ -110,21 +110,57 @@ def asked_for(settings) -> bool:
         return False
 
 
-def remember_plugins_setting(caller_frame) -> None:
-    """From register(): the PLUGINS setting as the site wrote it, kept on the settings of the
-    Pelican whose init_plugins is calling. Pelican replaces the setting with the loaded
-    plugins' names once they are registered, and hands plugins nothing earlier."""
-    from pelican import Pelican
+def namespace_plugins() -> list[str]:
+    """The plugins Pelican loads by itself when PLUGINS is unset: every package in the
+    `pelican.plugins` namespace."""
+    import pkgutil
 
-    frame = caller_frame
-    for _ in range(5):
-        if frame is None:
-            return
-        owner = frame.f_locals.get("self")
-        if isinstance(owner, Pelican):
-            owner.settings[PLUGINS_AS_WRITTEN] = owner.settings.get("PLUGINS")
-            return
-        frame = frame.f_back
+    import pelican.plugins
+
+    return [
+        name
+        for _, name, package in pkgutil.iter_modules(pelican.plugins.__path__, "pelican.plugins.")
+        if package
+    ]
+
+
+def plugins_as_written(settings):
+    """The site's PLUGINS before Pelican replaced it with the names of the plugins it loaded.
+    The guide's commands read the settings themselves (build.load_settings). Under plain
+    `pelican`, a list that is not every namespace plugin was the site's; every namespace
+    plugin is what Pelican loads when PLUGINS is unset, or what a site that lists them all
+    wrote: Pelican's command line says which (its settings file, which it keeps loaded as a
+    module, and its -e settings). NAMED when nothing tells."""
+    if PLUGINS_AS_WRITTEN in settings:
+        return settings[PLUGINS_AS_WRITTEN]
+    loaded = settings.get("PLUGINS") or []
+    if sorted(loaded) != sorted(namespace_plugins()):
+        return loaded
+    return _pelican_command_plugins()
+
+
+def _pelican_command_plugins():
+    import contextlib
+    import io
+    import sys
+
+    from pelican import DEFAULT_CONFIG_NAME, get_config, parse_arguments
+
+    try:
+        with contextlib.redirect_stderr(io.StringIO()), contextlib.redirect_stdout(io.StringIO()):
+            args = parse_arguments(sys.argv[1:])
+    except SystemExit:  # not Pelican's command line: Pelican run from Python
+        return NAMED
+    extra = get_config(args)
+    if "PLUGINS" in extra:
+        return extra["PLUGINS"]
+    path = args.settings or (DEFAULT_CONFIG_NAME if os.path.isfile(DEFAULT_CONFIG_NAME) else None)
+    if path is None:
+        return None  # no settings file at all: PLUGINS unset
+    module = sys.modules.get(os.path.splitext(os.path.basename(path))[0])
+    if module is None or not _same_folder(getattr(module, "__file__", "") or "", path):
+        return NAMED
+    return getattr(module, "PLUGINS", None)
 
 
 def _extension_name(extension) -> str:

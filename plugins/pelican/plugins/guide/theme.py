@@ -12,6 +12,7 @@ sha256, and scripts from the site itself (the theme's script, Pagefind's).
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import marshal
@@ -215,6 +216,17 @@ class NavLines:
         return kept[1]
 
 
+def theme_files(folder: str) -> tuple:
+    """Each file under `folder` as it stands (path, size, time, inode): what the theme's
+    digests are worked out from again only when it changes (a devserver's builds)."""
+    found = []
+    for directory, _, names in os.walk(folder):
+        for name in names:
+            info = os.stat(os.path.join(directory, name))
+            found.append((os.path.join(directory, name), info.st_size, info.st_mtime_ns, info.st_ino))
+    return tuple(sorted(found))
+
+
 # Where a label may wrap: after a dot or an underscore, and between the words of a
 # camelCase identifier ("HttpResponse|Permanent|Redirect"), never inside a word.
 _BREAK_AFTER = re.compile(r"(?<=[._])(?=\w)|(?<=[a-z0-9])(?=[A-Z][a-z])")
@@ -255,6 +267,11 @@ def breadcrumb_json(crumbs, title: str, url: str, public_url: str) -> Markup:
 def theme_ids(theme: str) -> frozenset[str]:
     """Every id the theme's templates write as it is (`<main id="content">`, the search
     field's): a page's body must not use them."""
+    return _theme_ids(theme, theme_files(os.path.join(theme, "templates")))
+
+
+@functools.lru_cache(maxsize=4)
+def _theme_ids(theme: str, _files: tuple) -> frozenset[str]:
     found = set()
     for path in sorted(Path(theme, "templates").rglob("*")):
         if path.is_file():
@@ -265,16 +282,30 @@ def theme_ids(theme: str) -> frozenset[str]:
     return frozenset(found)
 
 
+# The devserver's compiled templates, by template and source checksum (caches.Cache.resident).
+_compiled: dict[tuple[str, str], CodeType] = {}
+
+
 class TemplateCache(FileSystemBytecodeCache):
-    """Jinja's compiled templates beside the other caches. Damaged files (cut short,
-    garbage, a folder in their place) are one warning and the templates compiled again;
-    files that cannot be written, one warning."""
+    """Jinja's compiled templates beside the other caches, and in memory for the devserver.
+    Damaged files (cut short, garbage, a folder in their place) are one warning and the
+    templates compiled again; files that cannot be written, one warning."""
 
     def __init__(self, folder: str, caches):
         super().__init__(folder)
         self.caches = caches
 
     def load_bytecode(self, bucket: Bucket) -> None:
+        held = _compiled.get((bucket.key, bucket.checksum)) if self.caches.resident else None
+        if held is not None:  # the devserver: compiled by a build before, kept in memory
+            bucket.code = held
+            return
+        self._load_bytecode(bucket)
+        if self.caches.resident and bucket.code is not None:
+            _compiled[(bucket.key, bucket.checksum)] = bucket.code
+        return
+
+    def _load_bytecode(self, bucket: Bucket) -> None:
         path = self._get_cache_filename(bucket)
         try:
             with open(path, "rb") as stored:
@@ -309,6 +340,8 @@ class TemplateCache(FileSystemBytecodeCache):
         )
 
     def dump_bytecode(self, bucket: Bucket) -> None:
+        if self.caches.resident:
+            _compiled[(bucket.key, bucket.checksum)] = bucket.code
         try:
             super().dump_bytecode(bucket)
         except OSError as problem:
@@ -344,6 +377,11 @@ def configure_environment(env, settings, cache: bool, caches=None) -> None:
 
 def theme_digest(theme: str) -> str:
     """Every file of the theme: an edited template or stylesheet renders every page again."""
+    return _theme_digest(theme, theme_files(theme))
+
+
+@functools.lru_cache(maxsize=4)
+def _theme_digest(theme: str, _files: tuple) -> str:
     digest = hashlib.sha256()
     for path in sorted(Path(theme).rglob("*")):
         if path.is_file():

@@ -24,10 +24,11 @@ def watched(path: str, seconds: float | None = None):
     started = time.monotonic()
 
     def tell(signum, frame) -> None:
-        report.info(
-            path,
-            f"still being read after {time.monotonic() - started:.0f} s; a page this long or this "
-            "deeply nested takes a while (the manual's Safety and limits page lists the limits)",
+        report.logger.info(  # now, not in the build's report, which is said when it ends
+            "%s: still being read after %.0f s; a page this long or this deeply nested takes a "
+            "while (the manual's Safety and limits page lists the limits)",
+            report.display_path(path),
+            time.monotonic() - started,
         )
 
     previous = signal.signal(signal.SIGALRM, tell)

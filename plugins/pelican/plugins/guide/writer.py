@@ -3,26 +3,27 @@
 For each file Pelican asks it to write, the writer works out a key: a digest of what the
 file is made from (the page's body and typed fields, its sidebar and pager, the theme's
 files, the settings, this plugin's code). A file whose key is the one the previous site's
-file was made with is linked from the previous site (a hard link; a copy where the file
-system has none), not rendered. The others are rendered on every core when Pelican has
-asked for every file. The output is byte for byte a cold build's.
+file was made with (lastbuild.py) is linked from the previous site (a hard link; a copy
+where the file system has none), not rendered. The others are rendered on every core when
+Pelican has asked for every file. The output is byte for byte a cold build's.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import posixpath
 from collections.abc import Callable
 
 from pelican.plugins import signals
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import Writer
 
-from .caches import is_dict_of
-from .digests import code_digest, digest, settings_digest
+from .digests import code_digest, digest, key_digest, settings_digest
 from .errors import GuideError
-from .files import PREVIOUS_SITE, STAMP, link_or_copy, read_stamp, write_atomically, write_stamp  # noqa: F401
-from .state import state_of
+from .files import STAMP, link_or_copy, write_atomically, write_stamp
+from .run import run_of
 from .theme import theme_digest
 from .workers import forked_map
 
@@ -32,34 +33,28 @@ def global_key(settings) -> str:
     return digest(code_digest(), theme_digest(settings["THEME"]), settings_digest(settings))
 
 
-def manifest_path(settings, previous: str) -> str | None:
-    """Where the keys of the files of the site at `previous` are kept."""
-    if not settings.get("CACHE_PATH"):
-        return None
-    return os.path.join(
-        os.path.abspath(settings["CACHE_PATH"]), f"guide-site-{digest(os.path.realpath(previous))}.json"
-    )
-
-
-def finish_site(output: str, manifest: str | None, keys: dict[str, str], caches) -> str:
+def stamp_site(output: str, keys: dict[str, str]) -> str:
     """Stamp the site with its build id, a digest of every file's key (so the same sources
-    give the same bytes), and keep the keys its files were made with; the build id."""
+    give the same bytes); the build id."""
     build_id = digest(sorted(keys.items()))
     write_stamp(output, build_id)
-    if manifest is not None:
-        caches.save(manifest, "writer's list of files", {"build": build_id, "keys": keys})
     return build_id
+
+
+def body_digest(page) -> str:
+    """A digest of the page's body as written: the links step's (links.Settled.body), else its own."""
+    found = getattr(page, "body_digest", None)
+    return found or hashlib.blake2b(page._content.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def page_key(base: str, name: str, template_name: str, page) -> str:
     """What a guide page's file is made from: its body and typed fields, its sidebar and
     pager, and what every file is made from (`base`, global_key)."""
-    body = hashlib.blake2b(page._content.encode("utf-8"), digest_size=16).hexdigest()
-    return digest(
+    return key_digest(
         base,
         name,
         template_name,
-        body,
+        body_digest(page),
         page.url,
         page.title,
         page.description,
@@ -77,11 +72,10 @@ def article_key(base: str, page) -> str:
     """What a page's `<article>` (all the search index reads of it) is made from: its body,
     title, headings, dates, edit link and language; not its sidebar or pager, so renaming
     a page indexes its chapter's pages no more again than its own."""
-    body = hashlib.blake2b(page._content.encode("utf-8"), digest_size=16).hexdigest()
-    return digest(
+    return key_digest(
         base,
         "article",
-        body,
+        body_digest(page),
         page.url,
         page.title,
         page.sidebartitle,  # the article's data-pagefind-meta label
@@ -94,22 +88,30 @@ def article_key(base: str, page) -> str:
 
 def data_key(base: str, name: str, source_key) -> str:
     """What a file that is no template (llms.txt, a page's Markdown) is made from."""
-    return digest(base, name, source_key)
+    return key_digest(base, name, source_key)
+
+
+def template_variables(context, name: str, relative_urls: bool, values) -> dict:
+    """What a template rendered into the site's file `name` is given: Pelican's context, with
+    the variables Pelican's writer gives each file, and `values`."""
+    local = context.copy()
+    local["localsiteurl"] = context.get("localsiteurl")
+    root = path_to_url(get_relative_path(name))
+    if relative_urls:
+        local["SITEURL"] = local["localsiteurl"] = root
+    local["output_file"] = name
+    # The site's root from this file, whatever SITEURL is: the theme loads its script and
+    # the search files by it, so a published site works from any address.
+    local["GUIDE_ROOT"] = root
+    local.update(values)
+    return local
 
 
 def render_file(
     output: str, name: str, template, context, relative_urls: bool, kwargs, in_place: bool
 ) -> None:
     """One template rendered into `output`/`name`, with the variables Pelican's writer gives."""
-    local = context.copy()
-    local["localsiteurl"] = context.get("localsiteurl")
-    if relative_urls:
-        local["SITEURL"] = local["localsiteurl"] = path_to_url(get_relative_path(name))
-    local["output_file"] = name
-    # The site's root from this file, whatever SITEURL is: the theme loads its script and
-    # the search files by it, so a published site works from any address.
-    local["GUIDE_ROOT"] = path_to_url(get_relative_path(name))
-    local.update(kwargs)
+    local = template_variables(context, name, relative_urls, kwargs)
     if local["localsiteurl"]:
         context["localsiteurl"] = local["localsiteurl"]  # what Pelican's Content links against
     html = template.render(local)
@@ -123,44 +125,33 @@ def render_file(
 
 
 class GuideWriter(Writer):
+    """Pelican's writer, asked for each file in turn; it renders them all at once, on every
+    core (`render`), then links the files whose key is unchanged (`link_unchanged`)."""
+
     def __init__(self, output_path, settings):
         super().__init__(output_path, settings)
-        self.state = state_of(settings)
-        self.state.writer = self
-        self.previous = settings.get(PREVIOUS_SITE) or output_path
+        self.run = run_of(settings)
+        self.run.writer = self
+        self.previous = self.run.live
         self.in_place = os.path.realpath(self.previous) == os.path.realpath(output_path)
-        self.manifest = manifest_path(settings, self.previous) if self.state.config.cache else None
-        self.known = self._load_manifest() if settings.get("LOAD_CONTENT_CACHE") else {}
+        self.known = self.run.last.keys if self.run.last else {}
         self.global_key = global_key(settings)
         self.keys: dict[str, str] = {}
         self.jobs: list[tuple] = []
+        self.unchanged: list[str] = []  # files to link from the previous site
         self.rendered = 0
         self.reused = 0
-
-    def _load_manifest(self) -> dict[str, str]:
-        if self.manifest is None:
-            return {}
-        valid = lambda data: (  # noqa: E731
-            isinstance(data, dict)
-            and isinstance(data.get("build"), str)
-            and is_dict_of(data.get("keys"), str, lambda key: isinstance(key, str))
-        )
-        data = self.state.caches.load(
-            self.manifest, "writer's list of files", valid, "rendering every file again"
-        )
-        if data is None or data["build"] != read_stamp(self.previous):
-            return {}  # the site those keys describe is not the one there now
-        return data["keys"]
 
     def key(self, name: str, template, kwargs) -> str:
         page = kwargs.get("page")
         if page is None:  # a page of the theme: the whole guide's navigation, and its downloads
-            return digest(
+            pages, made = self.run.pages, self.run.editions
+            return key_digest(
                 self.global_key,
                 name,
                 template.name,
-                self.state.guide.digest if self.state.guide else None,
-                self.state.editions.digest if self.state.editions else None,
+                pages.guide.digest if pages else None,
+                made.digest if made else None,
             )
         return page_key(self.global_key, name, template.name, page)
 
@@ -196,8 +187,12 @@ class GuideWriter(Writer):
         if name in self.keys:
             raise GuideError(f"two files would be written to {name}; each page needs its own slug")
         key = self.keys[name] = self.key(name, template, kwargs)
-        self.jobs.append((name, template, context, relative_urls, kwargs, self.known.get(name) == key))
+        self.jobs.append((name, template, context, relative_urls, kwargs, self._unchanged(name, key)))
         return None
+
+    def _unchanged(self, name: str, key: str) -> bool:
+        """The previous site's file was made from the same (and is there)."""
+        return self.known.get(name) == key and os.path.isfile(os.path.join(self.previous, name))
 
     def write_data(self, name: str, source_key, make: Callable[[], bytes]) -> None:
         """A file that is no template (llms.txt, a page's Markdown): written when its key
@@ -205,8 +200,8 @@ class GuideWriter(Writer):
         if name in self.keys:
             raise GuideError(f"two files would be written to {name}")
         key = self.keys[name] = data_key(self.global_key, name, source_key)
-        if self.known.get(name) == key and self._reuse(name):
-            self.reused += 1
+        if self._unchanged(name, key):
+            self.unchanged.append(name)
             return
         path = sanitised_join(self.output_path, name)
         os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -218,50 +213,55 @@ class GuideWriter(Writer):
                 written.write(data)
         self.rendered += 1
 
-    def _reuse(self, name: str) -> bool:
-        target = sanitised_join(self.output_path, name)
-        if self.in_place:
-            return os.path.isfile(target)
-        try:
-            link_or_copy(os.path.join(self.previous, name), target)
-        except FileNotFoundError:
-            return False
-        return True
-
     def _render(self, index: int) -> tuple[int, int]:
         """Render and write one job; the warnings and errors it logged (a forked worker's
         count would otherwise be lost)."""
         name, template, context, relative_urls, kwargs, _ = self.jobs[index]
-        report = self.state.report
-        before = (report.warnings, report.errors)
+        counted = self.run.report
+        before = (counted.warnings, counted.errors)
         render_file(self.output_path, name, template, context, relative_urls, kwargs, self.in_place)
-        counted = (report.warnings - before[0], report.errors - before[1])
-        report.warnings, report.errors = before  # counted once, by flush, wherever this ran
-        return counted
+        logged = (counted.warnings - before[0], counted.errors - before[1])
+        counted.warnings, counted.errors = before  # counted once, by render, wherever this ran
+        return logged
 
     def _weight(self, index: int) -> int:
         page = self.jobs[index][4].get("page")
         return len(page._content) + 20000 if page is not None else 20000  # a sidebar costs too
 
-    def flush(self) -> None:
-        """Link the files that did not change; render the others on every core."""
-        todo = [index for index, job in enumerate(self.jobs) if not (job[5] and self._reuse(job[0]))]
-        self.reused += len(self.jobs) - len(todo)
-        if todo and self.in_place and self.manifest and os.path.isfile(self.manifest):
-            os.unlink(self.manifest)  # files are about to change: the old keys no longer hold
-        for warnings, errors in forked_map(
-            self._render, todo, self.state.config.workers, weight=self._weight
-        ):
-            self.state.report.warnings += warnings
-            self.state.report.errors += errors
+    def render(self) -> None:
+        """Render, on every core, each file whose key changed."""
+        todo = [index for index, job in enumerate(self.jobs) if not job[5]]
+        self.unchanged += [job[0] for job in self.jobs if job[5]]
+        if todo and self.in_place:
+            # Files are about to change in place: the stamp, and the keys it vouches for, no longer hold.
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(os.path.join(self.output_path, STAMP))
+        for warnings, errors in forked_map(self._render, todo, self.run.config.workers, weight=self._weight):
+            self.run.report.warnings += warnings
+            self.run.report.errors += errors
         self.rendered += len(todo)
+
+    def link_unchanged(self) -> None:
+        """Each file whose key is unchanged, linked from the previous site (in place: kept);
+        then Pelican's content_written for every file."""
+        if not self.in_place:
+            targets = [
+                os.path.join(self.output_path, name)
+                if posixpath.normpath(name) == name and not name.startswith(("/", "../"))
+                else sanitised_join(self.output_path, name)  # refuses a name that leaves the site
+                for name in self.unchanged
+            ]
+            for folder in {os.path.dirname(target) for target in targets}:
+                os.makedirs(folder, exist_ok=True)
+            for name, target in zip(self.unchanged, targets, strict=True):
+                try:
+                    os.link(os.path.join(self.previous, name), target)
+                except OSError:  # no hard links here: a copy
+                    link_or_copy(os.path.join(self.previous, name), target)
+        self.reused += len(self.unchanged)
         if signals.content_written.receivers:
             for name, _, context, _, kwargs, _ in self.jobs:
                 signals.content_written.send(
                     sanitised_join(self.output_path, name), context={**context, **kwargs}
                 )
-        self.jobs = []
-
-    def finish(self) -> str:
-        """Stamp the site and keep the keys its files were made with; the build id."""
-        return finish_site(self.output_path, self.manifest, self.keys, self.state.caches)
+        self.jobs, self.unchanged = [], []

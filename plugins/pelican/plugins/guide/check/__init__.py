@@ -10,15 +10,15 @@ sidebar; every redirect reaches its page; and every `<a href>`, `<img src>` and
 
 A file that is the very file checked last time (same inode, size and modification time:
 the writer links unchanged files from the previous site) with the same expectations is
-not parsed again; its links are settled against the new set of files all the same.
+not parsed again (its record is the last build's: lastbuild.py); its links are settled
+against the new set of files all the same. The files are parsed on every core.
 """
 
 from __future__ import annotations
 
 import os
 
-from ..caches import CacheFiles, is_dict_of
-from ..digests import code_digest, digest
+from ..digests import code_digest, key_digest
 from ..report import display_path
 from ..workers import forked_map
 from . import editions as edition_checks
@@ -68,8 +68,7 @@ class SiteCheck:
         self,
         *,
         output,
-        store,
-        load,
+        stored,
         siteurl,
         sitename,
         public_url,
@@ -81,13 +80,10 @@ class SiteCheck:
         redirects,
         reported,
         workers,
-        caches: CacheFiles | None = None,
         editions: EditionFacts | None = None,
     ):
         self.output = output
-        self.store = store
-        self.caches = caches or CacheFiles()
-        self.load = load
+        self.stored = stored  # the last build's records of the previous site's files
         self.siteurl = siteurl
         self.sitename = sitename
         self.public_url = public_url
@@ -104,7 +100,7 @@ class SiteCheck:
         facts = self.facts.get(path)
         if facts is not None:
             rows = self.expected.sidebar(facts)[1]
-            return digest(
+            return key_digest(
                 code_digest(),
                 facts,
                 rows,
@@ -116,7 +112,7 @@ class SiteCheck:
                 self.public_url,
             )
         contents = self.expected.contents if path in (*CONTENTS_PAGES, PRINT_PAGE) else None
-        return digest(
+        return key_digest(
             code_digest(),
             path,
             self.expected.sidebar(None)[1],
@@ -179,29 +175,17 @@ class SiteCheck:
         )
         return problems, links
 
-    def _load(self) -> dict:
-        stored = self.caches.load(self.store, "check's records", _valid_records, "checking every page again")
-        return stored if stored is not None else {}
-
-    def run_pages(
-        self, only: set[str] | None = None, files: set[str] | None = None
-    ) -> tuple[list[tuple], list[tuple]]:
-        """Check every HTML file (in parallel); (errors, warnings), one (page, line) each:
-        the page's source as shown when the line is about a page of the guide, else None.
-        With `only` (a quick build: the files it wrote; every other file is the very file
-        the last build checked, with the same expectations), only those are parsed; `files`
-        is every file written, when the caller knows."""
-        files = files if files is not None else written_files(self.output)
-        stored = self._load() if self.store and self.load else {}
+    def run_pages(self) -> list[tuple[str | None, str]]:
+        """Check every HTML file, on every core; the errors, one (source, line) each: the
+        page's source file when the line is about a page of the guide, else None."""
+        files = written_files(self.output)
+        stored = self.stored
         planned = [*self.facts, *self.theme_pages, *self.redirects]
         errors = [(None, f"{path}: was not written") for path in planned if path not in files]
         self.html = sorted(path for path in files if path.endswith(".html"))
         self.records: dict[str, list] = {}
         todo = []
         for path in self.html:
-            if only is not None and path not in only and stored.get(path) and stored[path][1] is not None:
-                self.records[path] = stored[path]
-                continue
             info = os.stat(os.path.join(self.output, path))
             stamp = [info.st_ino, info.st_size, info.st_mtime_ns]
             key = self._key(path)
@@ -234,18 +218,15 @@ class SiteCheck:
                 (None, f"{self.editions.book}: {problem}")
                 for problem in edition_checks.check_book(book, self.expected, self.editions)
             ]
-        return errors, []
+        return errors
 
-    def settle(
-        self, files: set[str] | None = None, only: set[str] | None = None
-    ) -> tuple[list[tuple], list[tuple]]:
+    def settle(self) -> tuple[list[tuple], list[tuple], dict[str, list]]:
         """Every link whose file was not known in advance, against every file now written
-        (`files`, when the caller knows them; the search index included); then keep the
-        records of the pages that passed. With `only` (a quick build, whose files bear the
-        same names as the last build's), only those files' links."""
-        files = files if files is not None else written_files(self.output)
+        (the search index included): (errors, warnings, the records of the files that passed,
+        for the next build)."""
+        files = written_files(self.output)
         errors, warnings = [], []
-        for path in self.html if only is None else sorted(only & set(self.records)):
+        for path in self.html:
             facts = self.facts.get(path)
             for target, in_body, label in self.records[path][2]:
                 if target in files or (path, target) in self.reported:
@@ -253,29 +234,28 @@ class SiteCheck:
                 where = facts.source if facts else path
                 line = f'{where}: "{label}" points to {target}, which was not written'
                 (warnings if in_body else errors).append((facts and facts.source, line))
-        if self.store:
-            self._save({path: record for path, record in self.records.items() if record[1] is not None})
-        return errors, warnings
-
-    def _save(self, records: dict) -> None:
-        self.caches.save(self.store, "check's records", records)
+        passed = {path: record for path, record in self.records.items() if record[1] is not None}
+        return errors, warnings, passed
 
 
-def _valid_records(data) -> bool:
-    """{page: [[inode, size, mtime], key, [[target, in body, label], ...]]}, as _save wrote it."""
-
-    def record(value) -> bool:
-        return (
-            isinstance(value, list)
-            and len(value) == 3
-            and isinstance(value[0], list)
-            and len(value[0]) == 3
-            and all(isinstance(n, int) for n in value[0])
-            and isinstance(value[1], str)
-            and isinstance(value[2], list)
-            and all(
-                isinstance(link, list) and len(link) == 3 and isinstance(link[0], str) for link in value[2]
-            )
-        )
-
-    return is_dict_of(data, str, record)
+def site_check(settings, config, pages, plan, links, output: str, last, editions=None) -> SiteCheck:
+    """The check of the site written to `output`, its expectations from the pages' facts;
+    `last`: the last build's values, whose records of the previous site's files hold;
+    `editions`: what the settings say of the editions (editions.facts)."""
+    facts = [facts_of(page, True) for page in pages.listed] + [facts_of(page, False) for page in pages.hidden]
+    return SiteCheck(
+        output=output,
+        stored=last.checks if last else {},
+        siteurl=settings.get("SITEURL", ""),
+        sitename=settings["SITENAME"],
+        public_url=config.public_url,
+        pages=[item for item in facts if item.listed],
+        hidden=[item for item in facts if not item.listed],
+        chapters=config.chapters,
+        sections=config.sections,
+        theme_pages=plan.theme_pages,
+        redirects=plan.redirects,
+        reported=links.reported,
+        workers=config.workers,
+        editions=editions,
+    )

@@ -119,21 +119,37 @@ def nav_rows(ordered_list, path: str, siteurl: str, depth: int = 0) -> list[tupl
     return rows
 
 
+# The attributes that load or link a file of the site, by tag: the links step settles them.
+LINK_ATTRIBUTES = {
+    "a": ("href",),
+    "img": ("src",),
+    "link": ("href",),
+    "source": ("src",),
+    "video": ("src", "poster"),
+    "audio": ("src",),
+    "track": ("src",),
+    "object": ("data",),
+    "blockquote": ("cite",),
+    "q": ("cite",),
+}
+
+
 def links(root, path: str, siteurl: str) -> list[Link]:
     body = set()
     for holder in root.iterfind(".//div[@class='page-body']"):
-        body.update(holder.iter("a", "img", "link", "source"))
+        body.update(holder.iter(*LINK_ATTRIBUTES))
     found = []
     folder = posixpath.dirname(path)
-    for element in root.iter("a", "img", "link", "source"):
-        href = element.get("src" if element.tag in ("img", "source") else "href")
-        if not href or href.startswith(("#", "?", "data:", "mailto:")):
-            continue
-        target = _resolve(href, folder, siteurl)
-        if target is None:
-            continue
-        label = text_of(element) or element.get("alt") or element.get("rel") or element.tag
-        found.append(Link(target, href, element in body, label))
+    for element in root.iter(*LINK_ATTRIBUTES):
+        for attribute in LINK_ATTRIBUTES[element.tag]:
+            href = element.get(attribute)
+            if not href or href.startswith(("#", "?", "data:", "mailto:")):
+                continue
+            target = _resolve(href, folder, siteurl)
+            if target is None:
+                continue
+            label = text_of(element) or element.get("alt") or element.get("rel") or element.tag
+            found.append(Link(target, href, element in body, label))
     return found
 
 

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pelican.utils import get_relative_path, path_to_url
 from pygments.formatters import HtmlFormatter
 
 from .. import report
@@ -31,6 +30,7 @@ from ..digests import digest
 from ..files import write_atomically
 from ..gitdates import source_date_epoch
 from ..markdown_ext import style_by_name
+from ..writer import template_variables
 from . import book, printed
 from .bodies import Site
 
@@ -129,7 +129,7 @@ class _Notes:
 
     @staticmethod
     def _warn(page, message: str) -> None:
-        report.warning(page.source_path, message, page=True)
+        report.warning(page.source_path, message)
 
 
 def make(
@@ -189,19 +189,33 @@ def make(
 
 
 def renderer(env, context, settings) -> Callable[..., str]:
-    """`render(template, **values)`: a theme template as a page at the site's root, with
-    the variables Pelican's writer gives every template (writer.render_file)."""
+    """`render(template, **values)`: a theme template as a page of the site (at its
+    `output_file`, else at the template's name), with what the writer gives every file."""
 
     def render(name: str, **values) -> str:
-        local = dict(context)
-        root = path_to_url(get_relative_path(values.get("output_file", name)))
-        if settings.get("RELATIVE_URLS"):
-            local["SITEURL"] = local["localsiteurl"] = root
-        local["GUIDE_ROOT"] = root
-        local.update(values)
+        local = template_variables(
+            context, values.get("output_file", name), settings.get("RELATIVE_URLS"), values
+        )
         return env.get_template(name).render(local)
 
     return render
+
+
+def make_for_site(generators, config, guide, files, reported) -> Editions:
+    """The editions of the site Pelican's `generators` are building, written into its output
+    folder, their downloads given to the theme (GUIDE_DOWNLOADS): the build's step after
+    its links are settled (plugin.py)."""
+    settings, context = generators[0].settings, generators[0].context
+    sources = {
+        static.save_as: os.path.join(settings["PATH"], static.source_path)
+        for generator in generators
+        for static in getattr(generator, "staticfiles", ())
+    }
+    render = renderer(generators[0].env, context, settings)
+    made = make(settings, config, guide, files, sources.get, render, reported)
+    write(settings["OUTPUT_PATH"], made)
+    context["GUIDE_DOWNLOADS"] = made.downloads
+    return made
 
 
 def write(output: str, editions: Editions) -> None:
