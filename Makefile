@@ -171,13 +171,13 @@ print: $(INSTALLED)
 	"$(VENV)/bin/guide-build" "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" --cache-path "$(CACHEDIR)" $(PELICANOPTS) -e 'GUIDE_EDITIONS=["print"]'
 
 docs: $(INSTALLED)
-	"$(PYTHON)" -m pelican.plugins.guide.reference "$(DOCSDIR)/content/pages/04-settings/settings.md"
+	"$(PYTHON)" -m pelican.plugins.guide.reference "$(DOCSDIR)/content/pages/04-settings"
 	"$(VENV)/bin/guide-build" "$(DOCSDIR)/content" -o "$(DOCSOUTPUTDIR)" -s "$(DOCSDIR)/pelicanconf.py" --cache-path "$(DOCSCACHEDIR)" --strict $(PELICANOPTS)
 
 # The manual as published beside the site, in OUTPUTDIR/docs/ (after make publish, as the
 # Pages workflow runs them), for SITEURL/docs/.
 docs-publish: $(INSTALLED)
-	"$(PYTHON)" -m pelican.plugins.guide.reference "$(DOCSDIR)/content/pages/04-settings/settings.md"
+	"$(PYTHON)" -m pelican.plugins.guide.reference "$(DOCSDIR)/content/pages/04-settings"
 	"$(VENV)/bin/guide-build" "$(DOCSDIR)/content" -o "$(OUTPUTDIR)/docs" -s "$(DOCSDIR)/publishconf.py" --cache-path "$(DOCSCACHEDIR)" $(PELICANOPTS)
 
 publish: $(INSTALLED)

@@ -28,24 +28,29 @@ def test_the_manual_builds_strict_with_no_warning(tmp_path):
         assert (tmp_path / "docs" / page).is_file(), page
 
 
-def test_the_settings_reference_is_made_from_the_table_of_settings():
-    from pelican.plugins.guide.reference import markdown
+@pytest.mark.parametrize("name", ["settings.md", "pelican-settings.md"])
+def test_the_settings_reference_is_made_from_the_tables_of_settings(name):
+    from pelican.plugins.guide.reference import PAGES
 
-    page = DOCS / "content" / "pages" / "04-settings" / "settings.md"
-    assert page.read_text(encoding="utf-8") == markdown(), (
-        "docs/content/pages/04-settings/settings.md differs from the table of settings: "
-        "run `python -m pelican.plugins.guide.reference` on it (make docs does)"
+    page = DOCS / "content" / "pages" / "04-settings" / name
+    assert page.read_text(encoding="utf-8") == PAGES[name](), (
+        f"docs/content/pages/04-settings/{name} differs from the tables of settings: "
+        "run `python -m pelican.plugins.guide.reference docs/content/pages/04-settings` (make docs does)"
     )
 
 
 def test_every_setting_has_a_type_and_a_meaning_and_one_without_is_named():
     from pelican.plugins.guide.reference import undescribed
     from pelican.plugins.guide.settings import DEFAULTS, SETTINGS, Setting
+    from pelican.plugins.guide.sitesettings import PELICAN_SETTINGS, PelicanSetting, guide_values
 
     assert undescribed() == []
     assert set(DEFAULTS) == set(SETTINGS)
+    assert set(guide_values()) == set(PELICAN_SETTINGS)
     broken = {**SETTINGS, "GUIDE_NEW": Setting("Build", 1, "int", " ")}
     assert undescribed(broken) == ["GUIDE_NEW"]
+    unshown = {**PELICAN_SETTINGS, "SUMMARY_MAX_LENGTH": PelicanSetting(None, "", "")}
+    assert undescribed(pelican_table=unshown) == ["SUMMARY_MAX_LENGTH"]
 
 
 @pytest.mark.parametrize("command", ["guide-build", "guide-devserver", "guide-linkcheck", "guide-quickstart"])

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import copy
 import os
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pelican.settings import DEFAULT_CONFIG
 
@@ -62,26 +64,67 @@ def theme_path() -> str:
     raise GuideSettingsError(f"the guide's theme is missing from {packaged}; reinstall pelican-guide")
 
 
+@dataclass(frozen=True)
+class PelicanSetting:
+    """One Pelican setting the guide gives its own value (the manual's table of them is made
+    from these: reference.py)."""
+
+    value: Any  # a function for a value worked out when the build starts
+    shown: str  # the value as the manual shows it
+    otherwise: str  # what a site that sets it otherwise gets ("" when nothing is said)
+
+
+_AT_THE_ROOT = PelicanSetting(
+    "{slug}.html",
+    "`{slug}.html`, at the site root",
+    "a warning: links written from the root (`/servers.html`) miss the pages",
+)
+_NO_FEED = PelicanSetting(None, "`None`: no feeds of blog articles, which would be empty files", "")
+
+PELICAN_SETTINGS: dict[str, PelicanSetting] = {
+    "THEME": PelicanSetting(
+        theme_path,
+        "the guide's theme, `pelican.plugins.guide.theme_path()`",
+        "fine if it is a copy of it; an error if it has no `templates/page.html` or `css/`",
+    ),
+    "PAGE_URL": _AT_THE_ROOT,
+    "PAGE_SAVE_AS": _AT_THE_ROOT,
+    "ARTICLE_PATHS": PelicanSetting(
+        [], "`[]`: no blog articles", "an error: the theme has no template for articles"
+    ),
+    # index.html is the home page: the page with slug `index`, else the theme's own.
+    "DIRECT_TEMPLATES": PelicanSetting(
+        ["table-of-contents", "404"],
+        "`table-of-contents`, `404` (the guide writes `index.html` itself: the page with slug "
+        "`index`, or the theme's home page)",
+        "an error for one the theme lacks, one of these left out (the theme links to them), or `index`",
+    ),
+    "STATIC_PATHS": PelicanSetting(
+        [""], '`[""]`: every file of the content folder that is not a page is copied', "a warning"
+    ),
+    # The theme's script is written by the guide (theme.script_file), compacted.
+    "THEME_STATIC_PATHS": PelicanSetting(
+        [], "`[]`: the guide writes the theme's script itself, compacted", ""
+    ),
+    "MARKDOWN": PelicanSetting(
+        lambda: {"extension_configs": copy.deepcopy(MARKDOWN_EXTENSIONS), "output_format": "html5"},
+        "`codehilite` (`css_class: highlight`), `extra`, `admonition`, `toc` (permalinks), HTML5",
+        "the missing extensions are added; a warning for `css_class` or `permalink` set otherwise",
+    ),
+    # Pelican also warns of feeds made without an absolute SITEURL.
+    "FEED_ALL_ATOM": _NO_FEED,
+    "CATEGORY_FEED_ATOM": _NO_FEED,
+    "AUTHOR_FEED_ATOM": _NO_FEED,
+    "AUTHOR_FEED_RSS": _NO_FEED,
+    "TRANSLATION_FEED_ATOM": _NO_FEED,
+}
+
+
 def guide_values() -> dict:
     """The guide's value of each Pelican setting it depends on."""
     return {
-        "THEME": theme_path(),
-        "PAGE_URL": "{slug}.html",
-        "PAGE_SAVE_AS": "{slug}.html",
-        "ARTICLE_PATHS": [],
-        # index.html is the home page: the page with slug `index`, else the theme's own.
-        "DIRECT_TEMPLATES": ["table-of-contents", "404"],
-        "STATIC_PATHS": [""],
-        # The theme's script is written by the guide (theme.script_file), compacted.
-        "THEME_STATIC_PATHS": [],
-        "MARKDOWN": {"extension_configs": copy.deepcopy(MARKDOWN_EXTENSIONS), "output_format": "html5"},
-        # No blog: no feeds of articles, which would be empty files (and Pelican warns of
-        # feeds made without an absolute SITEURL).
-        "FEED_ALL_ATOM": None,
-        "CATEGORY_FEED_ATOM": None,
-        "AUTHOR_FEED_ATOM": None,
-        "AUTHOR_FEED_RSS": None,
-        "TRANSLATION_FEED_ATOM": None,
+        name: entry.value() if callable(entry.value) else copy.deepcopy(entry.value)
+        for name, entry in PELICAN_SETTINGS.items()
     }
 
 
