@@ -36,6 +36,8 @@ endif
 
 PAGES ?= 1000
 ROUNDS ?= 3
+# make bench writes its figures into this page of the manual (BENCHDOCS= to leave it).
+BENCHDOCS ?= $(DOCSDIR)/content/pages/06-running/performance.md
 
 INSTALLED = $(VENV)/.installed
 TEST_INSTALLED = $(VENV)/.installed-test
@@ -229,7 +231,7 @@ fuzz: $(TEST_INSTALLED)
 # This project against plain Pelican (and Hugo) on a synthetic guide, then the devserver's
 # save-to-reload; REAL=path/to/content also times a real guide's cold build.
 bench: $(BENCH_INSTALLED) $(LIGHTHOUSE)
-	LIGHTHOUSE="$(LIGHTHOUSE)" NODE="$(NODE)" "$(PYTHON)" -m tests.perf.bench --pages "$(PAGES)" --rounds "$(ROUNDS)" $(if $(REAL),--real "$(REAL)") $(if $(ONLY),--only "$(ONLY)")
+	LIGHTHOUSE="$(LIGHTHOUSE)" NODE="$(NODE)" "$(PYTHON)" -m tests.perf.bench --pages "$(PAGES)" --rounds "$(ROUNDS)" $(if $(REAL),--real "$(REAL)") $(if $(ONLY),--only "$(ONLY)") $(if $(BENCHDOCS),--docs "$(BENCHDOCS)")
 
 # Every external link of a fresh build of OUTPUTDIR, checked; never part of html or publish.
 # STRICT=1 makes moved, timed-out, rate-limited and anchor findings errors too.

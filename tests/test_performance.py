@@ -72,3 +72,23 @@ def test_the_link_check_row_on_a_tiny_scale():
     text = row(result)
     assert text.startswith("Link check: 60 URLs on 12 hosts, each answered after 50 ms: ")
     assert f"{result['ratio']:.2f}x; target ≤ 1.5x: " in text
+
+
+def test_make_bench_writes_its_figures_between_the_manuals_markers(tmp_path):
+    page = tmp_path / "performance.md"
+    page.write_text(f"title: x\n\nBefore.\n\n{bench.BEGIN}\n\nold figures\n\n{bench.END}\n\nAfter.\n")
+    bench.write_into_docs(page, ["| a | b |", "Devserver: 0.30 s"], "make bench PAGES=40 ROUNDS=1")
+    text = page.read_text()
+    assert "old figures" not in text
+    assert text.startswith("title: x\n\nBefore.\n\n") and text.endswith("\n\nAfter.\n")
+    assert "`make bench PAGES=40 ROUNDS=1`" in text and "| a | b |\n\nDevserver: 0.30 s\n\n" in text
+    manual = bench.REPO / "docs" / "content" / "pages" / "06-running" / "performance.md"
+    assert manual.read_text().count(bench.BEGIN) == 1
+
+
+def test_make_bench_refuses_a_page_without_its_markers(tmp_path):
+    page = tmp_path / "performance.md"
+    page.write_text("title: x\n\nno markers\n")
+    with pytest.raises(SystemExit, match=r"performance\.md: expected one"):
+        bench.write_into_docs(page, ["x"], "make bench")
+    assert page.read_text() == "title: x\n\nno markers\n"

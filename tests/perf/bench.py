@@ -411,27 +411,58 @@ def main(argv: list[str] | None = None) -> None:
         choices=["linkcheck", "reader", "lighthouse"],
         help="run only this row (make bench ONLY=linkcheck)",
     )
+    parser.add_argument(
+        "--docs",
+        type=Path,
+        help="write the figures into this page of the manual, between its make bench markers",
+    )
     args = parser.parse_args(argv)
+    sections: list[str] = []
+
+    def say(text: str) -> None:
+        print(text, flush=True)
+        sections.append(text)
+
     if args.only is None:
-        print(run(args.pages, args.rounds, args.keep), flush=True)
+        say(run(args.pages, args.rounds, args.keep))
     if args.only in (None, "reader") and not args.no_reader:
         from .search_reader import compare
         from .search_reader import report as reader_report
 
-        print(reader_report(compare(1000, args.keep)), flush=True)
-    if args.only in (None, "reader") and not args.no_reader:
+        say(reader_report(compare(1000, args.keep)))
         from .search_finding import run as finding
 
-        print("\n".join(finding(args.pages, args.real, args.keep)), flush=True)
+        say("\n".join(finding(args.pages, args.real, args.keep)))
     if args.only is None and args.real:
-        print(real_guide(args.real, args.rounds, args.keep))
+        say(real_guide(args.real, args.rounds, args.keep))
     if args.only in (None, "linkcheck"):
-        print(linkcheck_row(), flush=True)
+        say(linkcheck_row())
     if args.only in (None, "lighthouse"):
         from .lighthouse_bench import measure
         from .lighthouse_bench import row as lighthouse_row
 
-        print(lighthouse_row(measure(args.rounds)), flush=True)
+        say(lighthouse_row(measure(args.rounds)))
+    if args.docs and args.only is None:
+        command = f"make bench PAGES={args.pages} ROUNDS={args.rounds}" + (" REAL=..." if args.real else "")
+        write_into_docs(args.docs, sections, command)
+
+
+BEGIN = "<!-- make bench writes from here -->"
+END = "<!-- make bench writes up to here -->"
+
+
+def write_into_docs(page: Path, sections: list[str], command: str) -> None:
+    """The manual's performance page shows the last whole `make bench`: its figures replace
+    what stands between the page's markers; the rest of the page is left as written."""
+    text = page.read_text(encoding="utf-8")
+    if text.count(BEGIN) != 1 or text.count(END) != 1 or text.index(BEGIN) > text.index(END):
+        raise SystemExit(f"error: {page}: expected one {BEGIN!r} and then one {END!r}")
+    before, rest = text.split(BEGIN)
+    after = rest.split(END)[1]
+    when = time.strftime("%Y-%m-%d", time.gmtime())
+    body = f"\n\n`{command}`, {when}:\n\n" + "\n\n".join(sections) + "\n\n"
+    page.write_text(before + BEGIN + body + END + after, encoding="utf-8")
+    print(f"wrote the figures into {page}", file=sys.stderr)
 
 
 def linkcheck_row() -> str:
