@@ -108,6 +108,16 @@ def test_publishing_with_the_placeholder_address_warns_and_strict_fails(guide):
     assert "1 warning" in result.summary
     strict = guide.build(conffile=PUBLISHCONF, options=("--strict",))
     assert strict.returncode == 1 and "strict mode: 1 warning count as errors" in strict.stderr
+    # The line names the settings file the build was given, whatever its name.
+    release = guide.root / "release.py"
+    release.write_text(
+        PUBLISHCONF.read_text(encoding="utf-8").replace(
+            "os.path.dirname(os.path.abspath(__file__))", repr(str(PUBLISHCONF.parent))
+        ),
+        encoding="utf-8",
+    )
+    renamed = guide.build(conffile=release)
+    assert [line.split(": ")[1] for line in renamed.warning_lines] == [str(release)]
 
 
 def test_robots_txt_points_to_the_sitemap(published_site):

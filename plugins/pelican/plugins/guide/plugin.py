@@ -171,7 +171,7 @@ def plan_and_settle(generators) -> None:
     run.timings.lap("git dates")
     if config.publish and config.placeholder_url:
         report.warning(
-            "publishconf.py",
+            settings.get(SETTINGS_FILE) or "SITEURL",
             f"the site's address {config.public_url} is a placeholder: "
             "set SITEURL to where the site is served",
         )
