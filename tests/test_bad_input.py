@@ -422,6 +422,16 @@ def test_settings_file_with_a_syntax_error(guide, tmp_path):
     assert any(line.startswith(f"error: {conf}:") for line in result.error_lines), result.stderr
 
 
+def test_a_missing_settings_file_is_one_line_naming_it(guide, tmp_path):
+    good_page(guide)
+    missing = tmp_path / "nowhere" / "pelicanconf.py"
+    result = guide.build(conffile=missing)
+    assert_failed_cleanly(result)
+    assert result.error_lines == [
+        f"error: {missing}: no such settings file (-s): expected a Pelican settings file"
+    ], result.stderr
+
+
 @pytest.mark.parametrize("imported", [False, True], ids=["in-the-file", "in-a-file-it-imports"])
 def test_an_exception_in_the_settings_file_names_the_file_and_the_line(guide, tmp_path, imported):
     good_page(guide)

@@ -72,7 +72,9 @@ def in_settings(error: BaseException, settings_file: str | None) -> str:
     the line (of it, or of a file it imports) where it was raised."""
     if isinstance(error, (GuideError, SyntaxError)) or not settings_file:
         return describe(error, settings_file)
+    # Frames of Python's libraries and of this plugin are not where the site's file went wrong.
     library = {sysconfig.get_paths()[name] for name in ("stdlib", "purelib", "platlib")}
+    library.add(os.path.dirname(os.path.abspath(__file__)))
     own = [
         frame
         for frame in traceback.extract_tb(error.__traceback__)
@@ -122,6 +124,10 @@ def load_settings(argv: list[str], strict: bool = False):
     if args.path and not os.path.isdir(args.path):
         raise GuideError(f"the content folder {args.path} does not exist")
     settings_file = args.settings or ("pelicanconf.py" if os.path.isfile("pelicanconf.py") else None)
+    if settings_file and not os.path.isfile(settings_file):
+        raise SettingsFileError(
+            f"{settings_file}: no such settings file (-s): expected a Pelican settings file"
+        )
     try:
         with read_afresh():
             settings = read_settings(settings_file, override=get_config(args))
