@@ -76,6 +76,7 @@ class Expected:
             if facts.listed and facts.slug != HOME:
                 self.chapters.setdefault(facts.chapter, []).append(facts)
         self._views: dict[tuple, tuple[tuple[Row, ...], str]] = {}
+        self._crumb_rows: dict[tuple[int, int], tuple[Row, Row | None]] = {}
         self.contents = self.rows(None, None, everything=True)
         pages_in_order = [row.url for row in self.contents if not row.url.startswith(CONTENTS + "#")]
         self.reading_order = ([self.home.url] if self.home else []) + pages_in_order
@@ -108,22 +109,29 @@ class Expected:
         members = self.chapters.get(page.chapter, [])
         if page.slug == HOME or not members or (page.toc and page.listed):
             return ()
-        tocs = [f for f in members if f.toc]
-        first = (
-            Row(0, tocs[0].sidebartitle, tocs[0].url)
-            if tocs
-            else Row(
-                0,
-                self.titles.get(page.chapter, f"Chapter {page.chapter}"),
-                f"{CONTENTS}#chapter-{page.chapter}",
+        first, section = self._crumbs(page.chapter, page.section)
+        return (first,) if section is None or section.url == page.url else (first, section)
+
+    def _crumbs(self, chapter: int, section: int) -> tuple[Row, Row | None]:
+        """A chapter's first line and a section's first page, worked out once for all the
+        pages under them (a chapter of 700 pages would otherwise be walked 700 times)."""
+        found = self._crumb_rows.get((chapter, section))
+        if found is None:
+            members = self.chapters[chapter]
+            tocs = [f for f in members if f.toc]
+            first = (
+                Row(0, tocs[0].sidebartitle, tocs[0].url)
+                if tocs
+                else Row(0, self.titles.get(chapter, f"Chapter {chapter}"), f"{CONTENTS}#chapter-{chapter}")
             )
-        )
-        crumbs = [first]
-        if page.chapter in self.sections:
-            section = [f for f in members if not f.toc and f.section == page.section]
-            if section and section[0].url != page.url:
-                crumbs.append(Row(1, section[0].sidebartitle, section[0].url))
-        return tuple(crumbs)
+            pages = (
+                [f for f in members if not f.toc and f.section == section] if chapter in self.sections else []
+            )
+            found = self._crumb_rows[(chapter, section)] = (
+                first,
+                Row(1, pages[0].sidebartitle, pages[0].url) if pages else None,
+            )
+        return found
 
     def rows(self, chapter: int | None, section: int | None, everything: bool = False) -> tuple[Row, ...]:
         rows = []
