@@ -247,7 +247,15 @@ def build(argv: list[str], adjust=None, out=sys.stdout, discard=None) -> int:
 
 
 def main() -> None:
-    sys.exit(build(sys.argv[1:]))
+    status = build(sys.argv[1:])
+    # The build is over and has let go of everything outside the process (its lock, its
+    # staging folder, its workers): what it printed is flushed and the process ends here,
+    # without Python freeing one by one the objects of the whole site it held (0.1 s and
+    # more after a build of 1,000 pages, longer than some warm builds' own steps).
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
 
 
 if __name__ == "__main__":
