@@ -330,17 +330,21 @@ def start(
     indexed after the reload."""
     in_place = os.path.realpath(previous) == os.path.realpath(site)
     known = read_manifest(previous)
-    todo, stale = [], {}
+    todo, kept, stale = [], [], {}
     for shard in shards:
         old = os.path.join(previous, FOLDER, shard.name)
         if shard.name in known and (known[shard.name] == shard.key or later) and os.path.isdir(old):
-            if not in_place:
-                link_tree(old, os.path.join(site, FOLDER, shard.name))
+            kept.append(shard.name)
             if known[shard.name] != shard.key:
                 stale[shard.name] = known[shard.name]
         else:
             todo.append(shard)
-    return (Indexing((site, previous), todo, scratch, language) if todo else None), stale
+    # Pagefind first (it is what the build waits for last), then the kept shards' links.
+    indexing = Indexing((site, previous), todo, scratch, language) if todo else None
+    if not in_place:
+        for name in kept:
+            link_tree(os.path.join(previous, FOLDER, name), os.path.join(site, FOLDER, name))
+    return indexing, stale
 
 
 def refresh(site: str, shards: list[Shard], stale: dict[str, str], scratch: str, language: str) -> str | None:
