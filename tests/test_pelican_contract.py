@@ -178,3 +178,26 @@ def test_pelicans_command_line_keeps_its_settings_file_loaded_as_a_module(tmp_pa
     assert args.settings == str(conffile) and get_config(args)["PLUGINS"] == ["x"]
     # Pelican loads every namespace plugin when PLUGINS is unset: its documented behaviour,
     # which test_packaging.py's site that never asked for the guide shows.
+
+
+def test_pelican_remembers_contents_in_a_cache_the_devserver_can_clear():
+    """pagecache.let_go: Page.get_content and get_summary keep each page they answered for
+    (and its context) in the dict `cache` of Pelican's memoized; clearing it lets go of them."""
+    import gc
+    import weakref
+
+    settings = copy.deepcopy(DEFAULT_CONFIG)
+    context = {"generated_content": {}, "static_content": {}, "localsiteurl": ""}
+    page = Page(
+        "<p>text</p>", {"title": "P", "slug": "p"}, settings=settings, source_path="p.md", context=context
+    )
+    assert page.content == "<p>text</p>" and page.summary
+    gone = weakref.ref(page)
+    assert any(key[0] is page for key in Page.get_content.cache)
+    assert any(key[0] is page for key in Page.get_summary.cache)
+    del page
+    gc.collect()
+    assert gone() is not None  # remembered by Pelican
+    pagecache.let_go()
+    gc.collect()
+    assert gone() is None

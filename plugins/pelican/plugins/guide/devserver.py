@@ -21,6 +21,7 @@ and only requests addressed to the server itself are answered.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import queue
 import shutil
@@ -31,7 +32,7 @@ import time
 
 from watchfiles import DefaultFilter
 
-from . import search
+from . import pagecache, search
 from .build import OneLineHandler, build, load_settings
 from .cli import build_argv as cli_build_argv
 from .cli import devserver_parser, parse, pelican_argv
@@ -139,9 +140,27 @@ def watches(settings, settings_file: str | None) -> list[tuple[list[str], bool, 
     return found
 
 
+# How long after a build the devserver waits for another save before it tidies its memory:
+# long enough for the reload and the reloaded page's requests to be answered first.
+TIDY_AFTER_SECONDS = 0.5
+
+
+def tidy_memory() -> None:
+    """Between saves: what Pelican remembers of the last build let go (pagecache.let_go), its
+    cyclic garbage collected, and what survives (the guide held in memory) set aside from the
+    collector (gc.freeze), so that a collection during the next build walks only what that
+    build makes. A full collection in the middle of a build walked the whole guide: 0.07 to
+    0.14 s, every other save."""
+    pagecache.let_go()
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+
+
 def saves(settings, settings_file: str | None):
     """Each batch of saves to the content, the theme or the settings, as they come: inotify
-    sees a save within milliseconds; what arrives while one batch is built is the next."""
+    sees a save within milliseconds; what arrives while one batch is built is the next. The
+    memory is tidied once while none comes (tidy_memory)."""
     from watchfiles import watch
 
     arrived: queue.Queue = queue.Queue()
@@ -155,7 +174,11 @@ def saves(settings, settings_file: str | None):
     for folders, recursive, chosen in watches(settings, settings_file):
         threading.Thread(target=pump, args=(folders, recursive, chosen), daemon=True, name="watch").start()
     while True:
-        changes = set(arrived.get())
+        try:
+            changes = set(arrived.get(timeout=TIDY_AFTER_SECONDS))
+        except queue.Empty:
+            tidy_memory()
+            changes = set(arrived.get())
         with contextlib.suppress(queue.Empty):
             while True:  # one build for all that arrived together
                 changes |= arrived.get_nowait()

@@ -73,6 +73,7 @@ def forked_map(func: Callable, items: Sequence, workers: int, weight: Callable |
     _task = func
     # Objects the garbage collector never touches again are not copied page by page
     # into each child when its collector would have written to them.
+    frozen_before = gc.get_freeze_count()  # the devserver keeps its guide frozen between saves
     gc.collect()
     gc.freeze()
     _trim()
@@ -92,5 +93,6 @@ def forked_map(func: Callable, items: Sequence, workers: int, weight: Callable |
                     results[index] = value
     finally:
         _task = None
-        gc.unfreeze()
+        if not frozen_before:
+            gc.unfreeze()
     return results
