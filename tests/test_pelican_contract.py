@@ -17,10 +17,13 @@ from pelican.generators import PagesGenerator, StaticGenerator
 from pelican.log import LimitFilter
 from pelican.plugins.guide import pagecache
 from pelican.plugins.guide.links import PLACEHOLDER_ATTRIBUTES
+from pelican.plugins.guide.plugin import IDLE
 from pelican.settings import DEFAULT_CONFIG, read_settings
 
 
 def settings_for(tmp_path: Path, **more) -> dict:
+    """Pelican's own settings, the guide's handlers idle: another test of the same process may
+    have registered them (a build run in-process), and Pelican alone is under test here."""
     settings = copy.deepcopy(DEFAULT_CONFIG)
     settings.update(
         PATH=str(tmp_path / "content"),
@@ -29,6 +32,7 @@ def settings_for(tmp_path: Path, **more) -> dict:
         PLUGINS=[],
         **more,
     )
+    settings[IDLE] = True
     return settings
 
 
