@@ -637,6 +637,8 @@ CLASS_EFFECTS = {
     "borderless": ("borderTopWidth", lambda value: value == "0px", "no border"),
     "spaced": ("marginTop", lambda value: float(value.rstrip("px") or 0) > 0, "a margin"),
     "shot": ("display", lambda value: value == "block", "display block"),
+    "align-right": ("textAlign", lambda value: value == "right", "text-align right"),
+    "align-center": ("textAlign", lambda value: value == "center", "text-align center"),
     "technical-diagram": (
         "backgroundColor",
         lambda value: value == "rgb(255, 255, 255)",

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.browser
 
 PAGE = "styles.html"
 TABLE = """| Server | Kind | Language | Licence | Settings | What it is for |
-|--------|------|----------|---------|----------|----------------|
+|--------|:----:|----------|---------|---------:|:---------------|
 | Apache HTTP Server | web server | C | Apache-2.0 | httpd.conf | static files, and WSGI through mod_wsgi |
 | Nginx | web server | C | BSD-2-Clause | nginx.conf | reverse proxy, load balancer and static files |
 | Gunicorn | WSGI server | Python | MIT | a Python file | a pre-fork worker model for Python apps |
@@ -131,6 +131,9 @@ def test_the_build_turned_style_attributes_into_classes(styles_url):
         'class="borderless"',
         'class="outlined"',
         'class="spaced"',
+        'class="align-center"',
+        'class="align-right"',
+        'class="align-left"',
     ):
         assert classes in html
 

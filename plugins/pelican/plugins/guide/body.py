@@ -43,6 +43,11 @@ STYLE_CLASSES = {
     "padding": "spaced",
     "padding-top": "spaced",
     "padding-bottom": "spaced",
+    # A Markdown table's column alignment (`| ---: |`), which the tables extension writes as
+    # style="text-align: ...".
+    "text-align:left": "align-left",
+    "text-align:center": "align-center",
+    "text-align:right": "align-right",
 }
 _H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.DOTALL | re.IGNORECASE)
 _FIRST_PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.DOTALL | re.IGNORECASE)
