@@ -68,3 +68,23 @@ def test_every_commands_help_names_the_manuals_page_that_explains_it(command):
         if line.startswith("slug:")
     }
     assert set(named) <= slugs, f"{command} --help names {named}, not all pages of the manual"
+
+
+def test_the_reference_command_answers_help_and_refuses_a_missing_folder(tmp_path):
+    command = [sys.executable, "-m", "pelican.plugins.guide.reference"]
+    shown = subprocess.run([*command, "--help"], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert shown.returncode == 0 and "settings.md" in shown.stdout
+    assert list(tmp_path.iterdir()) == []  # nothing written, no file named --help
+    missing = subprocess.run(
+        [*command, str(tmp_path / "nowhere")], capture_output=True, text=True, timeout=60, cwd=tmp_path
+    )
+    assert missing.returncode == 2
+    assert (
+        missing.stderr
+        == f"error: {tmp_path / 'nowhere'}: no such folder: expected the manual's settings chapter\n"
+    )
+    written = subprocess.run([*command, str(tmp_path)], capture_output=True, text=True, timeout=60)
+    assert written.returncode == 0 and sorted(path.name for path in tmp_path.iterdir()) == [
+        "pelican-settings.md",
+        "settings.md",
+    ]

@@ -9,6 +9,7 @@ manual; a test compares the pages with these."""
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -115,12 +116,23 @@ PAGES = {"settings.md": markdown, "pelican-settings.md": pelican_markdown}
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = sys.argv[1:] if argv is None else argv
-    if not args:
+    parser = argparse.ArgumentParser(
+        prog="python -m pelican.plugins.guide.reference",
+        description="Write the manual's settings pages ("
+        + ", ".join(PAGES)
+        + ") from the tables of settings.",
+    )
+    parser.add_argument(
+        "folder", nargs="?", type=Path, help="where to write them; without it, the first to stdout"
+    )
+    args = parser.parse_args(argv)
+    if args.folder is None:
         sys.stdout.write(markdown())
         return
+    if not args.folder.is_dir():
+        parser.exit(2, f"error: {args.folder}: no such folder: expected the manual's settings chapter\n")
     for name, make in PAGES.items():
-        (Path(args[0]) / name).write_text(make(), encoding="utf-8")
+        (args.folder / name).write_text(make(), encoding="utf-8")
 
 
 if __name__ == "__main__":
