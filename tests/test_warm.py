@@ -189,3 +189,16 @@ def test_an_edit_indexes_its_shard_again_and_links_the_others(warm, tmp_path):
         shard["path"]: shard["key"] for shard in json.loads((index / "shards.json").read_text())["shards"]
     }
     assert sum(keys[name] != old["key"] for name, old in ((s["path"], s) for s in manifest["shards"])) == 1
+
+
+def test_a_build_run_from_another_folder_checks_nothing_again(warm):
+    """The check's records do not depend on the working folder, where the sources are shown
+    from: a build with nothing changed, run from elsewhere, reads and checks no file again."""
+    before = tree_bytes(warm.output)
+    # Built first from the repository (the sources shown whole), now from the guide's folder
+    # (shown as content/pages/...).
+    result = run_build(warm.content, warm.output, conffile=warm.conffile, cwd=warm.root)
+    assert result.returncode == 0, result.stderr
+    assert " 0 checked" in result.summary, result.summary
+    assert timings(warm)["pages read"] == 0
+    assert tree_bytes(warm.output) == before
